@@ -1,0 +1,66 @@
+"""Gradients and Jacobians: component-wise SymPy, JAX autodiff and finite differences."""
+
+from __future__ import annotations
+
+import numpy as np
+import sympy
+
+from derivekit.derive.symbols import entries, evaluator, symbolic_givens, trace
+from derivekit.layout import arrange, kind_of
+from derivekit.model import Derivative, Problem
+from derivekit.points import AVOID_MARGIN, call, concrete, shape_sets
+from derivekit.verdict import WitnessResult
+from derivekit.witness import autodiff, finite_difference
+from derivekit.witness.compare import Tally
+
+
+def output_shape(part: Derivative, values: dict) -> tuple[int, ...]:
+    out = np.asarray(call(part.of, values))
+    return () if out.size == 1 else out.shape
+
+
+def check(problem: Problem, part: Derivative, seed: int) -> tuple[str, tuple[WitnessResult, ...]]:
+    """Returns what was asked ('gradient' or 'jacobian') and the three witnesses."""
+    sym = Tally("sympy-componentwise")
+    jax_ = Tally("jax-autodiff")
+    fd = Tally("finite-difference", rtol=finite_difference.RTOL, atol=finite_difference.ATOL)
+    asks, redraws = "derivative", 0
+    for dims, points, stacked, spent in shape_sets(problem, part, seed):
+        redraws += spent
+        in_shape = concrete(problem.given(part.wrt).shape, dims)
+        out_shape = output_shape(part, points[0])
+        asks = kind_of(out_shape)
+        for tally in (sym, jax_, fd):
+            tally.shape_set(dims)
+        answers = [call(part.answer, p) for p in points]
+
+        tensors = autodiff.jacobians(part.of, part.wrt, stacked)
+        for i, p in enumerate(points):
+            where = f"shapes {dims}, point {i}"
+            jax_.compare(answers[i], arrange(tensors[i], out_shape, in_shape, part.layout), where)
+            fd_tensor = finite_difference.jacobian(part.of, part.wrt, p)
+            fd.compare(answers[i], arrange(fd_tensor, out_shape, in_shape, part.layout), where)
+
+        for i, truth in enumerate(_componentwise(problem, part, dims, stacked)):
+            where = f"shapes {dims}, point {i}"
+            sym.compare(answers[i], arrange(truth, out_shape, in_shape, part.layout), where)
+    if part.avoid is not None:
+        note = (f"points kept |{getattr(part.avoid, '__name__', 'avoid')}| >= {AVOID_MARGIN} "
+                f"(non-smooth set avoided; {redraws} redraws)")
+        for tally in (sym, jax_, fd):
+            tally.notes.append(note)
+    return asks, (
+        sym.result("entry-by-entry SymPy diff on explicit matrices"),
+        jax_.result("jax.jacrev, float64"),
+        fd.result("central differences, h = 1e-6·max(1,|x|)"),
+    )
+
+
+def _componentwise(problem: Problem, part: Derivative, dims: dict, stacked: dict) -> np.ndarray:
+    """Ground truth: every entry of the output differentiated by every entry of ``wrt``."""
+    values, table = symbolic_givens(problem.givens, dims)
+    outputs = entries(trace(part.of, values))
+    inputs = entries(values[part.wrt])
+    derivatives = [sympy.diff(o, x) for o in outputs for x in inputs]
+    flat = evaluator(derivatives, table)(stacked)
+    return flat.reshape(flat.shape[0], len(outputs), len(inputs))

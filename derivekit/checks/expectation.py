@@ -1,0 +1,61 @@
+"""Expectations over Gaussian noise: exact moment reduction (SymPy) and Monte-Carlo (JAX)."""
+
+from __future__ import annotations
+
+import numpy as np
+import sympy
+
+from derivekit.derive import gaussian
+from derivekit.derive.identity import proves_zero
+from derivekit.derive.symbols import entries, symbolic_givens, trace
+from derivekit.model import Expectation, Problem
+from derivekit.points import call, rng_for, shape_sets
+from derivekit.verdict import WitnessResult
+from derivekit.witness import montecarlo
+from derivekit.witness.compare import Tally, not_applicable
+
+MC_POINTS = 2
+
+
+def check(problem: Problem, part: Expectation, seed: int
+          ) -> tuple[str, tuple[WitnessResult, ...]]:
+    mc = Tally("monte-carlo", rtol=0.0, atol=0.0)
+    exact_shapes: list[dict] = []
+    why_not_exact = ""
+    allowance = 0.0
+    for k, (dims, points, _, _) in enumerate(shape_sets(problem, part, seed, MC_POINTS)):
+        mc.shape_set(dims)
+        rng = rng_for(seed, problem.id, part.name, "noise", str(k))
+        for i, p in enumerate(points):
+            mean, se = montecarlo.estimate(part.of, p, part.noise, dims, part.samples, rng)
+            allowance = max(allowance, montecarlo.K_SE * se)
+            mc.compare(call(part.equals, p), mean, f"shapes {dims}, point {i}",
+                       atol=montecarlo.K_SE * se)
+        if why_not_exact:
+            continue
+        try:
+            if _exact(problem, part, dims):
+                exact_shapes.append(dims)
+            else:
+                why_not_exact = f"SymPy did not reduce E[of] - equals to 0 at shapes {dims}"
+        except sympy.PolynomialError:
+            why_not_exact = "the integrand is not a polynomial in the noise"
+    mc.atol = allowance
+    if why_not_exact:
+        exact = not_applicable("gaussian-moments", why_not_exact + "; Monte-Carlo decides")
+    else:
+        exact = WitnessResult(name="gaussian-moments", passed=True, shapes=tuple(exact_shapes),
+                              points=len(exact_shapes),
+                              detail="E[N^k] = sigma^k (k-1)!! term by term; difference is 0")
+    return "expectation", (exact, mc.result(
+        f"{part.samples} samples per point, tolerance {montecarlo.K_SE:g} standard errors"))
+
+
+def _exact(problem: Problem, part: Expectation, dims: dict) -> bool:
+    values, _ = symbolic_givens(problem.givens, dims, constrained=True)
+    noise_values, noise_table = symbolic_givens(part.noise, dims)
+    sigma = {g.name: values[g.domain.scale] for g in part.noise}
+    (integrand,) = entries(trace(part.of, {**values, **noise_values}))
+    expected = gaussian.expectation(integrand, [(s, sigma[name]) for s, name, _ in noise_table])
+    (claimed,) = entries(trace(part.equals, values))
+    return proves_zero(expected - claimed)

@@ -1,0 +1,104 @@
+"""Arg-min / arg-max: stationarity (SymPy, JAX), curvature (JAX Hessian), perturbation (NumPy).
+
+The perturbation witness needs no derivative, so it also covers piecewise objectives and a
+claim with the wrong sense (a maximiser stated as a minimiser) fails it.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import sympy
+
+from derivekit.derive.symbols import entries, evaluator, symbolic_givens, trace
+from derivekit.model import Optimum, Problem
+from derivekit.points import call, rng_for, shape_sets
+from derivekit.verdict import WitnessResult
+from derivekit.witness import autodiff
+from derivekit.witness.compare import Tally, not_applicable
+
+STATIONARY_ATOL = 1e-8
+DIRECTIONS = 12
+STEPS = (1e-5, 1e-3)
+
+
+def check(problem: Problem, part: Optimum, seed: int) -> tuple[str, tuple[WitnessResult, ...]]:
+    sym = Tally("sympy-stationarity", rtol=0.0, atol=STATIONARY_ATOL)
+    jax_ = Tally("jax-stationarity", rtol=0.0, atol=STATIONARY_ATOL)
+    curvature = Tally("jax-curvature", rtol=0.0, atol=0.0)
+    perturb = Tally("perturbation", rtol=0.0, atol=0.0)
+    sign = 1.0 if part.sense == "min" else -1.0
+    for k, (dims, points, stacked, _) in enumerate(shape_sets(problem, part, seed)):
+        at_answer = [{**p, part.wrt: np.asarray(call(part.answer, p), dtype=float)} for p in points]
+        for tally in (sym, jax_, curvature, perturb):
+            tally.shape_set(dims)
+        shape = np.shape(points[0][part.wrt])
+        if any(np.shape(a[part.wrt]) != shape for a in at_answer):
+            perturb.fail(f"answer has shape {np.shape(at_answer[0][part.wrt])}, "
+                         f"the variable has {shape}")
+            continue
+        moved = {name: np.stack([a[name] for a in at_answer]) for name in stacked}
+        rng = rng_for(seed, problem.id, part.name, "perturb", str(k))
+        for i, a in enumerate(at_answer):
+            _perturb(part, a, sign, rng, perturb, f"shapes {dims}, point {i}")
+        if not part.smooth:
+            continue
+        grads = autodiff.jacobians(part.of, part.wrt, moved)
+        hess = autodiff.hessians(part.of, part.wrt, moved)
+        for i in range(len(points)):
+            where = f"shapes {dims}, point {i}"
+            jax_.compare(grads[i], np.zeros_like(grads[i]), where)
+            eig = sign * np.linalg.eigvalsh((hess[i] + hess[i].T) / 2)
+            curvature.points += 1
+            if eig.min() <= 1e-10 * max(1.0, np.abs(eig).max()):
+                curvature.fail(f"Hessian is not {'positive' if sign > 0 else 'negative'} "
+                               f"definite ({where}): eigenvalue {sign * eig.min():.3g}")
+        _sympy_stationarity(problem, part, dims, moved, sym)
+    if not part.smooth:
+        why = "objective is piecewise (not differentiable at the optimum)"
+        return "optimum", (not_applicable("sympy-stationarity", why),
+                           not_applicable("jax-stationarity", why),
+                           not_applicable("jax-curvature", why),
+                           perturb.result(_perturb_detail(part)))
+    return "optimum", (
+        sym.result("component-wise SymPy gradient, evaluated at the answer"),
+        jax_.result("jax.grad at the answer is 0"),
+        curvature.result(f"Hessian {'positive' if sign > 0 else 'negative'} definite"),
+        perturb.result(_perturb_detail(part)),
+    )
+
+
+def _perturb_detail(part: Optimum) -> str:
+    word = "lower" if part.sense == "min" else "higher"
+    return (f"no {word} value at answer ± {', '.join(map(str, STEPS))}·d "
+            f"for {DIRECTIONS} random directions d")
+
+
+def _perturb(part: Optimum, at: dict, sign: float, rng: np.random.Generator, tally: Tally,
+             where: str) -> None:
+    x = at[part.wrt]
+    f0 = sign * float(call(part.of, at))
+    tally.points += 1
+    scale = max(1.0, float(np.abs(x).max(initial=0.0)))
+    for _ in range(DIRECTIONS):
+        d = rng.normal(size=np.shape(x))
+        d *= scale / max(float(np.linalg.norm(d)), 1e-300)
+        for eps in STEPS:
+            f1 = sign * float(call(part.of, {**at, part.wrt: x + eps * d}))
+            if not np.isfinite(f1) or not np.isfinite(f0):
+                tally.fail(f"non-finite objective near the answer ({where})")
+                return
+            if f1 < f0 - 1e-12 * (1 + abs(f0)):
+                better = "lower" if sign > 0 else "higher"
+                tally.fail(f"a step of {eps:g} gives a {better} value "
+                           f"({sign * f1:.12g} vs {sign * f0:.12g}) ({where})")
+                return
+
+
+def _sympy_stationarity(problem: Problem, part: Optimum, dims: dict, moved: dict,
+                        tally: Tally) -> None:
+    """Gradient entries differentiated by SymPy, evaluated with the answer in place."""
+    values, table = symbolic_givens(problem.givens, dims)
+    (f,) = entries(trace(part.of, values))
+    grad = [sympy.diff(f, v) for v in entries(values[part.wrt])]
+    for i, row in enumerate(evaluator(grad, table)(moved)):
+        tally.compare(row, np.zeros_like(row), f"shapes {dims}, point {i}")

@@ -1,0 +1,25 @@
+"""Arrange a full derivative tensor (output dims, then input dims) in a stated layout.
+
+denominator: a scalar's gradient has the variable's shape; the Jacobian of a vector
+    f: R^p -> R^n is p x n (row i holds the derivatives with respect to x_i).
+numerator: the transpose of that: a row-vector gradient, an n x p Jacobian.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+
+def arrange(tensor: np.ndarray, out_shape: tuple[int, ...], in_shape: tuple[int, ...],
+            layout: str) -> np.ndarray:
+    tensor = np.asarray(tensor)
+    if int(np.prod(out_shape)) == 1:
+        grad = tensor.reshape(in_shape)
+        return grad if layout == "denominator" or grad.ndim < 2 else grad.T
+    jac = tensor.reshape(int(np.prod(out_shape)), int(np.prod(in_shape)))
+    return jac.T if layout == "denominator" else jac
+
+
+def kind_of(out_shape: tuple[int, ...]) -> str:
+    """'gradient' for a scalar function, 'jacobian' for a vector one."""
+    return "gradient" if int(np.prod(out_shape)) == 1 else "jacobian"

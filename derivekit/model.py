@@ -1,0 +1,329 @@
+"""The problem model: what a problem file states. Plain data, no heavy imports.
+
+A problem declares its givens (name, shape, domain) and its parts. Each part states a
+*function* written once against :mod:`derivekit.ops` (so SymPy and JAX trace the same
+definition) and the closed form the problem claims for it. The kind of part says what is
+asked and therefore how the engine derives and witnesses it; parts hold no checking logic.
+
+Conventions
+-----------
+* Vectors are column matrices: shape ``(n, 1)``. Scalars have shape ``()``.
+* Shapes may use symbolic dimensions (``("m", "n")``); ``Problem.shapes`` lists the concrete
+  dimension sets the engine checks (at least three when any dimension is symbolic).
+* Matrix derivatives state their layout. ``denominator`` (the default): the gradient of a
+  scalar has the shape of the variable, and the Jacobian of ``f: R^p -> R^n`` is ``p x n``.
+  ``numerator``: the transpose of that (``n x p`` Jacobian, row-vector gradient).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field, fields
+from typing import Any, Callable, ClassVar, Literal, Mapping, Union
+
+from derivekit.errors import ProblemDefinitionError
+
+Dim = Union[int, str]
+Shape = tuple[Dim, ...]
+Fn = Callable[..., Any]
+"""A function of givens, called with the givens it names as keyword arguments."""
+
+Layout = Literal["denominator", "numerator"]
+LAYOUTS: tuple[str, ...] = ("denominator", "numerator")
+
+
+# --------------------------------------------------------------------------- domains
+@dataclass(frozen=True)
+class Domain:
+    """Where a given's entries live; the sampler draws from it and SymPy gets its assumptions.
+
+    ``low``/``high`` are numbers or functions of earlier givens (for ``interval``), which lets
+    a step size be drawn inside a range that depends on the data.
+    """
+
+    kind: Literal["real", "positive", "unit", "binary", "spd", "simplex", "interval", "normal"]
+    low: float | Fn | None = None
+    high: float | Fn | None = None
+    scale: str | None = None
+    """For ``normal``: the name of the given that is the standard deviation."""
+
+    def describe(self) -> str:
+        if self.kind == "interval":
+            return "interval (low, high) that may depend on other givens"
+        if self.kind == "normal":
+            return f"Gaussian N(0, {self.scale}^2) per entry"
+        return {
+            "real": "real",
+            "positive": "positive reals",
+            "unit": "open interval (0, 1)",
+            "binary": "{0, 1}",
+            "spd": "symmetric positive definite",
+            "simplex": "probability vector (positive, sums to 1)",
+        }[self.kind]
+
+
+REAL = Domain("real")
+POSITIVE = Domain("positive")
+UNIT = Domain("unit")
+BINARY = Domain("binary")
+SPD = Domain("spd")
+SIMPLEX = Domain("simplex")
+
+
+def interval(low: float | Fn, high: float | Fn) -> Domain:
+    """An open interval whose ends may be functions of earlier givens."""
+    return Domain("interval", low=low, high=high)
+
+
+def normal(scale: str) -> Domain:
+    """I.i.d. zero-mean Gaussian entries with standard deviation given by ``scale``."""
+    return Domain("normal", scale=scale)
+
+
+@dataclass(frozen=True)
+class Given:
+    name: str
+    shape: Shape = ()
+    domain: Domain = REAL
+    latex: str | None = None
+    description: str = ""
+
+    @property
+    def tex(self) -> str:
+        return self.latex or self.name
+
+
+# --------------------------------------------------------------------------- claims
+@dataclass(frozen=True)
+class Source:
+    """Where a problem comes from: the seed file name and the seed's own section numbering."""
+
+    seed: str
+    section: str
+
+
+@dataclass(frozen=True)
+class Claim:
+    """What a seed solution claimed for a part, transcribed faithfully even when wrong."""
+
+    text: str
+    value: Fn | None = None
+    """The claim as a function of givens, when it is checkable."""
+
+
+@dataclass(frozen=True)
+class Wrong:
+    """A plausible wrong answer (a real student or seed mistake) that the checks must reject.
+
+    ``value`` replaces the part's answer field (``field`` names another one when needed).
+    """
+
+    label: str
+    value: Any
+    field: str | None = None
+
+
+# --------------------------------------------------------------------------- parts
+@dataclass(frozen=True, kw_only=True)
+class Part:
+    """Common fields of every part. Subclasses add the function and the claimed closed form."""
+
+    name: str
+    asks: str
+    """One line: what the part asks, in words (may contain inline LaTeX)."""
+    answer_latex: str
+    """The closed form as a person writes it (LaTeX)."""
+    claim: Claim | None = None
+    wrong: tuple[Wrong, ...] = ()
+    notes: str = ""
+
+    KIND: ClassVar[str] = "part"
+    ANSWER_FIELD: ClassVar[str] = "answer"
+
+
+@dataclass(frozen=True, kw_only=True)
+class Derivative(Part):
+    """d(of)/d(wrt): a gradient when ``of`` is scalar, a Jacobian when it is a vector."""
+
+    of: Fn
+    wrt: str
+    answer: Fn
+    layout: Layout = "denominator"
+    avoid: Fn | None = None
+    """Values kept away from 0 by the sampler (pre-activations of ReLU): non-smooth points."""
+
+    KIND: ClassVar[str] = "derivative"
+
+
+@dataclass(frozen=True, kw_only=True)
+class Equation(Part):
+    """``lhs == rhs`` for every admissible value of the givens (an exact value when none)."""
+
+    lhs: Fn
+    rhs: Fn
+
+    KIND: ClassVar[str] = "equation"
+    ANSWER_FIELD: ClassVar[str] = "rhs"
+
+
+@dataclass(frozen=True, kw_only=True)
+class Expectation(Part):
+    """``E_noise[of] == equals`` where ``noise`` are Gaussian givens (domain ``normal``)."""
+
+    of: Fn
+    equals: Fn
+    noise: tuple[Given, ...]
+    samples: int = 40_000
+
+    KIND: ClassVar[str] = "expectation"
+    ANSWER_FIELD: ClassVar[str] = "equals"
+
+
+@dataclass(frozen=True, kw_only=True)
+class Optimum(Part):
+    """``answer`` is the arg-min (or arg-max) of the scalar ``of`` over ``wrt``."""
+
+    of: Fn
+    wrt: str
+    answer: Fn
+    sense: Literal["min", "max"] = "min"
+    smooth: bool = True
+    """False for piecewise objectives (max of |.|): then only the perturbation witness runs."""
+
+    KIND: ClassVar[str] = "optimum"
+
+
+@dataclass(frozen=True, kw_only=True)
+class Iteration(Part):
+    """``closed_form(t)`` equals the state after ``t`` applications of ``step`` from ``start``."""
+
+    step: Fn
+    """Called as ``step(state, **givens)``."""
+    start: Fn
+    closed_form: Fn
+    """Called as ``closed_form(t, **givens)``."""
+    steps: int = 30
+
+    KIND: ClassVar[str] = "iteration"
+    ANSWER_FIELD: ClassVar[str] = "closed_form"
+
+
+@dataclass(frozen=True, kw_only=True)
+class Limit(Part):
+    """The iterates of ``step`` from ``start`` converge to ``answer``."""
+
+    step: Fn
+    start: Fn
+    answer: Fn
+    steps: int = 20_000
+
+    KIND: ClassVar[str] = "limit"
+
+
+@dataclass(frozen=True, kw_only=True)
+class ConvergenceRange(Part):
+    """The iterates of ``step`` converge exactly when ``lower < param < upper``.
+
+    ``param`` names a given; the engine sweeps it and ignores its sampled value.
+    """
+
+    step: Fn
+    start: Fn
+    param: str
+    lower: Fn
+    upper: Fn
+    steps: int = 3_000
+
+    KIND: ClassVar[str] = "convergence-range"
+    ANSWER_FIELD: ClassVar[str] = "upper"
+
+
+PART_KINDS: tuple[type[Part], ...] = (
+    Derivative,
+    Equation,
+    Expectation,
+    Optimum,
+    Iteration,
+    Limit,
+    ConvergenceRange,
+)
+
+
+# --------------------------------------------------------------------------- problem
+_KEBAB = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+
+
+@dataclass(frozen=True)
+class Problem:
+    id: str
+    title: str
+    source: Source
+    statement: str
+    """The problem statement in LaTeX (text mode with inline math)."""
+    givens: tuple[Given, ...]
+    parts: tuple[Part, ...]
+    shapes: tuple[Mapping[str, int], ...] = ({},)
+    """Concrete values of the symbolic dimensions, one mapping per shape set."""
+    path: str = field(default="", compare=False)
+    """The file the problem was loaded from (set by the registry)."""
+
+    def __post_init__(self) -> None:
+        _validate(self)
+
+    def given(self, name: str) -> Given:
+        for g in self.givens:
+            if g.name == name:
+                return g
+        raise ProblemDefinitionError(f"{self.id}: no given named {name!r}")
+
+    def part(self, name: str) -> Part:
+        for p in self.parts:
+            if p.name == name:
+                return p
+        names = ", ".join(p.name for p in self.parts)
+        raise ProblemDefinitionError(f"{self.id}: no part named {name!r} (parts: {names})")
+
+    @property
+    def symbolic_dims(self) -> tuple[str, ...]:
+        dims = {d for g in self.givens for d in g.shape if isinstance(d, str)}
+        return tuple(sorted(dims))
+
+
+def _validate(problem: Problem) -> None:
+    where = problem.id or "<problem>"
+    if not _KEBAB.match(problem.id):
+        raise ProblemDefinitionError(f"{where}: id must be kebab-case (a-z, 0-9, '-')")
+    names = [g.name for g in problem.givens]
+    if len(set(names)) != len(names):
+        raise ProblemDefinitionError(f"{where}: duplicate given names")
+    if not problem.parts:
+        raise ProblemDefinitionError(f"{where}: a problem needs at least one part")
+    part_names = [p.name for p in problem.parts]
+    if len(set(part_names)) != len(part_names):
+        raise ProblemDefinitionError(f"{where}: duplicate part names")
+    dims = set(problem.symbolic_dims)
+    if dims and len(problem.shapes) < 3:
+        raise ProblemDefinitionError(f"{where}: symbolic dimensions need at least 3 shape sets")
+    for shape_set in problem.shapes:
+        missing = dims - set(shape_set)
+        if missing:
+            raise ProblemDefinitionError(
+                f"{where}: shape set {dict(shape_set)} lacks {', '.join(sorted(missing))}"
+            )
+    for part in problem.parts:
+        if not isinstance(part, PART_KINDS):
+            raise ProblemDefinitionError(f"{where}: part {part.name!r} is not a known part kind")
+        for attr in ("wrt", "param"):
+            ref = getattr(part, attr, None)
+            if ref is not None and ref not in names:
+                raise ProblemDefinitionError(
+                    f"{where}/{part.name}: {attr}={ref!r} is not a given"
+                )
+        if isinstance(part, Derivative) and part.layout not in LAYOUTS:
+            raise ProblemDefinitionError(f"{where}/{part.name}: layout must be one of {LAYOUTS}")
+        valid_fields = {f.name for f in fields(part)}
+        for wrong in part.wrong:
+            if (wrong.field or part.ANSWER_FIELD) not in valid_fields:
+                raise ProblemDefinitionError(
+                    f"{where}/{part.name}: wrong answer {wrong.label!r} names no field"
+                )

@@ -1,0 +1,251 @@
+"""Backend-neutral math for stating problems: one definition, traced by SymPy and by JAX.
+
+A problem writes its function once, e.g. ``log(sigmoid(W_d @ z))``. Called with explicit
+SymPy matrices it yields the symbolic expression that the derivation differentiates entry by
+entry; called with NumPy arrays or JAX tracers it yields numbers that the witnesses
+differentiate by autodiff and finite differences. The function and its derivative are
+therefore never two hand-written copies of one mistake.
+
+Every backend follows NumPy semantics: the symbolic one holds SymPy expressions in NumPy
+object arrays, so ``@`` is the matrix product, ``*`` (or :func:`hadamard`) the element-wise
+one, ``1 - D`` broadcasts, and ``.T`` transposes. Vectors are column matrices, so ``x.T @ x``
+is a 1x1 matrix: :func:`scalar` turns it into a scalar.
+"""
+
+from __future__ import annotations
+
+from contextlib import contextmanager
+from contextvars import ContextVar
+from typing import Any, Callable, Iterator
+
+__all__ = [
+    "abs_",
+    "diag",
+    "eigh",
+    "exp",
+    "hadamard",
+    "identity_like",
+    "inv",
+    "log",
+    "matrix_power",
+    "max_entry",
+    "power",
+    "prod",
+    "relu",
+    "scalar",
+    "sigmoid",
+    "sqnorm",
+    "sqrt",
+    "step",
+    "tanh",
+    "total",
+    "trace",
+    "vstack",
+    "SymbolicUnsupported",
+]
+
+
+class SymbolicUnsupported(NotImplementedError):
+    """An operation with no symbolic form here (eigendecomposition of a symbolic matrix)."""
+
+
+_PLAIN_NUMBERS = ContextVar("derivekit_plain_numbers", default="numpy")
+
+
+@contextmanager
+def symbolic_constants() -> Iterator[None]:
+    """Inside, ops on plain Python numbers return exact SymPy values (``log(4)``, not 1.386)."""
+    token = _PLAIN_NUMBERS.set("sympy")
+    try:
+        yield
+    finally:
+        _PLAIN_NUMBERS.reset(token)
+
+
+def backend(*args: Any) -> str:
+    """'sympy', 'jax' or 'numpy': the library that owns the arguments."""
+    found = None
+    for a in args:
+        module = type(a).__module__
+        if module.startswith("sympy") or getattr(a, "dtype", None) == object:
+            return "sympy"
+        if module.startswith("jax"):
+            found = "jax"
+        elif module.startswith("numpy"):
+            found = found or "numpy"
+    return found or _PLAIN_NUMBERS.get()
+
+
+def _np(kind: str) -> Any:
+    """The array module for a backend (symbolic arrays are NumPy object arrays)."""
+    if kind == "jax":
+        import jax.numpy as jnp
+
+        return jnp
+    import numpy as np
+
+    return np
+
+
+def _elementwise(sympy_name: str, numeric: Callable[[Any, Any], Any], doc: str) -> Callable:
+    def op(x: Any) -> Any:
+        kind = backend(x)
+        if kind == "sympy":
+            import numpy as np
+            import sympy
+
+            fn = _SYMPY_FUNCTIONS.get(sympy_name) or getattr(sympy, sympy_name)
+            if isinstance(x, np.ndarray):
+                return np.vectorize(fn, otypes=[object])(x)
+            return fn(x)
+        return numeric(_np(kind), x)
+
+    op.__name__ = sympy_name.lower()
+    op.__doc__ = doc
+    return op
+
+
+def _sym_sigmoid(x: Any) -> Any:
+    import sympy
+
+    return 1 / (1 + sympy.exp(-x))
+
+
+def _sym_relu(x: Any) -> Any:
+    import sympy
+
+    return sympy.Piecewise((x, x > 0), (0, True))
+
+
+def _sym_step(x: Any) -> Any:
+    import sympy
+
+    return sympy.Piecewise((1, x > 0), (0, True))
+
+
+_SYMPY_FUNCTIONS = {"sigmoid": _sym_sigmoid, "relu": _sym_relu, "step": _sym_step}
+
+sigmoid = _elementwise("sigmoid", lambda np, x: 1 / (1 + np.exp(-x)),
+                       "Logistic function 1/(1+e^{-x}), element-wise.")
+relu = _elementwise("relu", lambda np, x: np.where(x > 0, x, 0 * x),
+                    "max(x, 0) element-wise; its derivative is :func:`step` (undefined at 0).")
+step = _elementwise("step", lambda np, x: np.where(x > 0, 1.0 + 0 * x, 0 * x),
+                    "The indicator 1[x > 0] element-wise (the derivative of ReLU away from 0).")
+tanh = _elementwise("tanh", lambda np, x: np.tanh(x), "Hyperbolic tangent, element-wise.")
+exp = _elementwise("exp", lambda np, x: np.exp(x), "Exponential, element-wise.")
+log = _elementwise("log", lambda np, x: np.log(x), "Natural logarithm, element-wise.")
+sqrt = _elementwise("sqrt", lambda np, x: np.sqrt(x), "Square root, element-wise.")
+abs_ = _elementwise("Abs", lambda np, x: np.abs(x), "Absolute value, element-wise.")
+
+
+def hadamard(a: Any, b: Any) -> Any:
+    """Element-wise product a ⊙ b (NumPy broadcasting): the same as ``a * b``."""
+    return a * b
+
+
+def power(a: Any, b: Any) -> Any:
+    """Element-wise a ** b."""
+    return a**b
+
+
+def scalar(m: Any) -> Any:
+    """The single entry of a 1x1 matrix (scalars pass through)."""
+    size = getattr(m, "size", 1)
+    if size != 1:
+        raise ValueError(f"scalar() needs a 1x1 matrix, got shape {m.shape}")
+    if backend(m) == "sympy":
+        return m.item() if hasattr(m, "item") else m
+    return m.reshape(()) if hasattr(m, "reshape") else m
+
+
+def trace(a: Any) -> Any:
+    """Sum of the diagonal."""
+    return _np(backend(a)).trace(a)
+
+
+def total(a: Any) -> Any:
+    """Sum of all entries (Σ_i x_i for a vector)."""
+    return _np(backend(a)).sum(a)
+
+
+def prod(a: Any) -> Any:
+    """Product of all entries (Π_i x_i)."""
+    return _np(backend(a)).prod(a)
+
+
+def sqnorm(a: Any) -> Any:
+    """Squared Euclidean (Frobenius) norm ‖a‖²."""
+    return total(a * a)
+
+
+def max_entry(a: Any) -> Any:
+    """Largest entry."""
+    if backend(a) == "sympy":
+        import sympy
+
+        return sympy.Max(*a.ravel()) if hasattr(a, "ravel") else a
+    return a.max()
+
+
+def diag(v: Any) -> Any:
+    """Diagonal matrix with the entries of the vector ``v`` on its diagonal."""
+    kind = backend(v)
+    np = _np(kind)
+    flat = np.reshape(v, (-1,))
+    if kind != "sympy":
+        return np.diag(flat)
+    out = np.zeros((len(flat), len(flat)), dtype=int).astype(object)
+    for i, entry in enumerate(flat):
+        out[i, i] = entry
+    return out
+
+
+def identity_like(a: Any) -> Any:
+    """The identity with as many rows as ``a``."""
+    kind = backend(a)
+    n = a.shape[0]
+    if kind == "sympy":
+        import numpy as np
+
+        return np.identity(n, dtype=int).astype(object)
+    return _np(kind).eye(n)
+
+
+def vstack(*blocks: Any) -> Any:
+    """Blocks stacked vertically ([a; b]); scalars count as 1x1 blocks."""
+    kind = backend(*blocks)
+    np = _np(kind)
+    rows = []
+    for b in blocks:
+        if np.ndim(b) == 0:
+            b = np.full((1, 1), b, dtype=object) if kind == "sympy" else np.reshape(
+                np.asarray(b, dtype=float), (1, 1))
+        rows.append(b)
+    return np.concatenate(rows, axis=0)
+
+
+def inv(a: Any) -> Any:
+    """Matrix inverse."""
+    kind = backend(a)
+    if kind == "sympy":
+        import numpy as np
+        import sympy
+
+        return np.array(sympy.Matrix(a.tolist()).inv().tolist(), dtype=object)
+    return _np(kind).linalg.inv(a)
+
+
+def matrix_power(a: Any, t: Any) -> Any:
+    """A^t for a square matrix and an integer t."""
+    if not isinstance(t, int) and not hasattr(t, "__index__"):
+        raise SymbolicUnsupported("matrix power with a symbolic exponent")
+    return _np(backend(a)).linalg.matrix_power(a, int(t))
+
+
+def eigh(h: Any) -> tuple[Any, Any]:
+    """Eigenvalues (ascending, as a column) and orthonormal eigenvectors of a symmetric matrix."""
+    kind = backend(h)
+    if kind == "sympy":
+        raise SymbolicUnsupported("eigendecomposition of a symbolic matrix")
+    values, vectors = _np(kind).linalg.eigh(h)
+    return values.reshape(-1, 1), vectors

@@ -1,0 +1,75 @@
+"""Problem -> Verdict: run the check of each part's kind and collect the witnesses."""
+
+from __future__ import annotations
+
+import time
+from typing import Callable
+
+from derivekit.errors import DerivekitError
+from derivekit.model import (
+    ConvergenceRange,
+    Derivative,
+    Equation,
+    Expectation,
+    Iteration,
+    Limit,
+    Optimum,
+    Part,
+    Problem,
+)
+from derivekit.verdict import PartVerdict, ProblemVerdict, WitnessResult, first_failure, part_status
+
+DEFAULT_SEED = 0
+
+Check = Callable[[Problem, Part, int], tuple[str, tuple[WitnessResult, ...]]]
+
+
+def _checks() -> dict[type[Part], Check]:
+    from derivekit.checks import derivative, equation, expectation, iteration, optimum
+
+    return {
+        Derivative: derivative.check,
+        Equation: equation.check,
+        Expectation: expectation.check,
+        Optimum: optimum.check,
+        Iteration: iteration.check_iteration,
+        Limit: iteration.check_limit,
+        ConvergenceRange: iteration.check_range,
+    }
+
+
+def verify_part(problem: Problem, part: Part, seed: int = DEFAULT_SEED) -> PartVerdict:
+    """Derive and witness one part. A crash in the stated functions is an 'error' verdict."""
+    layout = getattr(part, "layout", None)
+    try:
+        asks, witnesses = _checks()[type(part)](problem, part, seed)
+    except DerivekitError as exc:
+        return _errored(part, layout, str(exc))
+    except (ArithmeticError, TypeError, ValueError, IndexError, KeyError) as exc:
+        return _errored(part, layout, f"{type(exc).__name__}: {exc}")
+    status = part_status(witnesses)
+    message = first_failure(witnesses) if status == "failed" else ""
+    if status == "error":
+        message = "no witness applies to this part"
+    return PartVerdict(name=part.name, kind=part.KIND, asks=asks, status=status,
+                       answer_latex=part.answer_latex, layout=layout, witnesses=witnesses,
+                       message=message)
+
+
+def _errored(part: Part, layout: str | None, message: str) -> PartVerdict:
+    return PartVerdict(name=part.name, kind=part.KIND, asks=part.KIND, status="error",
+                       answer_latex=part.answer_latex, layout=layout, witnesses=(),
+                       message=message)
+
+
+def verify_problem(problem: Problem, seed: int = DEFAULT_SEED) -> ProblemVerdict:
+    started = time.perf_counter()
+    parts = tuple(verify_part(problem, part, seed) for part in problem.parts)
+    return ProblemVerdict(
+        id=problem.id,
+        title=problem.title,
+        source=f"{problem.source.seed} {problem.source.section}",
+        seed=seed,
+        parts=parts,
+        elapsed_s=time.perf_counter() - started,
+    )

@@ -1,0 +1,171 @@
+"""Seed 000 §4.1-4.2: the GAN value function, its optima, and the weight gradients."""
+
+from derivekit.model import (SIMPLEX, UNIT, Claim, Derivative, Equation, Given, Optimum, Problem,
+                             Source, Wrong)
+from derivekit.ops import exp, hadamard, log, relu, scalar, sigmoid, step, total, vstack
+
+
+def value(p_data, p_g, D):
+    """V(D, G) on a finite sample space: sum_x p_data log D + p_g log(1 - D)."""
+    return total(hadamard(p_data, log(D))) + total(hadamard(p_g, log(1 - D)))
+
+
+def best_response(p_data, p_g):
+    return hadamard(p_data, 1 / (p_data + p_g))
+
+
+def softmax_last_fixed(theta):
+    """A point of the simplex from k-1 free logits (the last logit is 0): no redundancy."""
+    weights = vstack(exp(theta), 1)
+    return weights / total(weights)
+
+
+def kl(p, q):
+    return total(hadamard(p, log(hadamard(p, 1 / q))))
+
+
+def loss(W_g, W_d, x, z):
+    """One real sample z and one generator input x: log D(z) + log(1 - D(G(x)))."""
+    y = relu(W_g @ x)
+    return scalar(log(sigmoid(W_d @ z)) + log(1 - sigmoid(W_d @ y)))
+
+
+def fake_score(W_g, W_d, x):
+    return scalar(sigmoid(W_d @ relu(W_g @ x)))
+
+
+def pre_activation(W_g, x):
+    return W_g @ x
+
+
+PROBLEM = Problem(
+    id="gan-gradients",
+    title="GAN value function, optimal discriminator and weight gradients",
+    source=Source("000_b77450bb05363a64.txt", "4.1-4.2"),
+    statement=(
+        r"The GAN value function is $V(D,G)=\mathbb{E}_{x\sim p_{data}}[\log D(x)]+"
+        r"\mathbb{E}_{z\sim p_z}[\log(1-D(G(z)))]$. On a finite sample space with "
+        r"probability vectors $p_{data}$, $p_g$ and discriminator outputs $D\in(0,1)^s$: which "
+        r"player maximises, which minimises, what is the optimal discriminator and the value at "
+        r"equilibrium? Then, for the generator $\mathbf{y}=\mathrm{ReLU}(\mathbf{W}_g\mathbf{x})$ "
+        r"($\mathbf{W}_g$: $k\times n$, seed: $5\times 2$) and discriminator "
+        r"$b=\sigma(\mathbf{W}_d\mathbf{z})$ ($\mathbf{W}_d$: $1\times k$), find the gradients "
+        r"of $L=\log\sigma(\mathbf{W}_d\mathbf{z})+\log(1-\sigma(\mathbf{W}_d\mathbf{y}))$ "
+        r"(one real sample $\mathbf{z}$, one generator input $\mathbf{x}$) with respect to "
+        r"$\mathbf{W}_g$ and $\mathbf{W}_d$."
+    ),
+    givens=(
+        Given("p_data", ("s", 1), SIMPLEX, r"p_{data}"),
+        Given("p_g", ("s", 1), SIMPLEX, r"p_g"),
+        Given("D", ("s", 1), UNIT, r"D"),
+        Given("theta", ("s1", 1), latex=r"\theta", description="free logits of p_g"),
+        Given("x", ("n", 1), latex=r"\mathbf{x}", description="generator input"),
+        Given("z", ("k", 1), latex=r"\mathbf{z}", description="real sample"),
+        Given("W_g", ("k", "n"), latex=r"\mathbf{W}_g"),
+        Given("W_d", (1, "k"), latex=r"\mathbf{W}_d"),
+    ),
+    shapes=(
+        {"n": 2, "k": 5, "s": 3, "s1": 2},
+        {"n": 3, "k": 4, "s": 2, "s1": 1},
+        {"n": 1, "k": 3, "s": 5, "s1": 4},
+    ),
+    parts=(
+        Optimum(
+            name="discriminator-maximises",
+            asks=r"For fixed $G$, the discriminator maximises $V$; its best response $D^*$",
+            of=value,
+            wrt="D",
+            sense="max",
+            answer=best_response,
+            answer_latex=r"D^*(x)=\frac{p_{data}(x)}{p_{data}(x)+p_g(x)}",
+            claim=Claim("Generator tries to maximize the function, whereas discriminator tries "
+                        "to minimize the loss function"),
+            wrong=(Wrong("p_g / (p_data + p_g)", lambda p_data, p_g: hadamard(
+                       p_g, 1 / (p_data + p_g))),
+                   Wrong("always 1/2", lambda p_data: 0.5 + 0 * p_data)),
+        ),
+        Optimum(
+            name="generator-minimises",
+            asks=r"Against $D^*$, the generator minimises $C(G)=V(D^*,G)$: at $p_g=p_{data}$",
+            of=lambda p_data, theta: value(
+                p_data, softmax_last_fixed(theta),
+                best_response(p_data, softmax_last_fixed(theta))),
+            wrt="theta",
+            sense="min",
+            answer=lambda p_data: log(p_data[:-1, :] / p_data[-1, 0]),
+            answer_latex=r"p_g=p_{data}\ \text{(logits } \theta_i=\log\tfrac{p_{data,i}}"
+                         r"{p_{data,s}}\text{)}",
+            wrong=(Wrong("uniform p_g", lambda p_data: 0 * p_data[:-1, :]),),
+        ),
+        Equation(
+            name="virtual-training-criterion",
+            asks=r"$C(G)=-\log 4+2\,\mathrm{JSD}(p_{data}\,\|\,p_g)$",
+            lhs=lambda p_data, p_g: value(p_data, p_g, best_response(p_data, p_g)),
+            rhs=lambda p_data, p_g: -log(4) + kl(p_data, (p_data + p_g) / 2)
+            + kl(p_g, (p_data + p_g) / 2),
+            answer_latex=r"-\log 4+\mathrm{KL}\!\left(p_{data}\|\tfrac{p_{data}+p_g}{2}\right)"
+                         r"+\mathrm{KL}\!\left(p_g\|\tfrac{p_{data}+p_g}{2}\right)",
+            wrong=(Wrong("+log 4", lambda p_data, p_g: log(4) + kl(p_data, (p_data + p_g) / 2)
+                         + kl(p_g, (p_data + p_g) / 2)),),
+        ),
+        Equation(
+            name="discriminator-at-equilibrium",
+            asks=r"At $p_g=p_{data}$ the optimal discriminator outputs $\tfrac12$ everywhere",
+            lhs=lambda p_data: best_response(p_data, p_data),
+            rhs=lambda p_data: 0.5 + 0 * p_data,
+            answer_latex=r"D^*(x)=\tfrac12",
+            claim=Claim("output probability of discriminator will be 0.5 regardless of the input",
+                        lambda p_data: 0.5 + 0 * p_data),
+            wrong=(Wrong("D* = 1", lambda p_data: 1 + 0 * p_data),),
+        ),
+        Equation(
+            name="value-at-equilibrium",
+            asks=r"The value of the game at $p_g=p_{data}$",
+            lhs=lambda p_data: value(p_data, p_data, best_response(p_data, p_data)),
+            rhs=lambda: -log(4),
+            answer_latex=r"-\log 4\approx-1.386",
+            claim=Claim(r"-\log(4) = -1.386", lambda: -log(4)),
+            wrong=(Wrong("log 4", lambda: log(4)), Wrong("-log 2", lambda: -log(2))),
+        ),
+        Derivative(
+            name="grad-W_g",
+            asks=r"$\partial L/\partial\mathbf{W}_g$",
+            of=loss,
+            wrt="W_g",
+            answer=lambda W_g, W_d, x: -fake_score(W_g, W_d, x)
+            * hadamard(step(W_g @ x), W_d.T) @ x.T,
+            answer_latex=r"-\sigma(\mathbf{W}_d\mathbf{y})\,\big(\mathbb{1}[\mathbf{W}_g\mathbf{x}"
+                         r">0]\odot\mathbf{W}_d^T\big)\,\mathbf{x}^T \quad (k\times n)",
+            avoid=pre_activation,
+            claim=Claim(r"\mathrm{diag}(\mathbb{1}(z>0))((W_d)^T\sigma(a_1)(1-\sigma(a_1))"
+                        r"(-\frac{1}{1-b_g}))x^T",
+                        lambda W_g, W_d, x: hadamard(step(relu(W_g @ x)), W_d.T)
+                        * (-fake_score(W_g, W_d, x)) @ x.T),
+            wrong=(Wrong("dropped the ReLU mask",
+                         lambda W_g, W_d, x: -fake_score(W_g, W_d, x) * W_d.T @ x.T),
+                   Wrong("used 1 - sigma instead of sigma",
+                         lambda W_g, W_d, x: -(1 - fake_score(W_g, W_d, x))
+                         * hadamard(step(W_g @ x), W_d.T) @ x.T)),
+        ),
+        Derivative(
+            name="grad-W_d",
+            asks=r"$\partial L/\partial\mathbf{W}_d$",
+            of=loss,
+            wrt="W_d",
+            answer=lambda W_g, W_d, x, z: (1 - scalar(sigmoid(W_d @ z))) * z.T
+            - fake_score(W_g, W_d, x) * relu(W_g @ x).T,
+            answer_latex=r"\big(1-\sigma(\mathbf{W}_d\mathbf{z})\big)\mathbf{z}^T-"
+                         r"\sigma(\mathbf{W}_d\mathbf{y})\,\mathbf{y}^T \quad (1\times k)",
+            avoid=pre_activation,
+            claim=Claim(r"ReLU(W_g x)^T\sigma(c_2)(1-\sigma(c_2))(-\frac{1}{1-b_g})+z^T\sigma(c_1)"
+                        r"(1-\sigma(c_1))\frac{1}{b_d}",
+                        lambda W_g, W_d, x, z: (1 - scalar(sigmoid(W_d @ z))) * z.T
+                        - fake_score(W_g, W_d, x) * relu(W_g @ x).T),
+            wrong=(Wrong("dropped the fake-sample term",
+                         lambda W_d, z: (1 - scalar(sigmoid(W_d @ z))) * z.T),
+                   Wrong("column instead of row (transposed)",
+                         lambda W_g, W_d, x, z: (1 - scalar(sigmoid(W_d @ z))) * z
+                         - fake_score(W_g, W_d, x) * relu(W_g @ x))),
+        ),
+    ),
+)

@@ -1,0 +1,101 @@
+"""Seed 000 §1.2: binary cross-entropy from the Bernoulli likelihood."""
+
+from derivekit.model import BINARY, UNIT, Claim, Derivative, Equation, Given, Optimum, Problem, \
+    Source, Wrong
+from derivekit.ops import log, power, prod, sigmoid, total
+
+
+def likelihood(y, yhat):
+    return prod(power(yhat, y) * power(1 - yhat, 1 - y))
+
+
+def bce(y, yhat):
+    """L(y, ŷ) = -Σ_i [y_i log ŷ_i + (1 - y_i) log(1 - ŷ_i)]."""
+    return -total(y * log(yhat) + (1 - y) * log(1 - yhat))
+
+
+PROBLEM = Problem(
+    id="bce-derivation",
+    title="Deriving the binary cross-entropy loss",
+    source=Source("000_b77450bb05363a64.txt", "1.2"),
+    statement=(
+        r"A classifier outputs $\hat y\in(0,1)$ for an input $x$ whose label $y\in\{0,1\}$ is "
+        r"Bernoulli. Write $p(y\mid x)$ for one and for $m$ i.i.d.\ samples, the log-likelihood, "
+        r"and the loss $L(y,\hat y)$ to minimise. Then find $\partial L/\partial\hat y$, the "
+        r"gradient with respect to the logit $a$ when $\hat y=\sigma(a)$, and the constant "
+        r"prediction that minimises $L$ over a data set."
+    ),
+    givens=(
+        Given("y", ("m", 1), BINARY, r"\mathbf{y}", "labels"),
+        Given("yhat", ("m", 1), UNIT, r"\hat{\mathbf{y}}", "predicted probabilities"),
+        Given("a", ("m", 1), latex=r"\mathbf{a}", description="logits, yhat = sigmoid(a)"),
+        Given("q", ("m", 1), UNIT, r"\mathbf{q}",
+              "labels in (0, 1) for the constant fit (0/1 labels that all agree put the "
+              "optimum on the boundary)"),
+        Given("c", (), UNIT, r"c", "a constant prediction"),
+    ),
+    shapes=({"m": 1}, {"m": 3}, {"m": 6}),
+    parts=(
+        Equation(
+            name="likelihood",
+            asks=r"$p(\mathbf{y}\mid x)$ for $m$ i.i.d. Bernoulli samples ($m=1$: one sample)",
+            lhs=lambda y, yhat: prod(y * yhat + (1 - y) * (1 - yhat)),
+            rhs=likelihood,
+            answer_latex=r"\prod_{i=1}^m \hat y_i^{\,y_i}(1-\hat y_i)^{1-y_i}",
+            notes="lhs is the Bernoulli pmf case by case: ŷ when y = 1, 1 - ŷ when y = 0.",
+            claim=Claim(r"\prod_{i=1}^m \hat{y}_i^{y_i} (1 - \hat{y}_i)^{1-y_i}", likelihood),
+            wrong=(Wrong("labels swapped", lambda y, yhat: prod(power(yhat, 1 - y)
+                                                                 * power(1 - yhat, y))),),
+        ),
+        Equation(
+            name="log-likelihood",
+            asks=r"$\log p(\mathbf{y}\mid x)$",
+            lhs=lambda y, yhat: log(likelihood(y, yhat)),
+            rhs=lambda y, yhat: total(y * log(yhat) + (1 - y) * log(1 - yhat)),
+            answer_latex=r"\sum_{i=1}^m y_i\log\hat y_i+(1-y_i)\log(1-\hat y_i)",
+            claim=Claim(r"\sum_{i=1}^m y_i \log(\hat{y}_i) + (1 - y_i) \log(1 - \hat{y}_i)",
+                        lambda y, yhat: total(y * log(yhat) + (1 - y) * log(1 - yhat))),
+            wrong=(Wrong("dropped the (1 - y) term", lambda y, yhat: total(y * log(yhat))),),
+        ),
+        Equation(
+            name="loss",
+            asks=r"$L(\mathbf{y},\hat{\mathbf{y}})$: the negated log-likelihood, to minimise",
+            lhs=lambda y, yhat: -log(likelihood(y, yhat)),
+            rhs=bce,
+            answer_latex=r"-\sum_{i=1}^m \big[y_i\log\hat y_i+(1-y_i)\log(1-\hat y_i)\big]",
+            claim=Claim(r"\sum_{i=1}^m -y_i \log(\hat{y}_i) - (1 - y_i) \log(1 - \hat{y}_i)", bce),
+            wrong=(Wrong("not negated", lambda y, yhat: -bce(y, yhat)),),
+        ),
+        Derivative(
+            name="grad-yhat",
+            asks=r"$\partial L/\partial\hat{\mathbf{y}}$",
+            of=bce,
+            wrt="yhat",
+            answer=lambda y, yhat: (yhat - y) / (yhat * (1 - yhat)),
+            answer_latex=r"\frac{\hat{\mathbf{y}}-\mathbf{y}}{\hat{\mathbf{y}}\odot"
+                         r"(1-\hat{\mathbf{y}})}\ \text{(element-wise)}",
+            wrong=(Wrong("dropped the (1 - y) term", lambda y, yhat: -y / yhat),
+                   Wrong("missing the denominator", lambda y, yhat: yhat - y)),
+        ),
+        Derivative(
+            name="grad-logit",
+            asks=r"$\partial L/\partial\mathbf{a}$ with $\hat{\mathbf{y}}=\sigma(\mathbf{a})$",
+            of=lambda y, a: bce(y, sigmoid(a)),
+            wrt="a",
+            answer=lambda y, a: sigmoid(a) - y,
+            answer_latex=r"\sigma(\mathbf{a})-\mathbf{y}",
+            wrong=(Wrong("kept the sigmoid derivative factor",
+                         lambda y, a: sigmoid(a) * (1 - sigmoid(a)) * (sigmoid(a) - y)),),
+        ),
+        Optimum(
+            name="best-constant",
+            asks=r"The constant prediction $c$ minimising $L$ over the data",
+            of=lambda q, c: -total(q * log(c) + (1 - q) * log(1 - c)),
+            wrt="c",
+            sense="min",
+            answer=lambda q: total(q) / q.shape[0],
+            answer_latex=r"c^*=\frac1m\sum_{i=1}^m y_i\ \text{(the label mean)}",
+            wrong=(Wrong("median-like 1/2", lambda q: 0.5 + 0 * total(q)),),
+        ),
+    ),
+)

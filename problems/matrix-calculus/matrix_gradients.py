@@ -1,0 +1,79 @@
+"""Seed 000 §1.1: four gradients of the simplest matrix expressions."""
+
+from derivekit.model import Claim, Derivative, Given, Problem, Source, Wrong
+from derivekit.ops import scalar, trace
+
+PROBLEM = Problem(
+    id="matrix-gradients",
+    title="Calculating gradients",
+    source=Source("000_b77450bb05363a64.txt", "1.1"),
+    statement=(
+        r"Let $\mathbf{x}\in\mathbb{R}^{m}$, $\mathbf{y}\in\mathbb{R}^{n}$ and "
+        r"$\mathbf{A}\in\mathbb{R}^{m\times n}$. Find $\frac{dz}{d\mathbf{x}}$ for "
+        r"$z=\mathbf{x}^T\mathbf{x}$, $\frac{dz}{d\mathbf{A}}$ for "
+        r"$z=\operatorname{tr}(\mathbf{A}^T\mathbf{A})$, $\frac{\partial z}{\partial \mathbf{y}}$ "
+        r"for $z=\mathbf{x}^T\mathbf{A}\mathbf{y}$ and $\frac{d\mathbf{z}}{d\mathbf{y}}$ for "
+        r"$\mathbf{z}=\mathbf{A}\mathbf{y}$."
+    ),
+    givens=(
+        Given("x", ("m", 1), latex=r"\mathbf{x}"),
+        Given("y", ("n", 1), latex=r"\mathbf{y}"),
+        Given("A", ("m", "n"), latex=r"\mathbf{A}"),
+    ),
+    shapes=({"m": 3, "n": 2}, {"m": 2, "n": 4}, {"m": 4, "n": 4}, {"m": 1, "n": 3}),
+    parts=(
+        Derivative(
+            name="xTx",
+            asks=r"$\frac{d}{d\mathbf{x}}\,\mathbf{x}^T\mathbf{x}$",
+            of=lambda x: scalar(x.T @ x),
+            wrt="x",
+            answer=lambda x: 2 * x,
+            answer_latex=r"2\mathbf{x}",
+            claim=Claim(r"2\mathbf{x}", lambda x: 2 * x),
+            wrong=(Wrong("forgot the factor 2", lambda x: x),
+                   Wrong("row vector (numerator layout)", lambda x: 2 * x.T)),
+        ),
+        Derivative(
+            name="trace-ATA",
+            asks=r"$\frac{d}{d\mathbf{A}}\operatorname{tr}(\mathbf{A}^T\mathbf{A})$",
+            of=lambda A: trace(A.T @ A),
+            wrt="A",
+            answer=lambda A: 2 * A,
+            answer_latex=r"2\mathbf{A}",
+            claim=Claim(r"2\mathbf{A}", lambda A: 2 * A),
+            wrong=(Wrong("transposed", lambda A: 2 * A.T),),
+        ),
+        Derivative(
+            name="xTAy-wrt-y",
+            asks=r"$\frac{\partial}{\partial\mathbf{y}}\,\mathbf{x}^T\mathbf{A}\mathbf{y}$",
+            of=lambda x, A, y: scalar(x.T @ A @ y),
+            wrt="y",
+            answer=lambda x, A: A.T @ x,
+            answer_latex=r"\mathbf{A}^T\mathbf{x}",
+            claim=Claim(r"\mathbf{c}=\mathbf{A}^T\mathbf{x}", lambda x, A: A.T @ x),
+            wrong=(Wrong("x^T A (numerator layout)", lambda x, A: x.T @ A),),
+        ),
+        Derivative(
+            name="Ay-denominator",
+            asks=r"$\frac{d(\mathbf{A}\mathbf{y})}{d\mathbf{y}}$ in denominator layout",
+            of=lambda A, y: A @ y,
+            wrt="y",
+            answer=lambda A: A.T,
+            answer_latex=r"\mathbf{A}^T \quad (n\times m,\ \text{denominator layout})",
+            layout="denominator",
+            claim=Claim(r"\mathbf{A}^T (under the seed's stated denominator layout)",
+                        lambda A: A.T),
+            wrong=(Wrong("numerator-layout answer A", lambda A: A),),
+        ),
+        Derivative(
+            name="Ay-numerator",
+            asks=r"$\frac{d(\mathbf{A}\mathbf{y})}{d\mathbf{y}}$ in numerator layout",
+            of=lambda A, y: A @ y,
+            wrt="y",
+            answer=lambda A: A,
+            answer_latex=r"\mathbf{A} \quad (m\times n,\ \text{numerator layout})",
+            layout="numerator",
+            wrong=(Wrong("denominator-layout answer A^T", lambda A: A.T),),
+        ),
+    ),
+)

@@ -1,0 +1,144 @@
+"""Seed 002 §12: gradient descent on a quadratic, component by component in H's eigenbasis."""
+
+from derivekit.model import POSITIVE, SPD, Claim, ConvergenceRange, Derivative, Equation, Given, \
+    Iteration, Limit, Optimum, Problem, Source, Wrong, interval
+from derivekit.ops import abs_, diag, eigh, max_entry, scalar
+
+
+def energy(w, w_star, H, E0):
+    return E0 + scalar((w - w_star).T @ H @ (w - w_star)) / 2
+
+
+def gd_step(w, H, w_star, rho):
+    return w - rho * H @ (w - w_star)
+
+
+def origin(w_star):
+    return 0 * w_star
+
+
+def largest_eigenvalue(H):
+    return max_entry(eigh(H)[0])
+
+
+def rate(rho, H):
+    """Worst contraction factor max_j |1 - rho eta_j| of the GD error."""
+    return max_entry(abs_(1 - rho * eigh(H)[0]))
+
+
+def best_rho(H):
+    eta = eigh(H)[0]
+    return 2 / (eta[0, 0] + eta[-1, 0])
+
+
+def iterate_in_eigenbasis(t, H, w_star, rho):
+    eta, U = eigh(H)
+    return U @ diag(1 - (1 - rho * eta) ** t) @ U.T @ w_star
+
+
+PROBLEM = Problem(
+    id="quadratic-gd-eigen",
+    title="Quadratic error: gradient descent in the Hessian's eigenbasis",
+    source=Source("002_a2d52afd229cfba6.txt", "12"),
+    statement=(
+        r"$E(\mathbf w)=E_0+\frac12(\mathbf w-\mathbf w^*)^TH(\mathbf w-\mathbf w^*)$ with $H$ "
+        r"symmetric positive definite, eigenpairs $Hu_j=\eta_ju_j$. Gradient descent "
+        r"$\mathbf w^\tau=\mathbf w^{\tau-1}-\rho\nabla E$ starts at $\mathbf w^0=0$. Show "
+        r"$w_j^\tau=\{1-(1-\rho\eta_j)^\tau\}w_j^*$ for $w_j=\mathbf w^Tu_j$, that "
+        r"$\mathbf w^\tau\to\mathbf w^*$ iff $|1-\rho\eta_j|<1$ for all $j$ (i.e. "
+        r"$0<\rho<2/\eta_{max}$), and find the fixed $\rho$ with the fastest worst-case rate."
+    ),
+    givens=(
+        Given("H", ("n", "n"), SPD, "H"),
+        Given("w_star", ("n", 1), latex=r"\mathbf{w}^*"),
+        Given("w", ("n", 1), latex=r"\mathbf{w}"),
+        Given("E0", (), latex="E_0"),
+        Given("rho", (), interval(0.0, lambda H: 2 / largest_eigenvalue(H)), r"\rho",
+              "learning rate inside the convergent range"),
+        Given("eta_j", (), POSITIVE, r"\eta_j", "one eigenvalue"),
+        Given("w_j_star", (), latex=r"w_j^*", description="w* along that eigenvector"),
+    ),
+    shapes=({"n": 2}, {"n": 3}, {"n": 5}),
+    parts=(
+        Derivative(
+            name="gradient",
+            asks=r"$\nabla E(\mathbf w)$",
+            of=energy,
+            wrt="w",
+            answer=lambda w, w_star, H: H @ (w - w_star),
+            answer_latex=r"H(\mathbf w-\mathbf w^*)",
+            claim=Claim(r"\nabla E = H(w - w^*)", lambda w, w_star, H: H @ (w - w_star)),
+            wrong=(Wrong("dropped w*", lambda w, H: H @ w),
+                   Wrong("kept the 1/2", lambda w, w_star, H: H @ (w - w_star) / 2)),
+        ),
+        Iteration(
+            name="eigen-component",
+            asks=r"$w_j^\tau$ along one eigenvector, from $w_j^0=0$",
+            step=lambda s, eta_j, w_j_star, rho: s - rho * eta_j * (s - w_j_star),
+            start=lambda: 0,
+            closed_form=lambda t, eta_j, w_j_star, rho: (1 - (1 - rho * eta_j) ** t) * w_j_star,
+            answer_latex=r"w_j^\tau=\{1-(1-\rho\eta_j)^\tau\}\,w_j^*",
+            claim=Claim(r"w_j^\tau = \{1 - (1 - \rho\eta_j)^\tau\} w_j^*",
+                        lambda t, eta_j, w_j_star, rho: (1 - (1 - rho * eta_j) ** t) * w_j_star),
+            wrong=(Wrong("off by one step", lambda t, eta_j, w_j_star, rho:
+                         (1 - (1 - rho * eta_j) ** (t + 1)) * w_j_star),
+                   Wrong("the error instead of the iterate",
+                         lambda t, eta_j, w_j_star, rho: (1 - rho * eta_j) ** t * w_j_star)),
+        ),
+        Iteration(
+            name="gd-iterates",
+            asks=r"$\mathbf w^\tau$ (all components at once)",
+            step=gd_step,
+            start=origin,
+            closed_form=iterate_in_eigenbasis,
+            answer_latex=r"\mathbf w^\tau=U\operatorname{diag}\big(1-(1-\rho\eta_j)^\tau\big)"
+                         r"U^T\mathbf w^*",
+            wrong=(Wrong("rho instead of rho*eta_j", lambda t, H, w_star, rho:
+                         (1 - (1 - rho) ** t) * w_star),),
+        ),
+        ConvergenceRange(
+            name="convergence",
+            asks=r"Learning rates $\rho$ for which $\mathbf w^\tau\to\mathbf w^*$",
+            step=gd_step,
+            start=origin,
+            param="rho",
+            lower=lambda: 0.0,
+            upper=lambda H: 2 / largest_eigenvalue(H),
+            answer_latex=r"0<\rho<\frac{2}{\eta_{max}}",
+            claim=Claim(r"|1 - \rho\eta_j| < 1 for all j"),
+            wrong=(Wrong("2/eta_min", lambda H: 2 / eigh(H)[0][0, 0]),
+                   Wrong("1/eta_max", lambda H: 1 / largest_eigenvalue(H))),
+        ),
+        Limit(
+            name="limit",
+            asks=r"$\lim_{\tau\to\infty}\mathbf w^\tau$ for $\rho$ in that range",
+            step=gd_step,
+            start=origin,
+            answer=lambda w_star: w_star,
+            answer_latex=r"\mathbf w^*",
+            claim=Claim(r"\mathbf{w}^\tau \rightarrow \mathbf{w}^*", lambda w_star: w_star),
+            wrong=(Wrong("H w*", lambda H, w_star: H @ w_star),),
+        ),
+        Optimum(
+            name="best-step",
+            asks=r"The fixed $\rho$ minimising the worst rate $\max_j|1-\rho\eta_j|$",
+            of=rate,
+            wrt="rho",
+            answer=best_rho,
+            smooth=False,
+            answer_latex=r"\rho^*=\frac{2}{\eta_{min}+\eta_{max}}",
+            wrong=(Wrong("1/eta_max", lambda H: 1 / largest_eigenvalue(H)),
+                   Wrong("1/eta_min", lambda H: 1 / eigh(H)[0][0, 0])),
+        ),
+        Equation(
+            name="best-rate",
+            asks=r"The worst-case rate at $\rho^*$",
+            lhs=lambda H: rate(best_rho(H), H),
+            rhs=lambda H: (largest_eigenvalue(H) - eigh(H)[0][0, 0])
+            / (largest_eigenvalue(H) + eigh(H)[0][0, 0]),
+            answer_latex=r"\frac{\kappa-1}{\kappa+1},\ \kappa=\eta_{max}/\eta_{min}",
+            wrong=(Wrong("(kappa-1)/kappa", lambda H: 1 - eigh(H)[0][0, 0]
+                         / largest_eigenvalue(H)),),
+        ),
+    ),
+)

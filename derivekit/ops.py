@@ -6,8 +6,8 @@ entry; called with NumPy arrays or JAX tracers it yields numbers that the witnes
 differentiate by autodiff and finite differences. The function and its derivative are
 therefore never two hand-written copies of one mistake.
 
-Every backend follows NumPy semantics: the symbolic one holds SymPy expressions in NumPy
-object arrays, so ``@`` is the matrix product, ``*`` (or :func:`hadamard`) the element-wise
+Every backend follows NumPy semantics: the symbolic one holds SymPy (or SymEngine, SymPy's
+fast C++ core, used where only differentiation is needed) expressions in NumPy object arrays, so ``@`` is the matrix product, ``*`` (or :func:`hadamard`) the element-wise
 one, ``1 - D`` broadcasts, and ``.T`` transposes. Vectors are column matrices, so ``x.T @ x``
 is a 1x1 matrix: :func:`scalar` turns it into a scalar.
 """
@@ -49,31 +49,39 @@ class SymbolicUnsupported(NotImplementedError):
     """An operation with no symbolic form here (eigendecomposition of a symbolic matrix)."""
 
 
-_PLAIN_NUMBERS = ContextVar("derivekit_plain_numbers", default="numpy")
+_SYMBOLIC_LIBRARY = ContextVar("derivekit_symbolic_library", default="")
+SYMBOLIC_LIBRARIES = ("sympy", "symengine")
 
 
 @contextmanager
-def symbolic_constants() -> Iterator[None]:
-    """Inside, ops on plain Python numbers return exact SymPy values (``log(4)``, not 1.386)."""
-    token = _PLAIN_NUMBERS.set("sympy")
+def symbolic(library: str = "sympy") -> Iterator[None]:
+    """Inside, symbolic ops use ``library``, and ops on plain Python numbers return exact
+    values of it (``log(4)``, not 1.386)."""
+    token = _SYMBOLIC_LIBRARY.set(library)
     try:
         yield
     finally:
-        _PLAIN_NUMBERS.reset(token)
+        _SYMBOLIC_LIBRARY.reset(token)
+
+
+def _library() -> Any:
+    import importlib
+
+    return importlib.import_module(_SYMBOLIC_LIBRARY.get() or "sympy")
 
 
 def backend(*args: Any) -> str:
-    """'sympy', 'jax' or 'numpy': the library that owns the arguments."""
+    """'symbolic', 'jax' or 'numpy': the kind of values the arguments are."""
     found = None
     for a in args:
         module = type(a).__module__
-        if module.startswith("sympy") or getattr(a, "dtype", None) == object:
-            return "sympy"
+        if module.startswith(SYMBOLIC_LIBRARIES) or getattr(a, "dtype", None) == object:
+            return "symbolic"
         if module.startswith("jax"):
             found = "jax"
         elif module.startswith("numpy"):
             found = found or "numpy"
-    return found or _PLAIN_NUMBERS.get()
+    return found or ("symbolic" if _SYMBOLIC_LIBRARY.get() else "numpy")
 
 
 def _np(kind: str) -> Any:
@@ -87,43 +95,30 @@ def _np(kind: str) -> Any:
     return np
 
 
-def _elementwise(sympy_name: str, numeric: Callable[[Any, Any], Any], doc: str) -> Callable:
+def _elementwise(name: str, numeric: Callable[[Any, Any], Any], doc: str) -> Callable:
     def op(x: Any) -> Any:
         kind = backend(x)
-        if kind == "sympy":
+        if kind == "symbolic":
             import numpy as np
-            import sympy
 
-            fn = _SYMPY_FUNCTIONS.get(sympy_name) or getattr(sympy, sympy_name)
+            lib = _library()
+            custom = _SYMBOLIC_FUNCTIONS.get(name)
+            fn = (lambda e: custom(lib, lib.sympify(e))) if custom else getattr(lib, name)
             if isinstance(x, np.ndarray):
                 return np.vectorize(fn, otypes=[object])(x)
             return fn(x)
         return numeric(_np(kind), x)
 
-    op.__name__ = sympy_name.lower()
+    op.__name__ = name.lower()
     op.__doc__ = doc
     return op
 
 
-def _sym_sigmoid(x: Any) -> Any:
-    import sympy
-
-    return 1 / (1 + sympy.exp(-x))
-
-
-def _sym_relu(x: Any) -> Any:
-    import sympy
-
-    return sympy.Piecewise((x, x > 0), (0, True))
-
-
-def _sym_step(x: Any) -> Any:
-    import sympy
-
-    return sympy.Piecewise((1, x > 0), (0, True))
-
-
-_SYMPY_FUNCTIONS = {"sigmoid": _sym_sigmoid, "relu": _sym_relu, "step": _sym_step}
+_SYMBOLIC_FUNCTIONS: dict[str, Callable[[Any, Any], Any]] = {
+    "sigmoid": lambda lib, x: 1 / (1 + lib.exp(-x)),
+    "relu": lambda lib, x: lib.Piecewise((x, x > 0), (0, True)),
+    "step": lambda lib, x: lib.Piecewise((1, x > 0), (0, True)),
+}
 
 sigmoid = _elementwise("sigmoid", lambda np, x: 1 / (1 + np.exp(-x)),
                        "Logistic function 1/(1+e^{-x}), element-wise.")
@@ -153,7 +148,7 @@ def scalar(m: Any) -> Any:
     size = getattr(m, "size", 1)
     if size != 1:
         raise ValueError(f"scalar() needs a 1x1 matrix, got shape {m.shape}")
-    if backend(m) == "sympy":
+    if backend(m) == "symbolic":
         return m.item() if hasattr(m, "item") else m
     return m.reshape(()) if hasattr(m, "reshape") else m
 
@@ -180,10 +175,8 @@ def sqnorm(a: Any) -> Any:
 
 def max_entry(a: Any) -> Any:
     """Largest entry."""
-    if backend(a) == "sympy":
-        import sympy
-
-        return sympy.Max(*a.ravel()) if hasattr(a, "ravel") else a
+    if backend(a) == "symbolic":
+        return _library().Max(*a.ravel()) if hasattr(a, "ravel") else a
     return a.max()
 
 
@@ -192,7 +185,7 @@ def diag(v: Any) -> Any:
     kind = backend(v)
     np = _np(kind)
     flat = np.reshape(v, (-1,))
-    if kind != "sympy":
+    if kind != "symbolic":
         return np.diag(flat)
     out = np.zeros((len(flat), len(flat)), dtype=int).astype(object)
     for i, entry in enumerate(flat):
@@ -204,7 +197,7 @@ def identity_like(a: Any) -> Any:
     """The identity with as many rows as ``a``."""
     kind = backend(a)
     n = a.shape[0]
-    if kind == "sympy":
+    if kind == "symbolic":
         import numpy as np
 
         return np.identity(n, dtype=int).astype(object)
@@ -218,7 +211,7 @@ def vstack(*blocks: Any) -> Any:
     rows = []
     for b in blocks:
         if np.ndim(b) == 0:
-            b = np.full((1, 1), b, dtype=object) if kind == "sympy" else np.reshape(
+            b = np.full((1, 1), b, dtype=object) if kind == "symbolic" else np.reshape(
                 np.asarray(b, dtype=float), (1, 1))
         rows.append(b)
     return np.concatenate(rows, axis=0)
@@ -227,11 +220,10 @@ def vstack(*blocks: Any) -> Any:
 def inv(a: Any) -> Any:
     """Matrix inverse."""
     kind = backend(a)
-    if kind == "sympy":
+    if kind == "symbolic":
         import numpy as np
-        import sympy
 
-        return np.array(sympy.Matrix(a.tolist()).inv().tolist(), dtype=object)
+        return np.array(_library().Matrix(a.tolist()).inv().tolist(), dtype=object)
     return _np(kind).linalg.inv(a)
 
 
@@ -245,7 +237,7 @@ def matrix_power(a: Any, t: Any) -> Any:
 def eigh(h: Any) -> tuple[Any, Any]:
     """Eigenvalues (ascending, as a column) and orthonormal eigenvectors of a symmetric matrix."""
     kind = backend(h)
-    if kind == "sympy":
+    if kind == "symbolic":
         raise SymbolicUnsupported("eigendecomposition of a symbolic matrix")
     values, vectors = _np(kind).linalg.eigh(h)
     return values.reshape(-1, 1), vectors

@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import numpy as np
-import sympy
 
-from derivekit.derive.symbols import entries, evaluator, symbolic_givens, trace
+from derivekit.derive.symbols import Symbolic
 from derivekit.layout import arrange, kind_of
 from derivekit.model import Derivative, Problem
 from derivekit.points import AVOID_MARGIN, call, concrete, shape_sets
@@ -21,7 +20,7 @@ def output_shape(part: Derivative, values: dict) -> tuple[int, ...]:
 
 def check(problem: Problem, part: Derivative, seed: int) -> tuple[str, tuple[WitnessResult, ...]]:
     """Returns what was asked ('gradient' or 'jacobian') and the three witnesses."""
-    sym = Tally("sympy-componentwise")
+    sym = Tally("symbolic-componentwise")
     jax_ = Tally("jax-autodiff")
     fd = Tally("finite-difference", rtol=finite_difference.RTOL, atol=finite_difference.ATOL)
     asks, redraws = "derivative", 0
@@ -46,11 +45,11 @@ def check(problem: Problem, part: Derivative, seed: int) -> tuple[str, tuple[Wit
             sym.compare(answers[i], arrange(truth, out_shape, in_shape, part.layout), where)
     if part.avoid is not None:
         note = (f"points kept |{getattr(part.avoid, '__name__', 'avoid')}| >= {AVOID_MARGIN} "
-                f"(non-smooth set avoided; {redraws} redraws)")
+                f"(non-smooth set avoided, {redraws} redraws)")
         for tally in (sym, jax_, fd):
             tally.notes.append(note)
     return asks, (
-        sym.result("entry-by-entry SymPy diff on explicit matrices"),
+        sym.result("entry-by-entry symbolic diff (SymEngine) on explicit matrices"),
         jax_.result("jax.jacrev, float64"),
         fd.result("central differences, h = 1e-6·max(1,|x|)"),
     )
@@ -58,9 +57,8 @@ def check(problem: Problem, part: Derivative, seed: int) -> tuple[str, tuple[Wit
 
 def _componentwise(problem: Problem, part: Derivative, dims: dict, stacked: dict) -> np.ndarray:
     """Ground truth: every entry of the output differentiated by every entry of ``wrt``."""
-    values, table = symbolic_givens(problem.givens, dims)
-    outputs = entries(trace(part.of, values))
-    inputs = entries(values[part.wrt])
-    derivatives = [sympy.diff(o, x) for o in outputs for x in inputs]
-    flat = evaluator(derivatives, table)(stacked)
+    sym = Symbolic(problem.givens, dims, library="symengine")
+    outputs = sym.entries(sym.trace(part.of))
+    inputs = sym.entries(sym.values[part.wrt])
+    flat = sym.evaluator(sym.derivatives(outputs, inputs))(stacked)
     return flat.reshape(flat.shape[0], len(outputs), len(inputs))

@@ -6,7 +6,7 @@ from __future__ import annotations
 from derivekit.derive.identity import proves_zero
 import numpy as np
 
-from derivekit.derive.symbols import symbolic_givens, trace
+from derivekit.derive.symbols import Symbolic
 from derivekit.model import Equation, Problem
 from derivekit.ops import SymbolicUnsupported
 from derivekit.points import call, shape_sets
@@ -23,8 +23,9 @@ def check(problem: Problem, part: Equation, seed: int) -> tuple[str, tuple[Witne
         for i, p in enumerate(points):
             numeric.compare(call(part.rhs, p), call(part.lhs, p), f"shapes {dims}, point {i}")
         try:
-            values, _ = symbolic_givens(problem.givens, dims, constrained=True)
-            difference = np.asarray(trace(part.lhs, values)) - np.asarray(trace(part.rhs, values))
+            sym = Symbolic(problem.givens, dims, constrained=True)
+            difference = sym.entries(np.asarray(sym.trace(part.lhs))
+                                     - np.asarray(sym.trace(part.rhs)))
         except (SymbolicUnsupported, TypeError, ValueError):
             unproved.append(dims)
             continue

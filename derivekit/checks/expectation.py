@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import numpy as np
 import sympy
 
 from derivekit.derive import gaussian
-from derivekit.derive.identity import proves_zero
-from derivekit.derive.symbols import entries, symbolic_givens, trace
+from derivekit.derive.symbols import Symbolic
 from derivekit.model import Expectation, Problem
 from derivekit.points import call, rng_for, shape_sets
 from derivekit.verdict import WitnessResult
@@ -52,10 +50,9 @@ def check(problem: Problem, part: Expectation, seed: int
 
 
 def _exact(problem: Problem, part: Expectation, dims: dict) -> bool:
-    values, _ = symbolic_givens(problem.givens, dims, constrained=True)
-    noise_values, noise_table = symbolic_givens(part.noise, dims)
-    sigma = {g.name: values[g.domain.scale] for g in part.noise}
-    (integrand,) = entries(trace(part.of, {**values, **noise_values}))
-    expected = gaussian.expectation(integrand, [(s, sigma[name]) for s, name, _ in noise_table])
-    (claimed,) = entries(trace(part.equals, values))
-    return proves_zero(expected - claimed)
+    sym = Symbolic((*problem.givens, *part.noise), dims, constrained=True)
+    noise = {g.name: sym.values[g.domain.scale] for g in part.noise}
+    moments = [(s, noise[name]) for s, name, _ in sym.table if name in noise]
+    (integrand,) = sym.entries(sym.trace(part.of))
+    (claimed,) = sym.entries(sym.trace(part.equals))
+    return sympy.expand(gaussian.expectation(integrand, moments) - claimed) == 0

@@ -13,7 +13,7 @@ import numpy as np
 import sympy
 
 from derivekit.derive.identity import proves_zero
-from derivekit.derive.symbols import symbolic_givens, trace
+from derivekit.derive.symbols import Symbolic
 from derivekit.model import ConvergenceRange, Iteration, Limit, Problem
 from derivekit.ops import SymbolicUnsupported
 from derivekit.points import call, shape_sets
@@ -46,11 +46,11 @@ def check_iteration(problem: Problem, part: Iteration, seed: int
 def _induction(problem: Problem, part: Iteration) -> WitnessResult:
     t = sympy.Symbol("t", integer=True, nonnegative=True)
     for dims in problem.shapes:
-        values, _ = symbolic_givens(problem.givens, dims, constrained=True)
+        sym = Symbolic(problem.givens, dims, constrained=True)
         try:
-            base = _minus(trace(part.closed_form, values, 0), trace(part.start, values))
-            inductive = _minus(trace(part.step, values, trace(part.closed_form, values, t)),
-                               trace(part.closed_form, values, t + 1))
+            base = sym.entries(_minus(sym.trace(part.closed_form, 0), sym.trace(part.start)))
+            inductive = sym.entries(_minus(sym.trace(part.step, sym.trace(part.closed_form, t)),
+                                           sym.trace(part.closed_form, t + 1)))
         except SymbolicUnsupported as exc:
             return not_applicable("sympy-induction", f"{exc}; the iteration witness decides")
         if not proves_zero(base):
@@ -83,10 +83,10 @@ def check_limit(problem: Problem, part: Limit, seed: int) -> tuple[str, tuple[Wi
 
 def _fixed_point(problem: Problem, part: Limit) -> WitnessResult:
     for dims in problem.shapes:
-        values, _ = symbolic_givens(problem.givens, dims, constrained=True)
+        sym = Symbolic(problem.givens, dims, constrained=True)
         try:
-            answer = trace(part.answer, values)
-            residual = _minus(trace(part.step, values, answer), answer)
+            answer = sym.trace(part.answer)
+            residual = sym.entries(_minus(sym.trace(part.step, answer), answer))
         except SymbolicUnsupported as exc:
             return not_applicable("sympy-fixed-point", str(exc))
         if not proves_zero(residual):
@@ -125,11 +125,10 @@ def check_range(problem: Problem, part: ConvergenceRange, seed: int
                 if outcome != expected:
                     runs.fail(f"{part.param}={value:.6g}: iterates {outcome} after {n} steps, "
                               f"the range says it {expected} ({where})")
-            for end in (low, high):
-                r = iterate.spectral_radius(part.step, part.start, {**p, part.param: end})
-                radius.compare(r, 1.0, f"{part.param}={end:.6g}, {where}")
-            inside = iterate.spectral_radius(part.step, part.start,
-                                              {**p, part.param: low + width / 2})
+            probes = [{**p, part.param: value} for value in (low, low + width / 2, high)]
+            at_low, inside, at_high = iterate.spectral_radii(part.step, part.start, probes)
+            radius.compare(at_low, 1.0, f"{part.param}={low:.6g}, {where}")
+            radius.compare(at_high, 1.0, f"{part.param}={high:.6g}, {where}")
             if not inside < 1.0:
                 radius.fail(f"spectral radius {inside:.6g} >= 1 mid-range ({where})")
     inside_text = ", ".join(f"{f:g}" for f in INSIDE)

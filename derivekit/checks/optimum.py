@@ -7,9 +7,8 @@ claim with the wrong sense (a maximiser stated as a minimiser) fails it.
 from __future__ import annotations
 
 import numpy as np
-import sympy
 
-from derivekit.derive.symbols import entries, evaluator, symbolic_givens, trace
+from derivekit.derive.symbols import Symbolic
 from derivekit.model import Optimum, Problem
 from derivekit.points import call, rng_for, shape_sets
 from derivekit.verdict import WitnessResult
@@ -22,7 +21,7 @@ STEPS = (1e-5, 1e-3)
 
 
 def check(problem: Problem, part: Optimum, seed: int) -> tuple[str, tuple[WitnessResult, ...]]:
-    sym = Tally("sympy-stationarity", rtol=0.0, atol=STATIONARY_ATOL)
+    sym = Tally("symbolic-stationarity", rtol=0.0, atol=STATIONARY_ATOL)
     jax_ = Tally("jax-stationarity", rtol=0.0, atol=STATIONARY_ATOL)
     curvature = Tally("jax-curvature", rtol=0.0, atol=0.0)
     perturb = Tally("perturbation", rtol=0.0, atol=0.0)
@@ -55,12 +54,12 @@ def check(problem: Problem, part: Optimum, seed: int) -> tuple[str, tuple[Witnes
         _sympy_stationarity(problem, part, dims, moved, sym)
     if not part.smooth:
         why = "objective is piecewise (not differentiable at the optimum)"
-        return "optimum", (not_applicable("sympy-stationarity", why),
+        return "optimum", (not_applicable("symbolic-stationarity", why),
                            not_applicable("jax-stationarity", why),
                            not_applicable("jax-curvature", why),
                            perturb.result(_perturb_detail(part)))
     return "optimum", (
-        sym.result("component-wise SymPy gradient, evaluated at the answer"),
+        sym.result("component-wise symbolic gradient (SymEngine), evaluated at the answer"),
         jax_.result("jax.grad at the answer is 0"),
         curvature.result(f"Hessian {'positive' if sign > 0 else 'negative'} definite"),
         perturb.result(_perturb_detail(part)),
@@ -96,9 +95,8 @@ def _perturb(part: Optimum, at: dict, sign: float, rng: np.random.Generator, tal
 
 def _sympy_stationarity(problem: Problem, part: Optimum, dims: dict, moved: dict,
                         tally: Tally) -> None:
-    """Gradient entries differentiated by SymPy, evaluated with the answer in place."""
-    values, table = symbolic_givens(problem.givens, dims)
-    (f,) = entries(trace(part.of, values))
-    grad = [sympy.diff(f, v) for v in entries(values[part.wrt])]
-    for i, row in enumerate(evaluator(grad, table)(moved)):
+    """Gradient entries differentiated symbolically, evaluated with the answer in place."""
+    sym = Symbolic(problem.givens, dims, library="symengine")
+    grad = sym.derivatives(sym.entries(sym.trace(part.of)), sym.entries(sym.values[part.wrt]))
+    for i, row in enumerate(sym.evaluator(grad)(moved)):
         tally.compare(row, np.zeros_like(row), f"shapes {dims}, point {i}")

@@ -53,7 +53,8 @@ class Tally:
         err = np.abs(got - want)
         allowed = atol + self.rtol * np.abs(want)
         self.max_abs = max(self.max_abs, float(err.max(initial=0.0)))
-        rel = err / np.maximum(np.abs(want), np.finfo(float).tiny)
+        with np.errstate(over="ignore"):
+            rel = err / np.maximum(np.abs(want), np.finfo(float).tiny)
         self.max_rel = max(self.max_rel, float(rel.max(initial=0.0)))
         used = float((err / allowed).max(initial=0.0))
         self.used = max(self.used, used)

@@ -1,0 +1,249 @@
+"""The ``derivekit`` command: a thin typer layer over library calls.
+
+Heavy libraries (sympy, jax, numpy) are imported inside the commands that need them, so
+``derivekit --help`` stays instant. User mistakes (DerivekitError) become one line on stderr
+and exit status 2; a problem that fails verification gives exit status 1.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Optional
+
+import typer
+
+from derivekit import __version__
+from derivekit.errors import DerivekitError
+
+if TYPE_CHECKING:
+    from derivekit.model import Problem
+    from derivekit.verdict import ProblemVerdict
+
+app = typer.Typer(
+    name="derivekit",
+    help="State deep-learning derivations, derive them, and prove them numerically.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+ProblemsDir = Annotated[
+    Optional[Path],
+    typer.Option("--problems", help="Problems directory (default: $DERIVEKIT_PROBLEMS or the "
+                 "repository's problems/).", show_default=False),
+]
+JsonFlag = Annotated[bool, typer.Option("--json", help="Print one JSON document instead.")]
+
+_STATUS_STYLE = {"verified": "green", "failed": "bold red", "error": "bold yellow"}
+_WITNESS_MARK = {True: "[green]✓[/]", False: "[bold red]✗[/]", None: "[dim]–[/]"}
+
+
+def _console(stderr: bool = False):  # noqa: ANN202  (rich is imported lazily)
+    from rich.console import Console
+
+    return Console(stderr=stderr, highlight=False, soft_wrap=False)
+
+
+def _fail(message: str) -> None:
+    _console(stderr=True).print(f"[bold red]error:[/] {message}", markup=True)
+    raise typer.Exit(2)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"derivekit {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main(
+    version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True,
+                                          help="Show the version and exit.")] = False,
+) -> None:
+    """derivekit: every closed form proved by an independent numeric witness."""
+
+
+# --------------------------------------------------------------------------- list / show
+@app.command("list")
+def list_problems(problems: ProblemsDir = None, json: JsonFlag = False) -> None:
+    """List the problems in the catalog."""
+    from derivekit import registry
+
+    catalog = _guard(lambda: registry.catalog(problems))
+    if json:
+        import json as json_lib
+
+        typer.echo(json_lib.dumps([
+            {"id": p.id, "title": p.title, "seed": p.source.seed, "section": p.source.section,
+             "parts": [part.name for part in p.parts]} for p in catalog.values()
+        ], indent=2))
+        return
+    from rich.table import Table
+
+    table = Table("id", "title", "source", "parts", box=None, header_style="bold")
+    for p in catalog.values():
+        table.add_row(p.id, p.title, f"{p.source.seed[:3]} §{p.source.section}",
+                      str(len(p.parts)))
+    _console().print(table)
+
+
+@app.command()
+def show(problem_id: Annotated[str, typer.Argument(help="Problem id, e.g. gan-gradients.")],
+         problems: ProblemsDir = None) -> None:
+    """Show a problem: statement, givens, and the closed form of every part."""
+    from derivekit import registry
+
+    problem = _guard(lambda: registry.lookup(problem_id, problems))
+    _print_problem(problem)
+
+
+def _print_problem(problem: Problem, parts: bool = True) -> None:
+    console = _console()
+    console.print(f"[bold]{problem.id}[/] — {problem.title}")
+    console.print(f"[dim]source: {problem.source.seed} §{problem.source.section}[/]")
+    console.print(problem.statement, markup=False)
+    givens = ", ".join(
+        f"{g.name}{_shape_text(g.shape)}" + ("" if g.domain.kind == "real"
+                                             else f" ∈ {g.domain.describe()}")
+        for g in problem.givens)
+    console.print(f"[dim]givens:[/] {givens}", markup=True)
+    for part in problem.parts if parts else ():
+        layout = getattr(part, "layout", None)
+        suffix = f"  [dim]({layout} layout)[/]" if layout else ""
+        console.print(f"  [bold]{part.name}[/] [dim]{part.KIND}[/]: ", end="")
+        console.print(part.asks, markup=False)
+        console.print("      = ", end="")
+        console.print(part.answer_latex, markup=False, end="")
+        console.print(suffix)
+
+
+def _shape_text(shape: tuple) -> str:
+    return "" if shape == () else "[" + "×".join(map(str, shape)) + "]"
+
+
+# --------------------------------------------------------------------------- verify
+@app.command()
+def verify(
+    problem_ids: Annotated[Optional[list[str]], typer.Argument(
+        help="Problem ids to verify.", show_default=False)] = None,
+    all_problems: Annotated[bool, typer.Option("--all", help="Verify every problem.")] = False,
+    json: JsonFlag = False,
+    junit_xml: Annotated[Optional[Path], typer.Option(
+        "--junit-xml", help="Also write JUnit XML here (for CI dashboards).",
+        show_default=False)] = None,
+    seed: Annotated[int, typer.Option(help="Seed for every random point and sample.")] = 0,
+    problems: ProblemsDir = None,
+) -> None:
+    """Derive and numerically witness problems; exit 1 if any part is not verified."""
+    from derivekit import registry
+
+    if bool(problem_ids) == all_problems:
+        _fail("give problem ids or --all (not both)")
+    if all_problems:
+        selected = list(_guard(lambda: registry.catalog(problems)).values())
+    else:
+        selected = [_guard(lambda pid=pid: registry.lookup(pid, problems))
+                    for pid in dict.fromkeys(problem_ids or [])]
+    if junit_xml is not None and junit_xml.is_dir():
+        _fail(f"--junit-xml {junit_xml} is a directory")
+    verdicts = _run_with_progress(selected, seed, show=not json and sys.stderr.isatty())
+
+    from derivekit import verdict as verdict_lib
+
+    if junit_xml is not None:
+        junit_xml.parent.mkdir(parents=True, exist_ok=True)
+        junit_xml.write_text(verdict_lib.to_junit_xml(verdicts), encoding="utf-8")
+    if json:
+        typer.echo(verdict_lib.to_json(verdicts))
+    elif len(verdicts) <= 3:
+        by_id = {p.id: p for p in selected}
+        for v in verdicts:
+            _print_problem(by_id[v.id], parts=False)
+            _print_verdict(v)
+    else:
+        _print_summary(verdicts)
+    if any(v.status != "verified" for v in verdicts):
+        raise typer.Exit(1)
+
+
+def _run_with_progress(selected: list[Problem], seed: int, show: bool) -> list[ProblemVerdict]:
+    from derivekit.verify import verify_problem
+
+    if not show or len(selected) < 2:
+        return [verify_problem(p, seed) for p in selected]
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+    verdicts = []
+    columns = (TextColumn("verifying {task.description:<24}"), BarColumn(), MofNCompleteColumn())
+    with Progress(*columns, console=_console(stderr=True), transient=True) as progress:
+        task = progress.add_task("", total=len(selected))
+        for p in selected:
+            progress.update(task, description=p.id)
+            verdicts.append(verify_problem(p, seed))
+            progress.advance(task)
+    return verdicts
+
+
+def _print_verdict(v: ProblemVerdict) -> None:
+    console = _console()
+    for p in v.parts:
+        mark = {"verified": "[green]✓[/]", "failed": "[bold red]✗[/]"}.get(p.status,
+                                                                          "[bold yellow]![/]")
+        layout = f", {p.layout} layout" if p.layout else ""
+        console.print(f" {mark} [bold]{p.name}[/] [dim]({p.asks}{layout})[/]")
+        console.print("     = ", end="")
+        console.print(p.answer_latex, markup=False)
+        marks = " · ".join(f"{w.name} {_WITNESS_MARK[w.passed]}" for w in p.witnesses)
+        console.print(f"     [dim]witnesses:[/] {marks}")
+        worst = p.worst
+        if worst is not None and p.status == "verified":
+            console.print(f"     [dim]max error {p.max_error:.2g} at {worst.points} points; closest "
+                          f"to its tolerance: {worst.name} (rtol {worst.rtol:.0e}, "
+                          f"atol {worst.atol:.0e})[/]")
+        if p.status != "verified":
+            console.print("     ", end="")
+            console.print(p.message, markup=False, style="red")
+    notes = sorted({note for p in v.parts for w in p.witnesses
+                    for note in w.detail.split("; ") if "non-smooth" in note})
+    for note in notes:
+        console.print(f"   [dim]note: {note}[/]")
+    console.print(f"[{_STATUS_STYLE[v.status]}]{v.id}: {v.status}[/] "
+                  f"({sum(p.status == 'verified' for p in v.parts)}/{len(v.parts)} parts, "
+                  f"seed {v.seed}, {v.elapsed_s:.2f} s)\n")
+
+
+def _print_summary(verdicts: list[ProblemVerdict]) -> None:
+    from rich.table import Table
+
+    console = _console()
+    table = Table("problem", "status", "parts", "source", "time", box=None, header_style="bold")
+    for v in verdicts:
+        ok = sum(p.status == "verified" for p in v.parts)
+        table.add_row(v.id, f"[{_STATUS_STYLE[v.status]}]{v.status}[/]",
+                      f"{ok}/{len(v.parts)}", v.source, f"{v.elapsed_s:.2f} s")
+    console.print(table)
+    for v in verdicts:
+        for p in v.parts:
+            if p.status != "verified":
+                console.print(f"[bold red]{v.id}/{p.name}[/]: ", end="")
+                console.print(p.message, markup=False)
+    good = sum(v.status == "verified" for v in verdicts)
+    console.print(f"{good}/{len(verdicts)} problems verified")
+
+
+def _guard(action):  # noqa: ANN001, ANN202
+    """Run a library call; a DerivekitError becomes one line and exit status 2."""
+    try:
+        return action()
+    except DerivekitError as exc:
+        _fail(str(exc))
+
+
+def run() -> None:
+    """Console-script entry point."""
+    try:
+        app()
+    except DerivekitError as exc:  # raised outside a guarded call
+        _console(stderr=True).print(f"[bold red]error:[/] {exc}")
+        sys.exit(2)

@@ -46,7 +46,7 @@ def _console(stderr: bool = False):  # noqa: ANN202  (rich is imported lazily)
 
 
 def _fail(message: str) -> None:
-    _console(stderr=True).print(f"[bold red]error:[/] {message}", markup=True)
+    typer.secho(f"error: {message}", err=True, fg="red")
     raise typer.Exit(2)
 
 
@@ -198,8 +198,8 @@ def _print_verdict(v: ProblemVerdict) -> None:
         console.print(f"     [dim]witnesses:[/] {marks}")
         worst = p.worst
         if worst is not None and p.status == "verified":
-            console.print(f"     [dim]max error {p.max_error:.2g} at {worst.points} points; closest "
-                          f"to its tolerance: {worst.name} (rtol {worst.rtol:.0e}, "
+            console.print(f"     [dim]max error {p.max_error:.2g} at {worst.points} points; "
+                          f"closest to its tolerance: {worst.name} (rtol {worst.rtol:.0e}, "
                           f"atol {worst.atol:.0e})[/]")
         if p.status != "verified":
             console.print("     ", end="")
@@ -245,5 +245,5 @@ def run() -> None:
     try:
         app()
     except DerivekitError as exc:  # raised outside a guarded call
-        _console(stderr=True).print(f"[bold red]error:[/] {exc}")
+        typer.secho(f"error: {exc}", err=True, fg="red")
         sys.exit(2)

@@ -7,8 +7,9 @@ differentiate by autodiff and finite differences. The function and its derivativ
 therefore never two hand-written copies of one mistake.
 
 Every backend follows NumPy semantics: the symbolic one holds SymPy (or SymEngine, SymPy's
-fast C++ core, used where only differentiation is needed) expressions in NumPy object arrays, so ``@`` is the matrix product, ``*`` (or :func:`hadamard`) the element-wise
-one, ``1 - D`` broadcasts, and ``.T`` transposes. Vectors are column matrices, so ``x.T @ x``
+fast C++ core, used where only differentiation is needed) expressions in NumPy object
+arrays, so ``@`` is the matrix product, ``*`` (or :func:`hadamard`) the element-wise one,
+``1 - D`` broadcasts, and ``.T`` transposes. Vectors are column matrices, so ``x.T @ x``
 is a 1x1 matrix: :func:`scalar` turns it into a scalar.
 """
 
@@ -70,12 +71,17 @@ def _library() -> Any:
     return importlib.import_module(_SYMBOLIC_LIBRARY.get() or "sympy")
 
 
+def _is_object_array(a: Any) -> bool:
+    dtype = getattr(a, "dtype", None)
+    return dtype is not None and getattr(dtype, "kind", "") == "O"
+
+
 def backend(*args: Any) -> str:
     """'symbolic', 'jax' or 'numpy': the kind of values the arguments are."""
     found = None
     for a in args:
         module = type(a).__module__
-        if module.startswith(SYMBOLIC_LIBRARIES) or getattr(a, "dtype", None) == object:
+        if module.startswith(SYMBOLIC_LIBRARIES) or _is_object_array(a):
             return "symbolic"
         if module.startswith("jax"):
             found = "jax"

@@ -32,16 +32,6 @@ def jacobians(fn: Callable, wrt: str, stacked: Mapping[str, np.ndarray]) -> np.n
     return evaluate(jax.vmap(jax.jacrev(f)), stacked[wrt], dict(stacked))
 
 
-def hessians(fn: Callable, wrt: str, stacked: Mapping[str, np.ndarray]) -> np.ndarray:
-    """Second derivative of a scalar fn, flattened: shape (points, size, size)."""
-
-    def f(x: Any, values: Mapping[str, Any]) -> Any:
-        return _scalar_if_single(call(fn, {**values, wrt: x.reshape(values[wrt].shape)}))
-
-    flat = np.asarray(stacked[wrt]).reshape(len(stacked[wrt]), -1)
-    return evaluate(jax.vmap(jax.hessian(f)), flat, dict(stacked))
-
-
 def batched(fn: Callable, stacked: Mapping[str, np.ndarray],
             fixed: Mapping[str, Any] | None = None) -> np.ndarray:
     """fn at every stacked point (one trace, vmapped); ``fixed`` values are shared by all."""

@@ -1,0 +1,5 @@
+"""``python -m derivekit`` runs the CLI."""
+
+from derivekit.cli import run
+
+run()

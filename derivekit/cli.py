@@ -232,6 +232,48 @@ def _print_summary(verdicts: list[ProblemVerdict]) -> None:
     console.print(f"{good}/{len(verdicts)} problems verified")
 
 
+# --------------------------------------------------------------------------- audit
+@app.command()
+def audit(
+    seeds: Annotated[Optional[list[str]], typer.Argument(
+        help="Seed files to audit (file name or its number, e.g. 000).",
+        show_default=False)] = None,
+    all_seeds: Annotated[bool, typer.Option("--all", help="Audit every seed.")] = False,
+    json: JsonFlag = False,
+    seed: Annotated[int, typer.Option(help="Seed for every random point and sample.")] = 0,
+    problems: ProblemsDir = None,
+) -> None:
+    """Judge each seed claim against the verified truth: correct, wrong, partly, unverifiable."""
+    from derivekit import audit as audit_lib
+    from derivekit import registry
+
+    if bool(seeds) == all_seeds:
+        _fail("give seed names or --all (not both)")
+    catalog = list(_guard(lambda: registry.catalog(problems)).values())
+    selected = catalog if all_seeds else [p for p in catalog if audit_lib.matches(p, seeds)]
+    if not selected:
+        known = sorted({p.source.seed for p in catalog})
+        _fail(f"no problem cites {', '.join(seeds or [])} (seeds: {', '.join(known)})")
+    entries = [e for p in selected for e in audit_lib.audit_problem(p, seed)]
+    if json:
+        import json as json_lib
+
+        typer.echo(json_lib.dumps(audit_lib.to_dicts(entries), indent=2))
+        return
+    from rich.table import Table
+
+    style = {"correct": "green", "wrong": "bold red", "partly": "yellow", "unverifiable": "dim"}
+    table = Table("seed", "§", "problem / part", "verdict", "claim / detail", box=None,
+                  header_style="bold")
+    for e in entries:
+        table.add_row(e.seed[:3], e.section, f"{e.problem}\n{e.part}",
+                      f"[{style[e.verdict]}]{e.verdict}[/]", f"{e.claim}\n[dim]{e.detail}[/]")
+    console = _console()
+    console.print(table)
+    for name, counts in audit_lib.summary(entries).items():
+        console.print(f"{name}: " + ", ".join(f"{counts[v]} {v}" for v in audit_lib.VERDICTS))
+
+
 def _guard(action):  # noqa: ANN001, ANN202
     """Run a library call; a DerivekitError becomes one line and exit status 2."""
     try:

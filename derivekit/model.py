@@ -18,7 +18,7 @@ Conventions
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field, fields, replace
 from typing import Any, Callable, ClassVar, Literal, Mapping, Union
 
 from derivekit.errors import ProblemDefinitionError
@@ -41,7 +41,8 @@ class Domain:
     a step size be drawn inside a range that depends on the data.
     """
 
-    kind: Literal["real", "positive", "unit", "binary", "spd", "simplex", "interval", "normal"]
+    kind: Literal["real", "positive", "unit", "binary", "spd", "simplex", "interval", "integer",
+                  "normal"]
     low: float | Fn | None = None
     high: float | Fn | None = None
     scale: str | None = None
@@ -50,6 +51,8 @@ class Domain:
     def describe(self) -> str:
         if self.kind == "interval":
             return "interval (low, high) that may depend on other givens"
+        if self.kind == "integer":
+            return f"integers {self.low}..{self.high}"
         if self.kind == "normal":
             return f"Gaussian N(0, {self.scale}^2) per entry"
         return {
@@ -73,6 +76,12 @@ SIMPLEX = Domain("simplex")
 def interval(low: float | Fn, high: float | Fn) -> Domain:
     """An open interval whose ends may be functions of earlier givens."""
     return Domain("interval", low=low, high=high)
+
+
+def integers(low: int | Fn, high: int | Fn) -> Domain:
+    """Integers from ``low`` to ``high`` inclusive (ends may be functions of earlier givens):
+    kernel sizes, strides, channel counts."""
+    return Domain("integer", low=low, high=high)
 
 
 def normal(scale: str) -> Domain:
@@ -104,11 +113,26 @@ class Source:
 
 @dataclass(frozen=True)
 class Claim:
-    """What a seed solution claimed for a part, transcribed faithfully even when wrong."""
+    """What a seed solution claimed, transcribed faithfully even when wrong.
+
+    The audit substitutes ``value`` for the part's answer field (``field`` names another
+    one, e.g. ``sense`` for "the generator maximises") and runs the part's checks on it.
+    """
 
     text: str
-    value: Fn | None = None
-    """The claim as a function of givens, when it is checkable."""
+    value: Any = None
+    """The claim as a function of givens (or a field value); None when it is prose."""
+    field: str | None = None
+    section: str = ""
+    """The seed's own numbering for this claim, when finer than the problem's section."""
+    reason: str = ""
+    """Why a prose claim cannot be checked (shown as the 'unverifiable' detail)."""
+    holds_in: str = ""
+    """Another part of the problem where the claim is right: then a claim that fails its own
+    part is 'partly' right, under ``condition``."""
+    condition: str = ""
+    holds_value: Any = None
+    """The claim read under ``condition``, as that other part's answer (default: ``value``)."""
 
 
 @dataclass(frozen=True)
@@ -139,6 +163,10 @@ class Part:
 
     KIND: ClassVar[str] = "part"
     ANSWER_FIELD: ClassVar[str] = "answer"
+
+    def with_answer(self, value: Any, field: str | None = None) -> Part:
+        """This part claiming ``value`` instead (for wrong variants and seed claims)."""
+        return replace(self, **{field or self.ANSWER_FIELD: value})
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -264,6 +292,9 @@ class Problem:
     parts: tuple[Part, ...]
     shapes: tuple[Mapping[str, int], ...] = ({},)
     """Concrete values of the symbolic dimensions, one mapping per shape set."""
+    prose: tuple[Claim, ...] = ()
+    """Seed claims with no checkable form (opinions, explanations): listed by the audit as
+    'unverifiable' with their ``reason``, never silently skipped."""
     path: str = field(default="", compare=False)
     """The file the problem was loaded from (set by the registry)."""
 
@@ -327,3 +358,13 @@ def _validate(problem: Problem) -> None:
                 raise ProblemDefinitionError(
                     f"{where}/{part.name}: wrong answer {wrong.label!r} names no field"
                 )
+        claim = part.claim
+        if claim is not None and claim.value is not None and (
+                claim.field or part.ANSWER_FIELD) not in valid_fields:
+            raise ProblemDefinitionError(f"{where}/{part.name}: the claim names no field")
+        if claim is not None and claim.holds_in and claim.holds_in not in part_names:
+            raise ProblemDefinitionError(
+                f"{where}/{part.name}: claim holds_in={claim.holds_in!r} is not a part")
+    for claim in problem.prose:
+        if not claim.reason:
+            raise ProblemDefinitionError(f"{where}: prose claim {claim.text[:40]!r} needs a reason")

@@ -8,7 +8,7 @@ variant through the same checks and requires each to be rejected.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Any, Callable
 
 import numpy as np
@@ -44,16 +44,15 @@ def _transpose_changes_value(problem: Problem, part: Part) -> bool:
 
 def mutants(problem: Problem, part: Part) -> list[tuple[str, Part]]:
     """(label, wrong part) pairs; every one must fail verification."""
-    field = part.ANSWER_FIELD
-    answer = getattr(part, field)
+    answer = getattr(part, part.ANSWER_FIELD)
     out = [
-        ("sign flipped", replace(part, **{field: _Transformed(answer, lambda v: -v)})),
-        ("factor 2", replace(part, **{field: _Transformed(answer, lambda v: 2 * v)})),
+        ("sign flipped", part.with_answer(_Transformed(answer, lambda v: -v))),
+        ("factor 2", part.with_answer(_Transformed(answer, lambda v: 2 * v))),
     ]
     if _transpose_changes_value(problem, part):
-        out.append(("transposed", replace(part, **{field: _Transformed(answer, _transposed)})))
+        out.append(("transposed", part.with_answer(_Transformed(answer, _transposed))))
     if isinstance(part, Optimum):
-        out.append(("opposite sense", replace(part, sense="max" if part.sense == "min" else
-                                              "min")))
-    out.extend((w.label, replace(part, **{w.field or field: w.value})) for w in part.wrong)
+        out.append(("opposite sense",
+                    part.with_answer("max" if part.sense == "min" else "min", "sense")))
+    out.extend((w.label, part.with_answer(w.value, w.field)) for w in part.wrong)
     return out

@@ -87,11 +87,13 @@ def draw_given(given: Given, dims: Mapping[str, int], rng: np.random.Generator,
     if kind == "simplex":
         p = rng.uniform(0.2, 1.0, size=shape)
         return p / p.sum()
-    if kind == "interval":
+    if kind in ("interval", "integer"):
         low, high = (
             float(call(end, earlier)) if callable(end) else float(end)
             for end in (given.domain.low, given.domain.high)
         )
+        if kind == "integer":
+            return rng.integers(int(low), int(high) + 1, size=shape).astype(np.float64)
         return np.asarray(low + (high - low) * rng.uniform(0.05, 0.95, size=shape))
     if kind == "normal":
         scale = np.asarray(earlier[given.domain.scale])

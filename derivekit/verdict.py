@@ -31,6 +31,8 @@ class WitnessResult:
 
     tolerance_used: float = 0.0
     """max over compared entries of |error| / (atol + rtol·|reference|); > 1 fails."""
+    counterexample: dict[str, Any] | None = None
+    """The first failing comparison: shapes, point index, entry, claimed and true values."""
 
 
 @dataclass(frozen=True)

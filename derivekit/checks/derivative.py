@@ -36,13 +36,16 @@ def check(problem: Problem, part: Derivative, seed: int) -> tuple[str, tuple[Wit
         tensors = autodiff.jacobians(part.of, part.wrt, stacked)
         for i, p in enumerate(points):
             where = f"shapes {dims}, point {i}"
-            jax_.compare(answers[i], arrange(tensors[i], out_shape, in_shape, part.layout), where)
+            jax_.compare(answers[i], arrange(tensors[i], out_shape, in_shape, part.layout), where,
+                         point=i)
             fd_tensor = finite_difference.jacobian(part.of, part.wrt, p)
-            fd.compare(answers[i], arrange(fd_tensor, out_shape, in_shape, part.layout), where)
+            fd.compare(answers[i], arrange(fd_tensor, out_shape, in_shape, part.layout), where,
+                       point=i)
 
         for i, truth in enumerate(_componentwise(problem, part, dims, stacked)):
             where = f"shapes {dims}, point {i}"
-            sym.compare(answers[i], arrange(truth, out_shape, in_shape, part.layout), where)
+            sym.compare(answers[i], arrange(truth, out_shape, in_shape, part.layout), where,
+                        point=i)
     if part.avoid is not None:
         note = (f"points kept |{getattr(part.avoid, '__name__', 'avoid')}| >= {AVOID_MARGIN} "
                 f"(non-smooth set avoided, {redraws} redraws)")

@@ -21,7 +21,8 @@ def check(problem: Problem, part: Equation, seed: int) -> tuple[str, tuple[Witne
     for dims, points, _, _ in shape_sets(problem, part, seed):
         numeric.shape_set(dims)
         for i, p in enumerate(points):
-            numeric.compare(call(part.rhs, p), call(part.lhs, p), f"shapes {dims}, point {i}")
+            numeric.compare(call(part.rhs, p), call(part.lhs, p), f"shapes {dims}, point {i}",
+                            point=i)
         try:
             sym = Symbolic(problem.givens, dims, constrained=True)
             difference = sym.entries(np.asarray(sym.trace(part.lhs))

@@ -28,7 +28,7 @@ def check(problem: Problem, part: Expectation, seed: int
             mean, se = montecarlo.estimate(part.of, p, part.noise, dims, part.samples, rng)
             allowance = max(allowance, montecarlo.K_SE * se)
             mc.compare(call(part.equals, p), mean, f"shapes {dims}, point {i}",
-                       atol=montecarlo.K_SE * se)
+                       atol=montecarlo.K_SE * se, point=i)
         if why_not_exact:
             continue
         try:

@@ -35,7 +35,7 @@ def check_iteration(problem: Problem, part: Iteration, seed: int
         for i, p in enumerate(points):
             for t, state in enumerate(iterate.trajectory(part.step, part.start, p, part.steps)):
                 if not numeric.compare(call(part.closed_form, p, t), state,
-                                       f"shapes {dims}, point {i}, t={t}"):
+                                       f"shapes {dims}, point {i}, t={t}", point=i):
                     break
     return "iteration", (
         _induction(problem, part),
@@ -76,7 +76,7 @@ def check_limit(problem: Problem, part: Limit, seed: int) -> tuple[str, tuple[Wi
                 numeric.fail(f"iterates {outcome.replace('undecided', 'did not settle')} "
                              f"after {n} steps ({where})")
                 continue
-            numeric.compare(call(part.answer, p), state, where)
+            numeric.compare(call(part.answer, p), state, where, point=i)
     return "limit", (_fixed_point(problem, part),
                      numeric.result("iterated until the step reached rounding level"))
 

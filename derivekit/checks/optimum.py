@@ -44,7 +44,8 @@ def check(problem: Problem, part: Optimum, seed: int) -> tuple[str, tuple[Witnes
             continue
         grads = autodiff.jacobians(part.of, part.wrt, moved)
         for i in range(len(points)):
-            jax_.compare(grads[i], np.zeros_like(grads[i]), f"shapes {dims}, point {i}")
+            jax_.compare(grads[i], np.zeros_like(grads[i]), f"shapes {dims}, point {i}",
+                         point=i)
         _symbolic(problem, part, dims, moved, sym, curvature, sign)
     if not part.smooth:
         why = "objective is piecewise (not differentiable at the optimum)"
@@ -97,7 +98,7 @@ def _symbolic(problem: Problem, part: Optimum, dims: dict, moved: dict, stationa
     values = sym.evaluator([*grad, *sym.derivatives(grad, variables)])(moved)
     for i, row in enumerate(values):
         where = f"shapes {dims}, point {i}"
-        stationarity.compare(row[:n], np.zeros(n), where)
+        stationarity.compare(row[:n], np.zeros(n), where, point=i)
         hessian = row[n:].reshape(n, n)
         eig = sign * np.linalg.eigvalsh((hessian + hessian.T) / 2)
         curvature.points += 1

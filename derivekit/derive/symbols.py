@@ -44,6 +44,8 @@ class Symbolic:
     def _symbol(self, name: str, kind: str) -> Any:
         if self.library == "sympy":
             assumptions = {"positive": True} if kind in _POSITIVE else {"real": True}
+            if kind == "integer":
+                assumptions = {"integer": True}
             return self.lib.Symbol(name, **assumptions)
         return self.lib.Symbol(name)
 

@@ -29,6 +29,7 @@ class Tally:
     points: int = 0
     shapes: list[dict[str, int]] = field(default_factory=list)
     failure: str = ""
+    counterexample: dict[str, Any] | None = None
     notes: list[str] = field(default_factory=list)
 
     def shape_set(self, dims: Mapping[str, int]) -> None:
@@ -38,8 +39,10 @@ class Tally:
         if not self.failure:
             self.failure = why
 
-    def compare(self, got: Any, want: Any, where: str = "", atol: float | None = None) -> bool:
-        """Compare one point; returns whether it passed (the first failure is remembered)."""
+    def compare(self, got: Any, want: Any, where: str = "", atol: float | None = None,
+                point: int | None = None) -> bool:
+        """Compare one point; returns whether it passed (the first failure is remembered,
+        with the point index for a counterexample)."""
         self.points += 1
         got = np.asarray(got, dtype=float)
         want = np.asarray(want, dtype=float)
@@ -60,10 +63,15 @@ class Tally:
         self.used = max(self.used, used)
         if used > 1.0:
             worst = np.unravel_index(np.argmax(err / allowed), err.shape) if err.ndim else ()
-            self.fail(
-                f"entry {tuple(int(i) for i in worst)}: got {float(got[worst]):.10g}, "
-                f"expected {float(want[worst]):.10g}{_at(where)}"
-            )
+            entry = tuple(int(i) for i in worst)
+            if not self.failure:
+                self.counterexample = {
+                    "shapes": self.shapes[-1] if self.shapes else {}, "point": point,
+                    "where": where, "entry": list(entry), "claimed": float(got[worst]),
+                    "true": float(want[worst]),
+                }
+            self.fail(f"entry {entry}: got {float(got[worst]):.10g}, "
+                      f"expected {float(want[worst]):.10g}{_at(where)}")
             return False
         return True
 
@@ -80,6 +88,7 @@ class Tally:
             shapes=tuple(self.shapes),
             detail=text,
             tolerance_used=self.used,
+            counterexample=self.counterexample,
         )
 
 

@@ -79,7 +79,8 @@ PROBLEM = Problem(
             answer=best_response,
             answer_latex=r"D^*(x)=\frac{p_{data}(x)}{p_{data}(x)+p_g(x)}",
             claim=Claim("Generator tries to maximize the function, whereas discriminator tries "
-                        "to minimize the loss function"),
+                        "to minimize the loss function", value="min", field="sense",
+                        section="4.1"),
             wrong=(Wrong("p_g / (p_data + p_g)", lambda p_data, p_g: hadamard(
                        p_g, 1 / (p_data + p_g))),
                    Wrong("always 1/2", lambda p_data: 0.5 + 0 * p_data)),
@@ -115,7 +116,7 @@ PROBLEM = Problem(
             rhs=lambda p_data: 0.5 + 0 * p_data,
             answer_latex=r"D^*(x)=\tfrac12",
             claim=Claim("output probability of discriminator will be 0.5 regardless of the input",
-                        lambda p_data: 0.5 + 0 * p_data),
+                        lambda p_data: 0.5 + 0 * p_data, section="4.1(a)"),
             wrong=(Wrong("D* = 1", lambda p_data: 1 + 0 * p_data),),
         ),
         Equation(
@@ -124,7 +125,7 @@ PROBLEM = Problem(
             lhs=lambda p_data: value(p_data, p_data, best_response(p_data, p_data)),
             rhs=lambda: -log(4),
             answer_latex=r"-\log 4\approx-1.386",
-            claim=Claim(r"-\log(4) = -1.386", lambda: -log(4)),
+            claim=Claim(r"-\log(4) = -1.386", lambda: -log(4), section="4.1(b)"),
             wrong=(Wrong("log 4", lambda: log(4)), Wrong("-log 2", lambda: -log(2))),
         ),
         Derivative(
@@ -140,7 +141,7 @@ PROBLEM = Problem(
             claim=Claim(r"\mathrm{diag}(\mathbb{1}(z>0))((W_d)^T\sigma(a_1)(1-\sigma(a_1))"
                         r"(-\frac{1}{1-b_g}))x^T",
                         lambda W_g, W_d, x: hadamard(step(relu(W_g @ x)), W_d.T)
-                        * (-fake_score(W_g, W_d, x)) @ x.T),
+                        * (-fake_score(W_g, W_d, x)) @ x.T, section="4.2"),
             wrong=(Wrong("dropped the ReLU mask",
                          lambda W_g, W_d, x: -fake_score(W_g, W_d, x) * W_d.T @ x.T),
                    Wrong("used 1 - sigma instead of sigma",
@@ -160,7 +161,7 @@ PROBLEM = Problem(
             claim=Claim(r"ReLU(W_g x)^T\sigma(c_2)(1-\sigma(c_2))(-\frac{1}{1-b_g})+z^T\sigma(c_1)"
                         r"(1-\sigma(c_1))\frac{1}{b_d}",
                         lambda W_g, W_d, x, z: (1 - scalar(sigmoid(W_d @ z))) * z.T
-                        - fake_score(W_g, W_d, x) * relu(W_g @ x).T),
+                        - fake_score(W_g, W_d, x) * relu(W_g @ x).T, section="4.2"),
             wrong=(Wrong("dropped the fake-sample term",
                          lambda W_d, z: (1 - scalar(sigmoid(W_d @ z))) * z.T),
                    Wrong("column instead of row (transposed)",

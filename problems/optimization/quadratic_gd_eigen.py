@@ -105,7 +105,7 @@ PROBLEM = Problem(
             lower=lambda: 0.0,
             upper=lambda H: 2 / largest_eigenvalue(H),
             answer_latex=r"0<\rho<\frac{2}{\eta_{max}}",
-            claim=Claim(r"|1 - \rho\eta_j| < 1 for all j"),
+            claim=Claim(r"|1 - \rho\eta_j| < 1 for all j", lambda H: 2 / largest_eigenvalue(H)),
             wrong=(Wrong("2/eta_min", lambda H: 2 / eigh(H)[0][0, 0]),
                    Wrong("1/eta_max", lambda H: 1 / largest_eigenvalue(H))),
         ),

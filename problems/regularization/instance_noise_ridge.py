@@ -62,7 +62,8 @@ PROBLEM = Problem(
             / X.shape[0],
             rhs=lambda X, w, y, sigma: sqnorm(X @ w - y) / X.shape[0] + sigma**2 * sqnorm(w),
             answer_latex=r"\lambda=\sigma^2",
-            claim=Claim(r"\lambda = \sigma^2"),
+            claim=Claim(r"\lambda = \sigma^2", lambda X, w, y, sigma: sqnorm(X @ w - y) / X.shape[0]
+                        + sigma**2 * sqnorm(w)),
             wrong=(Wrong("lambda = m sigma^2", lambda X, w, y, sigma: sqnorm(X @ w - y)
                          / X.shape[0] + X.shape[0] * sigma**2 * sqnorm(w)),),
         ),

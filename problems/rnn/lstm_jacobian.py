@@ -101,7 +101,6 @@ PROBLEM = Problem(
             layout="numerator",
             answer=forget_gate_diag,
             answer_latex=r"\operatorname{diag}(f_t)",
-            claim=Claim(r"\frac{\partial c(t)}{\partial c(t-1)} = f(t)"),
             wrong=(Wrong("identity (no forget gate)", lambda c_prev: diag(1 + 0 * c_prev)),
                    Wrong("the vector f_t, not diag(f_t)",
                          lambda x, h_prev, **p: gates(x, h_prev, p)[0])),
@@ -119,8 +118,10 @@ PROBLEM = Problem(
                 r"U_f+\operatorname{diag}(\tilde c_t\odot i_t\odot(1-i_t))U_i+\operatorname{diag}"
                 r"(i_t\odot(1-\tilde c_t^2))U_c\big]\operatorname{diag}(o_{t-1}\odot(1-"
                 r"\tanh^2 c_{t-1}))"),
-            claim=Claim(r"f(t), since f, i and \tilde c do not depend on c(t-1)",
-                        forget_gate_diag_through_hidden),
+            claim=Claim(r"f(t), since f, i and \tilde c do not depend on c(t-1): the gradient "
+                        r"does not vanish over time", forget_gate_diag_through_hidden,
+                        holds_in="dc-dcprev-fixed-h", holds_value=forget_gate_diag,
+                        condition="h_{t-1} is held fixed (a partial, not the total, derivative)"),
             wrong=(Wrong("only diag(f_t): the seed's answer, path through h dropped",
                          forget_gate_diag_through_hidden),),
         ),

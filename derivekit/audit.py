@@ -1,0 +1,112 @@
+"""Seed claims against derived truth: correct, wrong (with a counterexample), partly, or
+unverifiable (with a reason).
+
+A claim is judged by the same checks as the truth: its value replaces the part's answer and
+the part's witnesses decide. A seed is never called wrong unless the truth itself verified
+and a witness disagrees with the claim; a claim is 'partly' right when it fails its own part
+but passes the part named by ``holds_in`` (the condition the seed did not state).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import asdict, dataclass
+from typing import Any, Literal
+
+from derivekit.model import Claim, Part, Problem
+from derivekit.points import shape_sets
+from derivekit.verify import DEFAULT_SEED, verify_part
+
+AuditVerdict = Literal["correct", "wrong", "partly", "unverifiable"]
+VERDICTS: tuple[str, ...] = ("correct", "wrong", "partly", "unverifiable")
+
+
+@dataclass(frozen=True)
+class AuditEntry:
+    seed: str
+    section: str
+    problem: str
+    part: str
+    claim: str
+    truth: str
+    verdict: AuditVerdict
+    detail: str
+    counterexample: dict[str, Any] | None = None
+
+
+def audit_problem(problem: Problem, seed: int = DEFAULT_SEED) -> list[AuditEntry]:
+    """One entry per seed claim of the problem (part claims, then prose claims)."""
+    entries = [_judge(problem, part, part.claim, seed) for part in problem.parts if part.claim]
+    entries += [_entry(problem, None, claim, "unverifiable", claim.reason)
+                for claim in problem.prose]
+    return entries
+
+
+def _entry(problem: Problem, part: Part | None, claim: Claim, verdict: AuditVerdict,
+           detail: str, counterexample: dict[str, Any] | None = None) -> AuditEntry:
+    return AuditEntry(
+        seed=problem.source.seed,
+        section=claim.section or problem.source.section,
+        problem=problem.id,
+        part=part.name if part else "",
+        claim=claim.text,
+        truth=part.answer_latex if part else "",
+        verdict=verdict,
+        detail=detail,
+        counterexample=counterexample,
+    )
+
+
+def _judge(problem: Problem, part: Part, claim: Claim, seed: int) -> AuditEntry:
+    if claim.value is None:
+        return _entry(problem, part, claim, "unverifiable",
+                      claim.reason or "the claim is prose, with no checkable value")
+    truth = verify_part(problem, part, seed)
+    if truth.status != "verified":
+        return _entry(problem, part, claim, "unverifiable",
+                      f"derivekit could not verify the truth itself: {truth.message}")
+    judged = verify_part(problem, part.with_answer(claim.value, claim.field), seed)
+    if judged.status == "verified":
+        return _entry(problem, part, claim, "correct", "every witness agrees with the claim")
+    if claim.holds_in:
+        other = problem.part(claim.holds_in)
+        reading = claim.value if claim.holds_value is None else claim.holds_value
+        if verify_part(problem, other.with_answer(reading, claim.field),
+                       seed).status == "verified":
+            return _entry(problem, part, claim, "partly",
+                          f"true only when {claim.condition or 'as in ' + other.name} "
+                          f"(verified as part {other.name}); as stated: {judged.message}")
+    failing = next((w for w in judged.witnesses if w.passed is False), None)
+    counterexample = None
+    if failing is not None and failing.counterexample is not None:
+        counterexample = _with_point(problem, part, seed, failing.counterexample)
+    return _entry(problem, part, claim, "wrong", judged.message, counterexample)
+
+
+def _with_point(problem: Problem, part: Part, seed: int, found: dict[str, Any]
+                ) -> dict[str, Any]:
+    """Add the given values of the failing point (the same draw the check made)."""
+    point = found.get("point")
+    for dims, points, _, _ in shape_sets(problem, part, seed):
+        if dims == found.get("shapes") and point is not None and point < len(points):
+            values = {k: v.tolist() for k, v in points[point].items()}
+            return {**found, "values": values}
+    return dict(found)
+
+
+def matches(problem: Problem, seeds: list[str]) -> bool:
+    """Whether the problem comes from one of the seeds (file name or its numeric prefix)."""
+    name = problem.source.seed
+    return any(name == s or name.split("_")[0] == s or name.startswith(s) for s in seeds)
+
+
+def summary(entries: list[AuditEntry]) -> dict[str, dict[str, int]]:
+    """Counts per verdict, per seed file."""
+    counts: dict[str, Counter] = {}
+    for e in entries:
+        counts.setdefault(e.seed, Counter())[e.verdict] += 1
+    return {seed: {v: c[v] for v in VERDICTS} for seed, c in sorted(counts.items())}
+
+
+def to_dicts(entries: list[AuditEntry]) -> list[dict[str, Any]]:
+    return [asdict(e) for e in entries]

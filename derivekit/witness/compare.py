@@ -47,6 +47,7 @@ class Tally:
         got = np.asarray(got, dtype=float)
         want = np.asarray(want, dtype=float)
         if got.shape != want.shape:
+            self._record(point, where, [], f"shape {got.shape}", f"shape {want.shape}")
             self.fail(f"shape {got.shape} where {want.shape} is expected{_at(where)}")
             return False
         if not (np.all(np.isfinite(got)) and np.all(np.isfinite(want))):
@@ -64,16 +65,19 @@ class Tally:
         if used > 1.0:
             worst = np.unravel_index(np.argmax(err / allowed), err.shape) if err.ndim else ()
             entry = tuple(int(i) for i in worst)
-            if not self.failure:
-                self.counterexample = {
-                    "shapes": self.shapes[-1] if self.shapes else {}, "point": point,
-                    "where": where, "entry": list(entry), "claimed": float(got[worst]),
-                    "true": float(want[worst]),
-                }
+            self._record(point, where, list(entry), float(got[worst]), float(want[worst]))
             self.fail(f"entry {entry}: got {float(got[worst]):.10g}, "
                       f"expected {float(want[worst]):.10g}{_at(where)}")
             return False
         return True
+
+    def _record(self, point: int | None, where: str, entry: list[int], claimed: Any,
+                true: Any) -> None:
+        if not self.failure:
+            self.counterexample = {
+                "shapes": self.shapes[-1] if self.shapes else {}, "point": point,
+                "where": where, "entry": entry, "claimed": claimed, "true": true,
+            }
 
     def result(self, detail: str = "") -> WitnessResult:
         text = self.failure or "; ".join(filter(None, [detail, *self.notes]))

@@ -133,6 +133,8 @@ def verify(
         "--junit-xml", help="Also write JUnit XML here (for CI dashboards).",
         show_default=False)] = None,
     seed: Annotated[int, typer.Option(help="Seed for every random point and sample.")] = 0,
+    jobs: Annotated[int, typer.Option("--jobs", "-j", help="Worker processes for several "
+                                      "problems (0: one per core).")] = 0,
     problems: ProblemsDir = None,
 ) -> None:
     """Derive and numerically witness problems; exit 1 if any part is not verified."""
@@ -147,7 +149,10 @@ def verify(
                     for pid in dict.fromkeys(problem_ids or [])]
     if junit_xml is not None and junit_xml.is_dir():
         _fail(f"--junit-xml {junit_xml} is a directory")
-    verdicts = _run_with_progress(selected, seed, show=not json and sys.stderr.isatty())
+    if jobs < 0:
+        _fail("--jobs must be 0 (auto) or a positive number")
+    verdicts = _run_with_progress(selected, seed, jobs,
+                                  show=not json and sys.stderr.isatty())
 
     from derivekit import verdict as verdict_lib
 
@@ -167,22 +172,20 @@ def verify(
         raise typer.Exit(1)
 
 
-def _run_with_progress(selected: list[Problem], seed: int, show: bool) -> list[ProblemVerdict]:
-    from derivekit.verify import verify_problem
+def _run_with_progress(selected: list[Problem], seed: int, jobs: int,
+                       show: bool) -> list[ProblemVerdict]:
+    from derivekit.verify import default_jobs, verify_many
 
+    jobs = jobs or default_jobs()
     if not show or len(selected) < 2:
-        return [verify_problem(p, seed) for p in selected]
+        return verify_many(selected, seed, jobs)
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
-    verdicts = []
     columns = (TextColumn("verifying {task.description:<24}"), BarColumn(), MofNCompleteColumn())
     with Progress(*columns, console=_console(stderr=True), transient=True) as progress:
         task = progress.add_task("", total=len(selected))
-        for p in selected:
-            progress.update(task, description=p.id)
-            verdicts.append(verify_problem(p, seed))
-            progress.advance(task)
-    return verdicts
+        return verify_many(selected, seed, jobs,
+                           on_done=lambda v: progress.update(task, advance=1, description=v.id))
 
 
 def _print_verdict(v: ProblemVerdict) -> None:

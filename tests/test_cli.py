@@ -148,3 +148,14 @@ def test_broken_problem_file_is_one_line(tmp_path: Path) -> None:
 def test_junit_path_that_is_a_directory(tmp_path: Path) -> None:
     result = invoke("verify", "matrix-gradients", "--junit-xml", str(tmp_path))
     assert result.exit_code == 2 and "directory" in result.output
+
+
+def test_parallel_run_gives_the_same_bytes() -> None:
+    serial = invoke("verify", "--all", "--json", "--jobs", "1")
+    parallel = invoke("verify", "--all", "--json", "--jobs", "2")
+    assert serial.exit_code == parallel.exit_code == 0
+    assert serial.output == parallel.output
+
+
+def test_negative_jobs() -> None:
+    assert invoke("verify", "--all", "--jobs", "-1").exit_code == 2

@@ -20,11 +20,13 @@ COMMANDS = {
     "derivekit --help": [PY, "-m", "derivekit", "--help"],
     "verify gan-gradients": [PY, "-m", "derivekit", "verify", "gan-gradients"],
     "verify --all": [PY, "-m", "derivekit", "verify", "--all"],
+    "verify --all -j 1": [PY, "-m", "derivekit", "verify", "--all", "-j", "1"],
+    "audit --all": [PY, "-m", "derivekit", "audit", "--all"],
 }
 TARGETS = {
     "derivekit --help": ("seconds", 0.25),
     "verify gan-gradients": ("ratio", 1.3),
-    "verify --all": ("seconds", 5.0),
+    "verify --all": ("seconds", 10.0),
 }
 
 

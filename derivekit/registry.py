@@ -56,6 +56,8 @@ def load_file(path: Path) -> Problem:
         raise ProblemDefinitionError(f"{path}: {exc}") from None
     except SyntaxError as exc:
         raise ProblemDefinitionError(f"{path}:{exc.lineno}: syntax error: {exc.msg}") from None
+    except Exception as exc:  # a problem file is user code: report it in one line
+        raise ProblemDefinitionError(f"{path}: {type(exc).__name__}: {exc}") from None
     problem = getattr(module, "PROBLEM", None)
     if not isinstance(problem, Problem):
         raise ProblemDefinitionError(f"{path}: defines no PROBLEM = Problem(...)")

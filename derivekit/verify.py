@@ -47,7 +47,8 @@ def verify_part(problem: Problem, part: Part, seed: int = DEFAULT_SEED) -> PartV
         asks, witnesses = _checks()[type(part)](problem, part, seed)
     except DerivekitError as exc:
         return _errored(part, layout, str(exc))
-    except (ArithmeticError, TypeError, ValueError, IndexError, KeyError) as exc:
+    except (ArithmeticError, TypeError, ValueError, IndexError, KeyError, AttributeError,
+            NameError, NotImplementedError) as exc:  # raised by the problem's own functions
         return _errored(part, layout, f"{type(exc).__name__}: {exc}")
     status = part_status(witnesses)
     message = first_failure(witnesses) if status == "failed" else ""

@@ -57,3 +57,24 @@ def test_problems_cite_a_seed_file(catalog) -> None:
         assert problem.source.seed.endswith(".txt") and problem.source.section
         if seeds.is_dir():
             assert (seeds / problem.source.seed).is_file(), problem.source.seed
+
+
+def test_numeric_only_operations_leave_the_symbolic_witness_out() -> None:
+    """eigh has no symbolic form: the part is verified by the numeric witnesses alone."""
+    from derivekit.model import SPD, Derivative, Given, Problem, Source
+    from derivekit.ops import eigh, max_entry, sqnorm
+
+    problem = Problem(
+        id="eigen-scaled-norm", title="t", source=Source("none.txt", "1"), statement="s",
+        givens=(Given("H", ("n", "n"), SPD), Given("w", ("n", 1))),
+        shapes=({"n": 2}, {"n": 3}, {"n": 4}),
+        parts=(Derivative(name="g", asks="a", answer_latex="2 lambda_max w",
+                          of=lambda H, w: max_entry(eigh(H)[0]) * sqnorm(w), wrt="w",
+                          answer=lambda H, w: 2 * max_entry(eigh(H)[0]) * w),),
+    )
+    verdict = verify_part(problem, problem.parts[0])
+    assert verdict.status == "verified"
+    symbolic = verdict.witnesses[0]
+    assert symbolic.passed is None and "eigendecomposition" in symbolic.detail
+    for _, wrong in mutants(problem, problem.parts[0]):
+        assert verify_part(problem, wrong).status == "failed"

@@ -77,3 +77,9 @@ def _problem(**kw) -> Problem:
 def test_validation(change: dict, message: str) -> None:
     with pytest.raises(ProblemDefinitionError, match=message):
         _problem(**change)
+
+
+def test_problem_file_raising_is_one_error(tmp_path: Path) -> None:
+    write(tmp_path, "boom.py", "import not_a_module_anywhere\n")
+    with pytest.raises(ProblemDefinitionError, match="ModuleNotFoundError"):
+        registry.catalog(tmp_path)

@@ -11,6 +11,7 @@ import numpy as np
 
 from derivekit.derive.symbols import Symbolic
 from derivekit.model import Optimum, Problem
+from derivekit.ops import SymbolicUnsupported
 from derivekit.points import call, rng_for, shape_sets
 from derivekit.verdict import WitnessResult
 from derivekit.witness import autodiff
@@ -27,6 +28,7 @@ def check(problem: Problem, part: Optimum, seed: int) -> tuple[str, tuple[Witnes
     curvature = Tally("symbolic-curvature", rtol=0.0, atol=0.0)
     perturb = Tally("perturbation", rtol=0.0, atol=0.0)
     sign = 1.0 if part.sense == "min" else -1.0
+    symbolic_gap = ""
     for k, (dims, points, stacked, _) in enumerate(shape_sets(problem, part, seed)):
         at_answer = [{**p, part.wrt: np.asarray(call(part.answer, p), dtype=float)} for p in points]
         for tally in (sym, jax_, curvature, perturb):
@@ -46,12 +48,21 @@ def check(problem: Problem, part: Optimum, seed: int) -> tuple[str, tuple[Witnes
         for i in range(len(points)):
             jax_.compare(grads[i], np.zeros_like(grads[i]), f"shapes {dims}, point {i}",
                          point=i)
-        _symbolic(problem, part, dims, moved, sym, curvature, sign)
+        try:
+            _symbolic(problem, part, dims, moved, sym, curvature, sign)
+        except SymbolicUnsupported as exc:
+            symbolic_gap = str(exc)
     if not part.smooth:
         why = "objective is piecewise (not differentiable at the optimum)"
         return "optimum", (not_applicable("symbolic-stationarity", why),
                            not_applicable("jax-stationarity", why),
                            not_applicable("symbolic-curvature", why),
+                           perturb.result(_perturb_detail(part)))
+    if symbolic_gap:
+        why = f"{symbolic_gap}; the numeric witnesses decide"
+        return "optimum", (not_applicable(sym.name, why),
+                           jax_.result("jax.grad at the answer is 0"),
+                           not_applicable(curvature.name, why),
                            perturb.result(_perturb_detail(part)))
     return "optimum", (
         sym.result("component-wise symbolic gradient (SymEngine), evaluated at the answer"),

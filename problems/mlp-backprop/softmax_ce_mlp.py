@@ -1,0 +1,177 @@
+"""Seed 003 Problem 1: backpropagation through a ReLU MLP with softmax + cross-entropy."""
+
+from derivekit.model import SIMPLEX, Claim, Derivative, Equation, Given, Problem, Source, Wrong
+from derivekit.ops import exp, log, relu, step, total
+
+
+def softmax(a):
+    """S(a) for a column of logits."""
+    return exp(a) / total(exp(a))
+
+
+def pre_activation(W, x, b1):
+    return W @ x + b1
+
+
+def hidden(W, x, b1):
+    return relu(pre_activation(W, x, b1))
+
+
+def loss(x, W, b1, V, b2, y):
+    """CrossEntropy(y, S(a)) with a = V ReLU(Wx + b1) + b2."""
+    return -total(y * log(softmax(V @ hidden(W, x, b1) + b2)))
+
+
+def u2(x, W, b1, V, b2, y):
+    """∇_a L = p - y (uses Σ_c y_c = 1)."""
+    return softmax(V @ hidden(W, x, b1) + b2) - y
+
+
+def u1(x, W, b1, V, b2, y):
+    """∇_z L = (V^T u2) ⊙ H(z), H the Heaviside step."""
+    return (V.T @ u2(x, W, b1, V, b2, y)) * step(pre_activation(W, x, b1))
+
+
+def u2_unmasked_u1(x, W, b1, V, b2, y):
+    return V.T @ u2(x, W, b1, V, b2, y)
+
+
+PROBLEM = Problem(
+    id="mlp-softmax-ce-backprop",
+    title="Backpropagation for a ReLU MLP with softmax cross-entropy",
+    source=Source("003_e61c9815763fc135.txt", "Problem 1"),
+    statement=(
+        r"$\mathbf{x}\in\mathbb{R}^D$, $\mathbf{z}=\mathbf{W}\mathbf{x}+\mathbf{b}_1\in"
+        r"\mathbb{R}^K$, $\mathbf{h}=\mathrm{ReLU}(\mathbf{z})$, $\mathbf{a}=\mathbf{V}\mathbf{h}"
+        r"+\mathbf{b}_2\in\mathbb{R}^C$, $\mathcal{L}=\mathrm{CrossEntropy}(\mathbf{y},"
+        r"\mathcal{S}(\mathbf{a}))=-\sum_c y_c\log\mathcal{S}(\mathbf{a})_c$ with $\sum_c y_c=1$. "
+        r"Find the gradients (shape of the variable, i.e. denominator layout) of $\mathcal{L}$ "
+        r"with respect to $\mathbf{a}$, $\mathbf{z}$, $\mathbf{V}$, $\mathbf{b}_2$, "
+        r"$\mathbf{W}$, $\mathbf{b}_1$ and $\mathbf{x}$, and $\partial\mathcal{L}/\partial"
+        r"\mathbf{x}$ in numerator layout (a row)."
+    ),
+    givens=(
+        Given("x", ("D", 1), latex=r"\mathbf{x}"),
+        Given("W", ("K", "D"), latex=r"\mathbf{W}"),
+        Given("b1", ("K", 1), latex=r"\mathbf{b}_1"),
+        Given("V", ("C", "K"), latex=r"\mathbf{V}"),
+        Given("b2", ("C", 1), latex=r"\mathbf{b}_2"),
+        Given("y", ("C", 1), SIMPLEX, r"\mathbf{y}", "target distribution (one-hot in practice)"),
+    ),
+    shapes=({"D": 3, "K": 4, "C": 2}, {"D": 2, "K": 3, "C": 4}, {"D": 4, "K": 2, "C": 3}),
+    parts=(
+        Derivative(
+            name="grad-a",
+            asks=r"$\mathbf{u}_2=\nabla_{\mathbf{a}}\mathcal{L}$",
+            of=loss, wrt="b2",
+            answer=u2,
+            answer_latex=r"\mathbf{p}-\mathbf{y},\quad\mathbf{p}=\mathcal{S}(\mathbf{a})",
+            notes="a = Vh + b2, so the gradient with respect to a equals the one with respect "
+                  "to b2 (∂a/∂b2 = I); b2 is the given that is differentiated.",
+            claim=Claim(r"\mathbf{u}_2=\nabla_{\mathbf{a}}\mathcal{L}=(\mathbf{p}-\mathbf{y})"
+                        r"\in\mathbb{R}^C", u2, section="P1"),
+            wrong=(Wrong("-y/p (gradient with respect to p, not a)",
+                         lambda x, W, b1, V, b2, y: -y / softmax(V @ hidden(W, x, b1) + b2)),),
+        ),
+        Derivative(
+            name="grad-z",
+            asks=r"$\mathbf{u}_1=\nabla_{\mathbf{z}}\mathcal{L}$",
+            of=lambda x, W, b1, V, b2, y: loss(x, W, b1, V, b2, y), wrt="b1",
+            answer=u1,
+            answer_latex=r"(\mathbf{V}^T\mathbf{u}_2)\odot H(\mathbf{z})",
+            avoid=pre_activation,
+            notes="z = Wx + b1, so ∇_z L = ∇_{b1} L; the ReLU kink z = 0 is avoided.",
+            claim=Claim(r"\mathbf{u}_1=\nabla_{\mathbf{z}}\mathcal{L}=(\mathbf{V}^\top\mathbf{u}_2)"
+                        r"\odot H(\mathbf{z})\in\mathbb{R}^K", u1, section="P1"),
+            wrong=(Wrong("dropped the ReLU mask", u2_unmasked_u1),),
+        ),
+        Derivative(
+            name="grad-V",
+            asks=r"$\nabla_{\mathbf{V}}\mathcal{L}$ ($C\times K$, the shape of $\mathbf{V}$)",
+            of=loss, wrt="V",
+            answer=lambda x, W, b1, V, b2, y: u2(x, W, b1, V, b2, y) @ hidden(W, x, b1).T,
+            answer_latex=r"\mathbf{u}_2\mathbf{h}^T",
+            avoid=pre_activation,
+            claim=Claim(r"\nabla_{\mathbf{V}}\mathcal{L}=\mathbf{u}_2\mathbf{h}^\top\in"
+                        r"\mathbb{R}^{C\times K}",
+                        lambda x, W, b1, V, b2, y: u2(x, W, b1, V, b2, y) @ hidden(W, x, b1).T,
+                        section="P1"),
+            wrong=(Wrong("used z instead of h = ReLU(z)", lambda x, W, b1, V, b2, y:
+                         u2(x, W, b1, V, b2, y) @ pre_activation(W, x, b1).T),),
+        ),
+        Derivative(
+            name="grad-b2",
+            asks=r"$\nabla_{\mathbf{b}_2}\mathcal{L}$",
+            of=loss, wrt="b2",
+            answer=u2,
+            answer_latex=r"\mathbf{u}_2",
+            claim=Claim(r"\nabla_{\mathbf{b}_2}\mathcal{L}=\mathbf{u}_2\in\mathbb{R}^C", u2,
+                        section="P1"),
+            wrong=(Wrong("p alone (dropped -y)", lambda x, W, b1, V, b2:
+                         softmax(V @ hidden(W, x, b1) + b2)),),
+        ),
+        Derivative(
+            name="grad-W",
+            asks=r"$\nabla_{\mathbf{W}}\mathcal{L}$ ($K\times D$)",
+            of=loss, wrt="W",
+            answer=lambda x, W, b1, V, b2, y: u1(x, W, b1, V, b2, y) @ x.T,
+            answer_latex=r"\mathbf{u}_1\mathbf{x}^T",
+            avoid=pre_activation,
+            claim=Claim(r"\nabla_{\mathbf{W}}\mathcal{L}=\mathbf{u}_1\mathbf{x}^\top\in"
+                        r"\mathbb{R}^{K\times D}",
+                        lambda x, W, b1, V, b2, y: u1(x, W, b1, V, b2, y) @ x.T, section="P1"),
+            wrong=(Wrong("dropped the ReLU mask", lambda x, W, b1, V, b2, y:
+                         u2_unmasked_u1(x, W, b1, V, b2, y) @ x.T),),
+        ),
+        Derivative(
+            name="grad-b1",
+            asks=r"$\nabla_{\mathbf{b}_1}\mathcal{L}$",
+            of=loss, wrt="b1",
+            answer=u1,
+            answer_latex=r"\mathbf{u}_1\in\mathbb{R}^K",
+            avoid=pre_activation,
+            claim=Claim(r"\nabla_{\mathbf{b}_1}\mathcal{L}=\mathbf{u}_1\in\mathbb{R}^C (value "
+                        r"judged here; the stated size is judged in grad-b1-size)", u1,
+                        section="P1"),
+            wrong=(Wrong("dropped the ReLU mask", u2_unmasked_u1),),
+        ),
+        Equation(
+            name="grad-b1-size",
+            asks=r"The number of entries of $\nabla_{\mathbf{b}_1}\mathcal{L}$",
+            lhs=lambda x, W, b1, V, b2, y: total(1 + 0 * u1(x, W, b1, V, b2, y)),
+            rhs=lambda W: W.shape[0],
+            answer_latex=r"K\ (\nabla_{\mathbf{b}_1}\mathcal{L}\in\mathbb{R}^K)",
+            notes="lhs counts the entries of the gradient vector u1 itself.",
+            claim=Claim(r"\nabla_{\mathbf{b}_1}\mathcal{L}=\mathbf{u}_1\in\mathbb{R}^C",
+                        lambda V: V.shape[0], section="P1"),
+            wrong=(Wrong("D (the input size)", lambda W: W.shape[1]),),
+        ),
+        Derivative(
+            name="grad-x",
+            asks=r"$\nabla_{\mathbf{x}}\mathcal{L}$ (a column)",
+            of=loss, wrt="x",
+            answer=lambda x, W, b1, V, b2, y: W.T @ u1(x, W, b1, V, b2, y),
+            answer_latex=r"\mathbf{W}^T\mathbf{u}_1",
+            avoid=pre_activation,
+            claim=Claim(r"\nabla_{\mathbf{x}}\mathcal{L}=(\mathbf{u}_1^\top\mathbf{W})^\top="
+                        r"\mathbf{W}^\top\mathbf{u}_1\in\mathbb{R}^D",
+                        lambda x, W, b1, V, b2, y: W.T @ u1(x, W, b1, V, b2, y), section="P1"),
+            wrong=(Wrong("dropped the ReLU mask", lambda x, W, b1, V, b2, y:
+                         W.T @ u2_unmasked_u1(x, W, b1, V, b2, y)),),
+        ),
+        Derivative(
+            name="dl-dx-numerator",
+            asks=r"$\partial\mathcal{L}/\partial\mathbf{x}$ in numerator layout ($1\times D$)",
+            of=loss, wrt="x", layout="numerator",
+            answer=lambda x, W, b1, V, b2, y: u1(x, W, b1, V, b2, y).T @ W,
+            answer_latex=r"\mathbf{u}_1^T\mathbf{W}",
+            avoid=pre_activation,
+            claim=Claim(r"\frac{\partial\mathcal{L}}{\partial\mathbf{x}}=\frac{\partial\mathcal{L}}"
+                        r"{\partial\mathbf{z}}\frac{\partial\mathbf{z}}{\partial\mathbf{x}}="
+                        r"\mathbf{u}_1^\top\mathbf{W}",
+                        lambda x, W, b1, V, b2, y: u1(x, W, b1, V, b2, y).T @ W, section="P1"),
+            wrong=(Wrong("column W^T u1 (denominator layout)", lambda x, W, b1, V, b2, y:
+                         W.T @ u1(x, W, b1, V, b2, y)),),
+        ),
+    ),
+)

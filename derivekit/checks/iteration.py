@@ -96,6 +96,21 @@ def _fixed_point(problem: Problem, part: Limit) -> WitnessResult:
                          points=len(problem.shapes), detail="step(answer) - answer simplifies to 0")
 
 
+def _runs_inside_and_outside(part: ConvergenceRange, p: dict, low: float, high: float,
+                             runs: Tally, where: str) -> None:
+    width = high - low
+    cases = [(low + f * width, "converges") for f in INSIDE] + [
+        (low - OUTSIDE_MARGIN * width, "diverges"),
+        (high + OUTSIDE_MARGIN * width, "diverges"),
+    ]
+    for value, expected in cases:
+        runs.points += 1
+        outcome, _, n = iterate.run(part.step, part.start, {**p, part.param: value}, part.steps)
+        if outcome != expected:
+            runs.fail(f"{part.param}={value:.6g}: iterates {outcome} after {n} steps, "
+                      f"the range says it {expected} ({where})")
+
+
 def _minus(a: object, b: object) -> np.ndarray:
     return np.asarray(a, dtype=object) - np.asarray(b, dtype=object)
 
@@ -107,28 +122,23 @@ def check_range(problem: Problem, part: ConvergenceRange, seed: int
     for dims, points, _, _ in shape_sets(problem, part, seed):
         runs.shape_set(dims)
         radius.shape_set(dims)
+        probes = []
         for i, p in enumerate(points):
             where = f"shapes {dims}, point {i}"
             low, high = float(call(part.lower, p)), float(call(part.upper, p))
             if not low < high:
                 runs.fail(f"empty range ({low:.6g}, {high:.6g}) ({where})")
                 continue
-            width = high - low
-            cases = [(low + f * width, "converges") for f in INSIDE] + [
-                (low - OUTSIDE_MARGIN * width, "diverges"),
-                (high + OUTSIDE_MARGIN * width, "diverges"),
-            ]
-            for value, expected in cases:
-                runs.points += 1
-                outcome, _, n = iterate.run(part.step, part.start, {**p, part.param: value},
-                                            part.steps)
-                if outcome != expected:
-                    runs.fail(f"{part.param}={value:.6g}: iterates {outcome} after {n} steps, "
-                              f"the range says it {expected} ({where})")
-            probes = [{**p, part.param: value} for value in (low, low + width / 2, high)]
-            at_low, inside, at_high = iterate.spectral_radii(part.step, part.start, probes)
-            radius.compare(at_low, 1.0, f"{part.param}={low:.6g}, {where}")
-            radius.compare(at_high, 1.0, f"{part.param}={high:.6g}, {where}")
+            _runs_inside_and_outside(part, p, low, high, runs, where)
+            probes += [(where, low, {**p, part.param: v}) for v in (low, (low + high) / 2, high)]
+        if not probes:
+            continue
+        radii = iterate.spectral_radii(part.step, part.start, [q for _, _, q in probes])
+        for k in range(0, len(probes), 3):
+            where = probes[k][0]
+            at_low, inside, at_high = radii[k:k + 3]
+            radius.compare(at_low, 1.0, f"{part.param} at the lower end, {where}")
+            radius.compare(at_high, 1.0, f"{part.param} at the upper end, {where}")
             if not inside < 1.0:
                 radius.fail(f"spectral radius {inside:.6g} >= 1 mid-range ({where})")
     inside_text = ", ".join(f"{f:g}" for f in INSIDE)

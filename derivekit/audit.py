@@ -15,6 +15,7 @@ from typing import Any, Literal
 
 from derivekit.model import Claim, Part, Problem
 from derivekit.points import shape_sets
+from derivekit.verdict import PartVerdict, ProblemVerdict
 from derivekit.verify import DEFAULT_SEED, verify_part
 
 AuditVerdict = Literal["correct", "wrong", "partly", "unverifiable"]
@@ -34,9 +35,15 @@ class AuditEntry:
     counterexample: dict[str, Any] | None = None
 
 
-def audit_problem(problem: Problem, seed: int = DEFAULT_SEED) -> list[AuditEntry]:
-    """One entry per seed claim of the problem (part claims, then prose claims)."""
-    entries = [_judge(problem, part, part.claim, seed) for part in problem.parts if part.claim]
+def audit_problem(problem: Problem, seed: int = DEFAULT_SEED,
+                  verdict: ProblemVerdict | None = None) -> list[AuditEntry]:
+    """One entry per seed claim of the problem (part claims, then prose claims).
+
+    ``verdict``: the problem's own verification with the same seed, when already at hand.
+    """
+    truths = {p.name: p for p in verdict.parts} if verdict is not None else {}
+    entries = [_judge(problem, part, part.claim, seed, truths.get(part.name))
+               for part in problem.parts if part.claim]
     entries += [_entry(problem, None, claim, "unverifiable", claim.reason)
                 for claim in problem.prose]
     return entries
@@ -57,11 +64,12 @@ def _entry(problem: Problem, part: Part | None, claim: Claim, verdict: AuditVerd
     )
 
 
-def _judge(problem: Problem, part: Part, claim: Claim, seed: int) -> AuditEntry:
+def _judge(problem: Problem, part: Part, claim: Claim, seed: int,
+           truth: PartVerdict | None) -> AuditEntry:
     if claim.value is None:
         return _entry(problem, part, claim, "unverifiable",
                       claim.reason or "the claim is prose, with no checkable value")
-    truth = verify_part(problem, part, seed)
+    truth = truth or verify_part(problem, part, seed)
     if truth.status != "verified":
         return _entry(problem, part, claim, "unverifiable",
                       f"derivekit could not verify the truth itself: {truth.message}")

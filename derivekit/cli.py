@@ -277,6 +277,59 @@ def audit(
         console.print(f"{name}: " + ", ".join(f"{counts[v]} {v}" for v in audit_lib.VERDICTS))
 
 
+# --------------------------------------------------------------------------- sheet
+@app.command()
+def sheet(
+    problem_ids: Annotated[Optional[list[str]], typer.Argument(
+        help="Problem ids: one sheet each.", show_default=False)] = None,
+    seeds: Annotated[Optional[list[str]], typer.Option(
+        "--seed", help="A seed file (or its number): one answer key for all its problems.",
+        show_default=False)] = None,
+    all_seeds: Annotated[bool, typer.Option("--all", help="One answer key per seed.")] = False,
+    out: Annotated[Path, typer.Option("-o", "--out", help="Output folder.")] = Path("sheets"),
+    formats: Annotated[Optional[list[str]], typer.Option(
+        "--format", help="tex (default) and/or md; repeat for both.",
+        show_default=False)] = None,
+    pdf: Annotated[bool, typer.Option("--pdf", help="Compile the .tex with latexmk.")] = False,
+    training_log: Annotated[Optional[Path], typer.Option(
+        "--training-log", help="A trainer's JSONL metrics: adds training curves.",
+        show_default=False)] = None,
+    force: Annotated[bool, typer.Option(help="Overwrite files that differ.")] = False,
+    problems: ProblemsDir = None,
+) -> None:
+    """Write LaTeX/Markdown answer sheets: steps, boxed answers, evidence, seed notes."""
+    from derivekit import audit as audit_lib
+    from derivekit import registry
+    from derivekit.sheet import build as build_lib
+
+    if sum(map(bool, (problem_ids, seeds, all_seeds))) != 1:
+        _fail("give problem ids, --seed SEED, or --all (one of them)")
+    catalog = list(_guard(lambda: registry.catalog(problems)).values())
+    if problem_ids:
+        chosen = [_guard(lambda pid=pid: registry.lookup(pid, problems))
+                  for pid in dict.fromkeys(problem_ids)]
+        selections = build_lib.per_problem(chosen)
+    else:
+        chosen = catalog if all_seeds else [p for p in catalog
+                                            if audit_lib.matches(p, seeds or [])]
+        if not chosen:
+            _fail(f"no problem cites {', '.join(seeds or [])}")
+        selections = build_lib.per_seed(chosen)
+    formats = formats or ["tex"]
+    if pdf and "tex" not in formats:
+        formats = ["tex", *formats]
+    written = _guard(lambda: build_lib.build(selections, out, formats, training_log, force))
+    console = _console()
+    for path in written:
+        console.print(f"wrote {path}", markup=False)
+    if pdf:
+        from derivekit.sheet.compile import compile_pdf
+
+        for selection in selections:
+            tex = out / f"{selection.stem}.tex"
+            console.print(f"wrote {_guard(lambda t=tex: compile_pdf(t))}", markup=False)
+
+
 def _guard(action):  # noqa: ANN001, ANN202
     """Run a library call; a DerivekitError becomes one line and exit status 2."""
     try:

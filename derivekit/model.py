@@ -160,6 +160,8 @@ class Part:
     claim: Claim | None = None
     wrong: tuple[Wrong, ...] = ()
     notes: str = ""
+    derivation: tuple[str, ...] = ()
+    """The derivation as a short chain of LaTeX display lines (answer sheets show them)."""
 
     KIND: ClassVar[str] = "part"
     ANSWER_FIELD: ClassVar[str] = "answer"
@@ -277,6 +279,31 @@ PART_KINDS: tuple[type[Part], ...] = (
 )
 
 
+# --------------------------------------------------------------------------- figures
+@dataclass(frozen=True)
+class Plot:
+    """Data for one figure of an answer sheet; the sheet draws it (matplotlib, Agg)."""
+
+    series: tuple[tuple[str, Any, Any], ...]
+    """(label, x values, y values) per curve."""
+    xlabel: str = ""
+    ylabel: str = ""
+    vlines: tuple[tuple[float, str], ...] = ()
+    """Marked x positions (a stability boundary, an optimum) with their labels."""
+    logy: bool = False
+    stem: bool = False
+    """Draw discrete sequences as stems instead of lines."""
+
+
+@dataclass(frozen=True)
+class Figure:
+    name: str
+    """File stem of the figure (kebab-case)."""
+    caption: str
+    plot: Callable[[], Plot]
+    """Computes the data, deterministically (fixed seeds inside)."""
+
+
 # --------------------------------------------------------------------------- problem
 _KEBAB = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 
@@ -292,6 +319,7 @@ class Problem:
     parts: tuple[Part, ...]
     shapes: tuple[Mapping[str, int], ...] = ({},)
     """Concrete values of the symbolic dimensions, one mapping per shape set."""
+    figures: tuple[Figure, ...] = ()
     prose: tuple[Claim, ...] = ()
     """Seed claims with no checkable form (opinions, explanations): listed by the audit as
     'unverifiable' with their ``reason``, never silently skipped."""
@@ -313,6 +341,12 @@ class Problem:
                 return p
         names = ", ".join(p.name for p in self.parts)
         raise ProblemDefinitionError(f"{self.id}: no part named {name!r} (parts: {names})")
+
+    def _repr_markdown_(self) -> str:
+        """Jupyter shows a problem as its statement and closed forms."""
+        from derivekit.sheet.markdown import problem_markdown
+
+        return problem_markdown(self)
 
     @property
     def symbolic_dims(self) -> tuple[str, ...]:

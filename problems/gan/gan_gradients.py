@@ -78,6 +78,11 @@ PROBLEM = Problem(
             sense="max",
             answer=best_response,
             answer_latex=r"D^*(x)=\frac{p_{data}(x)}{p_{data}(x)+p_g(x)}",
+            derivation=(
+                r"V(D) &= \textstyle\sum_x p_{data}(x)\log D(x)+p_g(x)\log(1-D(x))",
+                r"\frac{\partial V}{\partial D(x)} &= \frac{p_{data}(x)}{D(x)}-"
+                r"\frac{p_g(x)}{1-D(x)}=0,\qquad \frac{\partial^2V}{\partial D(x)^2}<0",
+            ),
             claim=Claim("Generator tries to maximize the function, whereas discriminator tries "
                         "to minimize the loss function", value="min", field="sense",
                         section="4.1"),
@@ -137,6 +142,15 @@ PROBLEM = Problem(
             * hadamard(step(W_g @ x), W_d.T) @ x.T,
             answer_latex=r"-\sigma(\mathbf{W}_d\mathbf{y})\,\big(\mathbb{1}[\mathbf{W}_g\mathbf{x}"
                          r">0]\odot\mathbf{W}_d^T\big)\,\mathbf{x}^T \quad (k\times n)",
+            derivation=(
+                r"\mathbf a_2 &= \mathbf W_g\mathbf x,\quad \mathbf y=\mathrm{ReLU}(\mathbf a_2),"
+                r"\quad a_1=\mathbf W_d\mathbf y,\quad L_g=\log(1-\sigma(a_1))",
+                r"\delta_1 &= \partial L_g/\partial a_1 = -\sigma(a_1)",
+                r"\boldsymbol\delta_y &= \mathbf W_d^T\delta_1,\qquad "
+                r"\boldsymbol\delta_2 = \mathbb{1}[\mathbf a_2>0]\odot\boldsymbol\delta_y",
+                r"\partial L/\partial\mathbf W_g &= \boldsymbol\delta_2\,\mathbf x^T"
+                r"\quad(\log\sigma(\mathbf W_d\mathbf z)\text{ does not depend on }\mathbf W_g)",
+            ),
             avoid=pre_activation,
             claim=Claim(r"\mathrm{diag}(\mathbb{1}(z>0))((W_d)^T\sigma(a_1)(1-\sigma(a_1))"
                         r"(-\frac{1}{1-b_g}))x^T",
@@ -157,6 +171,14 @@ PROBLEM = Problem(
             - fake_score(W_g, W_d, x) * relu(W_g @ x).T,
             answer_latex=r"\big(1-\sigma(\mathbf{W}_d\mathbf{z})\big)\mathbf{z}^T-"
                          r"\sigma(\mathbf{W}_d\mathbf{y})\,\mathbf{y}^T \quad (1\times k)",
+            derivation=(
+                r"c_1 &= \mathbf W_d\mathbf z,\ \ \partial\log\sigma(c_1)/\partial c_1 = "
+                r"1-\sigma(c_1)",
+                r"c_2 &= \mathbf W_d\mathbf y,\ \ \partial\log(1-\sigma(c_2))/\partial c_2 = "
+                r"-\sigma(c_2)",
+                r"\partial L/\partial\mathbf W_d &= (1-\sigma(c_1))\,\mathbf z^T-\sigma(c_2)\,"
+                r"\mathbf y^T\quad(\partial c/\partial\mathbf W_d=\text{input}^T)",
+            ),
             avoid=pre_activation,
             claim=Claim(r"ReLU(W_g x)^T\sigma(c_2)(1-\sigma(c_2))(-\frac{1}{1-b_g})+z^T\sigma(c_1)"
                         r"(1-\sigma(c_1))\frac{1}{b_d}",

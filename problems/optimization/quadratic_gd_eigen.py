@@ -1,7 +1,9 @@
 """Seed 002 §12: gradient descent on a quadratic, component by component in H's eigenbasis."""
 
-from derivekit.model import POSITIVE, SPD, Claim, ConvergenceRange, Derivative, Equation, Given, \
-    Iteration, Limit, Optimum, Problem, Source, Wrong, interval
+import numpy as np
+
+from derivekit.model import POSITIVE, SPD, Claim, ConvergenceRange, Derivative, Equation, \
+    Figure, Given, Iteration, Limit, Optimum, Plot, Problem, Source, Wrong, interval
 from derivekit.ops import abs_, diag, eigh, max_entry, scalar
 
 
@@ -36,6 +38,33 @@ def iterate_in_eigenbasis(t, H, w_star, rho):
     return U @ diag(1 - (1 - rho * eta) ** t) @ U.T @ w_star
 
 
+EXAMPLE_EIGENVALUES = (1.0, 3.0, 10.0)
+
+
+def rate_curve() -> Plot:
+    """max_j |1 - rho eta_j| over rho for H = diag(1, 3, 10)."""
+    eta = np.array(EXAMPLE_EIGENVALUES)
+    rho = np.linspace(0.0, 0.25, 501)
+    worst = np.abs(1 - rho[:, None] * eta[None, :]).max(axis=1)
+    return Plot(series=(("max_j |1 - rho eta_j|", rho, worst),), xlabel="learning rate rho",
+                ylabel="worst contraction factor",
+                vlines=((2 / eta.max(), "2/eta_max (stability boundary)"),
+                        (2 / (eta.min() + eta.max()), "best rho = 2/(eta_min+eta_max)")))
+
+
+def error_curves() -> Plot:
+    """||w_t - w*|| under GD from w_0 = 0 for several rho, H = diag(1, 3, 10), w* = 1."""
+    eta = np.array(EXAMPLE_EIGENVALUES)
+    bound = 2 / eta.max()
+    series = []
+    for label, rho in (("0.5 x 2/eta_max", 0.5 * bound), ("best rho", 2 / (eta.min() + eta.max())),
+                       ("0.99 x 2/eta_max", 0.99 * bound), ("1.02 x 2/eta_max", 1.02 * bound)):
+        t = np.arange(60)
+        error = np.sqrt(((1 - rho * eta[None, :]) ** (2 * t[:, None])).sum(axis=1))
+        series.append((label, t, error))
+    return Plot(series=tuple(series), xlabel="step t", ylabel="||w_t - w*||", logy=True)
+
+
 PROBLEM = Problem(
     id="quadratic-gd-eigen",
     title="Quadratic error: gradient descent in the Hessian's eigenbasis",
@@ -59,6 +88,13 @@ PROBLEM = Problem(
         Given("w_j_star", (), latex=r"w_j^*", description="w* along that eigenvector"),
     ),
     shapes=({"n": 2}, {"n": 3}, {"n": 5}),
+    figures=(
+        Figure("rate", "Worst-case GD contraction factor against the learning rate for "
+               "H = diag(1, 3, 10): it reaches 1 at the stability boundary 2/eta_max and is "
+               "smallest at 2/(eta_min + eta_max).", rate_curve),
+        Figure("error", "Distance to the minimum under GD for H = diag(1, 3, 10): it shrinks "
+               "for every rho below 2/eta_max and grows just above it.", error_curves),
+    ),
     parts=(
         Derivative(
             name="gradient",
@@ -67,6 +103,12 @@ PROBLEM = Problem(
             wrt="w",
             answer=lambda w, w_star, H: H @ (w - w_star),
             answer_latex=r"H(\mathbf w-\mathbf w^*)",
+            derivation=(
+                r"dE &= \tfrac12\,d\mathbf w^T H(\mathbf w-\mathbf w^*)+\tfrac12(\mathbf w-"
+                r"\mathbf w^*)^TH\,d\mathbf w",
+                r"&= (\mathbf w-\mathbf w^*)^T\,\tfrac12(H+H^T)\,d\mathbf w"
+                r" = \big(H(\mathbf w-\mathbf w^*)\big)^T d\mathbf w\quad(H=H^T)",
+            ),
             claim=Claim(r"\nabla E = H(w - w^*)", lambda w, w_star, H: H @ (w - w_star)),
             wrong=(Wrong("dropped w*", lambda w, H: H @ w),
                    Wrong("kept the 1/2", lambda w, w_star, H: H @ (w - w_star) / 2)),
@@ -78,6 +120,12 @@ PROBLEM = Problem(
             start=lambda: 0,
             closed_form=lambda t, eta_j, w_j_star, rho: (1 - (1 - rho * eta_j) ** t) * w_j_star,
             answer_latex=r"w_j^\tau=\{1-(1-\rho\eta_j)^\tau\}\,w_j^*",
+            derivation=(
+                r"\mathbf w^\tau-\mathbf w^* &= (I-\rho H)(\mathbf w^{\tau-1}-\mathbf w^*)"
+                r" = (I-\rho H)^\tau(\mathbf w^0-\mathbf w^*)",
+                r"u_j^T(\mathbf w^\tau-\mathbf w^*) &= (1-\rho\eta_j)^\tau\,(0-w_j^*)"
+                r"\quad\text{since } u_j^T(I-\rho H)=(1-\rho\eta_j)u_j^T",
+            ),
             claim=Claim(r"w_j^\tau = \{1 - (1 - \rho\eta_j)^\tau\} w_j^*",
                         lambda t, eta_j, w_j_star, rho: (1 - (1 - rho * eta_j) ** t) * w_j_star),
             wrong=(Wrong("off by one step", lambda t, eta_j, w_j_star, rho:

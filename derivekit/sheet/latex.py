@@ -1,0 +1,150 @@
+"""LaTeX answer sheets (article class, amsmath): statement, steps, boxed answers, evidence.
+
+Problem files write their statements, questions, derivation steps and answers in LaTeX, and
+those go in as they are; everything else (titles, names, witness details, seed claims) is
+plain text and is escaped.
+"""
+
+from __future__ import annotations
+
+from derivekit.audit import AuditEntry
+from derivekit.model import Given, Part
+from derivekit.sheet import Solved, error_bound
+from derivekit.verdict import PartVerdict, WitnessResult
+
+_ESCAPES = {
+    "\\": r"\textbackslash{}", "&": r"\&", "%": r"\%", "$": r"\$", "#": r"\#", "_": r"\_",
+    "{": r"\{", "}": r"\}", "~": r"\textasciitilde{}", "^": r"\textasciicircum{}",
+    "<": r"\textless{}", ">": r"\textgreater{}",
+}
+
+PREAMBLE = r"""\documentclass[11pt]{article}
+\usepackage{cmap}
+\input{glyphtounicode}\pdfgentounicode=1
+\usepackage[T1]{fontenc}
+\usepackage[utf8]{inputenc}
+\usepackage[margin=2.2cm]{geometry}
+\usepackage{amsmath,amssymb,amsfonts,bm}
+\usepackage{booktabs,graphicx,xcolor}
+\usepackage[hidelinks]{hyperref}
+\setlength{\parindent}{0pt}
+\setlength{\parskip}{0.5em}
+% \mathbb{1} (indicator notation) has no amssymb glyph: draw a bold 1 instead.
+\let\amsmathbb\mathbb
+\renewcommand{\mathbb}[1]{\ifx1#1\mathbf{1}\else\amsmathbb{#1}\fi}
+\newcommand{\seednote}[1]{\par\noindent\fcolorbox{red!60!black}{red!4}{\parbox{0.96\linewidth}{#1}}\par}
+"""
+
+
+def escape(text: str) -> str:
+    """Plain text made safe for LaTeX (also unicode-free for pdfTeX)."""
+    out = "".join(_ESCAPES.get(c, c) for c in text)
+    return out.encode("ascii", "replace").decode("ascii") if not out.isascii() else out
+
+
+def sheet(title: str, solved: list[Solved], extra_figures: tuple[tuple[str, str], ...] = ()
+          ) -> str:
+    lines = [PREAMBLE, rf"\title{{{escape(title)}}}",
+             r"\author{derivekit answer sheet: every answer verified numerically}",
+             r"\date{}", r"\begin{document}", r"\maketitle"]
+    for item in solved:
+        lines += _problem(item)
+    if extra_figures:
+        lines.append(r"\section*{Training curves}")
+        lines += [line for stem, caption in extra_figures for line in _figure(stem, caption)]
+    lines.append(r"\end{document}")
+    return "\n".join(lines) + "\n"
+
+
+def _problem(item: Solved) -> list[str]:
+    p, v = item.problem, item.verdict
+    claims = {e.part: e for e in item.audit if e.part}
+    lines = [
+        rf"\section{{{escape(p.title)}}}",
+        rf"\textbf{{Source:}} \texttt{{{escape(p.source.seed)}}}, "
+        rf"\S\,{escape(p.source.section)}. \textbf{{Id:}} \texttt{{{escape(p.id)}}}.",
+        "", p.statement, "",
+        r"\textbf{Givens.} " + "; ".join(_given(g) for g in p.givens) + ".",
+    ]
+    if len(p.shapes) > 1 or p.shapes[0]:
+        sets = "; ".join(", ".join(f"${k}={n}$" for k, n in s.items()) for s in p.shapes)
+        lines.append(rf"\textbf{{Checked at shapes:}} {sets}.")
+    for part, pv in zip(p.parts, v.parts):
+        lines += _part(part, pv, claims.get(part.name))
+    prose = [e for e in item.audit if not e.part]
+    if prose:
+        lines.append(r"\subsection*{Seed statements that cannot be checked}")
+        lines.append(r"\begin{itemize}")
+        lines += [rf"\item \S{escape(e.section)}: \emph{{{escape(e.claim)}}} --- {escape(e.detail)}"
+                  for e in prose]
+        lines.append(r"\end{itemize}")
+    for stem, caption in item.figures:
+        lines += _figure(stem, caption)
+    return lines
+
+
+def _given(g: Given) -> str:
+    shape = "" if g.shape == () else r"\in\mathbb{R}^{" + r"\times ".join(map(str, g.shape)) + "}"
+    domain = "" if g.domain.kind == "real" else f" ({escape(g.domain.describe())})"
+    return f"${g.tex}{shape}$" + domain
+
+
+def _part(part: Part, pv: PartVerdict, claim: AuditEntry | None) -> list[str]:
+    layout = f", {pv.layout} layout" if pv.layout else ""
+    lines = [rf"\subsection*{{{escape(part.name)} \normalfont\small({escape(pv.asks)}{layout})}}",
+             part.asks]
+    if part.derivation:
+        lines += [r"\begin{align*}", " \\\\\n".join(part.derivation), r"\end{align*}"]
+    lines += [r"\[", rf"\boxed{{{part.answer_latex}}}", r"\]"]
+    status = {"verified": r"\textcolor{green!40!black}{verified}",
+              "failed": r"\textcolor{red}{FAILED}", "error": r"\textcolor{red}{ERROR}"}
+    lines.append(rf"\textbf{{Status:}} {status[pv.status]}.")
+    if pv.status != "verified":
+        lines.append(escape(pv.message))
+    lines += _witness_table(pv.witnesses)
+    if part.notes:
+        lines.append(r"\textit{Note:} " + escape(part.notes))
+    if claim is not None and claim.verdict in ("wrong", "partly"):
+        lines.append(_seed_note(claim))
+    return lines
+
+
+def _witness_table(witnesses: tuple[WitnessResult, ...]) -> list[str]:
+    rows = [r"\begin{center}\small", r"\begin{tabular}{llrll}", r"\toprule",
+            r"witness & result & points & max error & tolerance \\", r"\midrule"]
+    skipped = []
+    for w in witnesses:
+        result = {True: "agrees", False: "DISAGREES", None: "n/a"}[w.passed]
+        if w.passed is None:
+            skipped.append(w)
+            rows.append(rf"{escape(w.name)} & n/a & & & \\")
+            continue
+        tolerance = f"rtol {w.rtol:.0e}, atol {w.atol:.0e}"
+        rows.append(rf"{escape(w.name)} & {result} & {w.points} & "
+                    rf"{escape(error_bound(w.max_abs_error))} & {escape(tolerance)} \\")
+    rows += [r"\bottomrule", r"\end{tabular}", r"\end{center}"]
+    rows += [rf"{{\small n/a: \texttt{{{escape(w.name)}}} --- {escape(w.detail)}}}"
+             for w in skipped]
+    return rows
+
+
+def _seed_note(entry: AuditEntry) -> str:
+    text = (rf"\textbf{{Seed claim ({escape(entry.seed)}, \S{escape(entry.section)}):}} "
+            rf"\texttt{{{escape(entry.claim)}}}\\ \textbf{{derivekit: {entry.verdict}.}} "
+            + escape(entry.detail))
+    if entry.counterexample:
+        c = entry.counterexample
+        text += (rf"\\ Counterexample at shapes \texttt{{{escape(str(c.get('shapes')))}}}, "
+                 rf"point {c.get('point')}: claimed {escape(_num(c.get('claimed')))}, "
+                 rf"true {escape(_num(c.get('true')))}.")
+    return rf"\seednote{{{text}}}"
+
+
+def _num(value: object) -> str:
+    return f"{value:.6g}" if isinstance(value, float) else str(value)
+
+
+def _figure(stem: str, caption: str) -> list[str]:
+    return [r"\begin{figure}[h]", r"\centering",
+            rf"\includegraphics[width=0.7\linewidth]{{{stem}.pdf}}",
+            rf"\caption{{{escape(caption)}}}", r"\end{figure}"]

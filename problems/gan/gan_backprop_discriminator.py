@@ -1,0 +1,213 @@
+"""Seed 003 Problem 5 (1)-(4): backpropagating the GAN objective through the discriminator."""
+
+from derivekit.model import Claim, Derivative, Given, Problem, Source, Wrong
+from derivekit.ops import diag, log, scalar, sigmoid, tanh, total
+
+
+def disc(x, W1, w2):
+    """D(x) = σ(w2 tanh(W1 x)): a two-layer discriminator, θ_d = (W1, w2)."""
+    return scalar(sigmoid(w2 @ tanh(W1 @ x)))
+
+
+def columns(X):
+    return [X[:, i:i + 1] for i in range(X.shape[1])]
+
+
+def objective(X, Gz, W1, w2):
+    """L = (1/n) Σ_i log D(X^i) + log(1 - D(G(Z^i))); the samples are the columns."""
+    terms = [log(disc(x, W1, w2)) + log(1 - disc(g, W1, w2))
+             for x, g in zip(columns(X), columns(Gz))]
+    return sum(terms) / X.shape[1]
+
+
+def grad_D_w2(x, W1, w2):
+    """∇_{w2} D(x) = D(1 - D) tanh(W1 x)^T (1 x k)."""
+    D = disc(x, W1, w2)
+    return D * (1 - D) * tanh(W1 @ x).T
+
+
+def grad_D_W1(x, W1, w2):
+    """∇_{W1} D(x) = D(1 - D) (w2^T ⊙ (1 - tanh^2(W1 x))) x^T (k x p)."""
+    D = disc(x, W1, w2)
+    return D * (1 - D) * (w2.T * (1 - tanh(W1 @ x) ** 2)) @ x.T
+
+
+def via_grad_D(grad_D, fake_sign=-1, fake_denominator=lambda D: 1 - D):
+    """(1/n) Σ_i ∇D(X^i)/D(X^i) - ∇D(G(Z^i))/(1 - D(G(Z^i))), with ∇D a closed form."""
+    def gradient(X, Gz, W1, w2):
+        terms = [grad_D(x, W1, w2) / disc(x, W1, w2)
+                 + fake_sign * grad_D(g, W1, w2) / fake_denominator(disc(g, W1, w2))
+                 for x, g in zip(columns(X), columns(Gz))]
+        return sum(terms) / X.shape[1]
+    return gradient
+
+
+def logit_objective(zr, zf):
+    """L as a function of the output pre-activations z^{L_d} of each real and fake sample."""
+    return total(log(sigmoid(zr)) + log(1 - sigmoid(zf))) / zr.shape[0]
+
+
+def summed_terms(zr, zf):
+    """Σ_i log σ(z_r^i) + log(1 - σ(z_f^i)): the per-sample terms without the 1/n."""
+    return total(log(sigmoid(zr)) + log(1 - sigmoid(zf)))
+
+
+def shared_sum(zr, zf, c):
+    """(1/n) Σ_i [(1 - σ(z_r^i + c)) - σ(z_f^i + c)]: the seed's combined expression."""
+    return total((1 - sigmoid(zr + c)) - sigmoid(zf + c)) / zr.shape[0]
+
+
+def downstream(z_next, u):
+    """The rest of the discriminator above layer l + 1: log σ(u tanh(z^{l+1}))."""
+    return scalar(log(sigmoid(u @ tanh(z_next))))
+
+
+def dL_dz_next(z_next, u):
+    """∂L/∂z^{l+1} as a row (numerator layout): (1 - D) (u ⊙ (1 - tanh^2 z^{l+1})^T)."""
+    return (1 - scalar(sigmoid(u @ tanh(z_next)))) * (u * (1 - tanh(z_next) ** 2).T)
+
+
+def recursion(z_l, W_next, u):
+    """∂L/∂z^l = ∂L/∂z^{l+1} W^{l+1} diag(g'(z^l)), g = tanh."""
+    return dL_dz_next(W_next @ tanh(z_l), u) @ W_next @ diag(1 - tanh(z_l) ** 2)
+
+
+PROBLEM = Problem(
+    id="gan-backprop-discriminator",
+    title="Backpropagation for GANs: the discriminator's gradients",
+    source=Source("003_e61c9815763fc135.txt", "Problem 5"),
+    statement=(
+        r"$L(\theta_d,\theta_g)=\frac1n\sum_{i=1}^n\log D(X^i)+\log(1-D(G(Z^i)))$ with "
+        r"$D=\sigma(z_d^{L_d})$. (2) Write $\nabla_{\theta_d}L$ in terms of $\nabla_{\theta_d}D$ "
+        r"(checked on $D(x)=\sigma(\mathbf{w}_2\tanh(\mathbf{W}_1x))$, samples as columns of "
+        r"$X$ and $G_Z$). (3) Find $\partial L/\partial z_d^{L_d}$ for each sample's output "
+        r"pre-activation ($z_r^i$ for $X^i$, $z_f^i$ for $G(Z^i)$). (4) With $z^{l+1}=W^{l+1}"
+        r"A^l$, $A^l=g(z^l)$ ($g=\tanh$ here), express $\partial L/\partial z^l$ through "
+        r"$\partial L/\partial z^{l+1}$ (numerator layout: rows)."
+    ),
+    givens=(
+        Given("X", ("p", "n"), latex="X", description="real samples, one per column"),
+        Given("Gz", ("p", "n"), latex="G_Z", description="generated samples G(Z^i)"),
+        Given("W1", ("k", "p"), latex=r"\mathbf{W}_1"),
+        Given("w2", (1, "k"), latex=r"\mathbf{w}_2"),
+        Given("zr", ("n", 1), latex="z_r", description="output pre-activations, real samples"),
+        Given("zf", ("n", 1), latex="z_f", description="output pre-activations, fake samples"),
+        Given("c", (), latex="c", description="a shift shared by every output pre-activation"),
+        Given("z_l", ("k", 1), latex="z^l"),
+        Given("W_next", ("m", "k"), latex="W^{l+1}"),
+        Given("u", (1, "m"), latex="u", description="weights above layer l + 1"),
+    ),
+    shapes=({"p": 2, "n": 3, "k": 3, "m": 2}, {"p": 3, "n": 2, "k": 2, "m": 4},
+            {"p": 1, "n": 4, "k": 4, "m": 3}),
+    prose=(
+        Claim(r"(1) D(X^i) is the probability that X^i is real; the discriminator maximises "
+              r"\log D(X^i) on real samples and \log(1-D(G(Z^i))) on fake ones, so maximising L "
+              r"classifies both correctly, like minimising binary cross-entropy", section="P5(1)",
+              reason="an explanation of the objective; the matching formal facts (who maximises, "
+                     "BCE as negated log-likelihood) are checked in gan-gradients and "
+                     "bce-derivation"),
+    ),
+    parts=(
+        Derivative(
+            name="grad-w2-via-grad-D",
+            asks=r"(2) $\nabla_{\mathbf{w}_2}L$ through $\nabla_{\mathbf{w}_2}D$ ($1\times k$)",
+            of=objective, wrt="w2",
+            answer=via_grad_D(grad_D_w2),
+            answer_latex=r"\frac1n\sum_i\Big[\frac{\nabla D(X^i)}{D(X^i)}-\frac{\nabla D(G(Z^i))}"
+                         r"{1-D(G(Z^i))}\Big],\ \nabla_{\mathbf{w}_2}D=D(1-D)"
+                         r"\tanh(\mathbf{W}_1x)^T",
+            claim=Claim(r"\nabla_{\theta_d}L=\frac1n\sum_{i=1}^n\left[\frac{\nabla_{\theta_d}D(X^i;"
+                        r"\theta_d)}{D(X^i;\theta_d)}-\frac{\nabla_{\theta_d}D(G(Z^i);\theta_d)}"
+                        r"{1-D(G(Z^i);\theta_d)}\right]", via_grad_D(grad_D_w2), section="P5(2)"),
+            wrong=(Wrong("fake term added, not subtracted", via_grad_D(grad_D_w2, fake_sign=1)),
+                   Wrong("fake term divided by D(G(Z)) instead of 1 - D(G(Z))",
+                         via_grad_D(grad_D_w2, fake_denominator=lambda D: D))),
+        ),
+        Derivative(
+            name="grad-W1-via-grad-D",
+            asks=r"(2) $\nabla_{\mathbf{W}_1}L$ through $\nabla_{\mathbf{W}_1}D$ ($k\times p$)",
+            of=objective, wrt="W1",
+            answer=via_grad_D(grad_D_W1),
+            answer_latex=r"\frac1n\sum_i\Big[\frac{\nabla D(X^i)}{D(X^i)}-\frac{\nabla D(G(Z^i))}"
+                         r"{1-D(G(Z^i))}\Big],\ \nabla_{\mathbf{W}_1}D=D(1-D)\big(\mathbf{w}_2^T"
+                         r"\odot(1-\tanh^2\mathbf{W}_1x)\big)x^T",
+            claim=Claim(r"\nabla_{\theta_d}L=\frac1n\sum_{i=1}^n\left[\frac{\nabla_{\theta_d}D(X^i;"
+                        r"\theta_d)}{D(X^i;\theta_d)}-\frac{\nabla_{\theta_d}D(G(Z^i);\theta_d)}"
+                        r"{1-D(G(Z^i);\theta_d)}\right]", via_grad_D(grad_D_W1), section="P5(2)"),
+            wrong=(Wrong("fake term added, not subtracted", via_grad_D(grad_D_W1, fake_sign=1)),),
+        ),
+        Derivative(
+            name="dl-dz-real",
+            asks=r"(3) $\partial L/\partial z_r^i$ for each real sample ($n\times1$)",
+            of=logit_objective, wrt="zr",
+            answer=lambda zr: (1 - sigmoid(zr)) / zr.shape[0],
+            answer_latex=r"\frac1n\big(1-D(X^i)\big)",
+            claim=Claim(r"\left.\frac{\partial L}{\partial z_d^{L_d}}\right|_{X^i}=1-D(X^i;"
+                        r"\theta_d)", lambda zr: 1 - sigmoid(zr), section="P5(3)",
+                        holds_in="sum-dz-real",
+                        condition="the per-sample term is differentiated without the 1/n of L"),
+            wrong=(Wrong("1/n dropped", lambda zr: 1 - sigmoid(zr)),
+                   Wrong("D instead of 1 - D", lambda zr: sigmoid(zr) / zr.shape[0])),
+        ),
+        Derivative(
+            name="sum-dz-real",
+            asks=r"(3) $\partial/\partial z_r^i$ of the un-averaged sum of per-sample terms",
+            of=summed_terms, wrt="zr",
+            answer=lambda zr: 1 - sigmoid(zr),
+            answer_latex=r"1-D(X^i)",
+            wrong=(Wrong("D instead of 1 - D", lambda zr: sigmoid(zr)),),
+        ),
+        Derivative(
+            name="dl-dz-fake",
+            asks=r"(3) $\partial L/\partial z_f^i$ for each fake sample ($n\times1$)",
+            of=logit_objective, wrt="zf",
+            answer=lambda zf: -sigmoid(zf) / zf.shape[0],
+            answer_latex=r"-\frac1n D(G(Z^i))",
+            claim=Claim(r"\left.\frac{\partial L}{\partial z_d^{L_d}}\right|_{Z^i}=-D(G(Z^i);"
+                        r"\theta_d)", lambda zf: -sigmoid(zf), section="P5(3)",
+                        holds_in="sum-dz-fake",
+                        condition="the per-sample term is differentiated without the 1/n of L"),
+            wrong=(Wrong("1/n dropped", lambda zf: -sigmoid(zf)),
+                   Wrong("1 - D instead of D", lambda zf: -(1 - sigmoid(zf)) / zf.shape[0])),
+        ),
+        Derivative(
+            name="sum-dz-fake",
+            asks=r"(3) $\partial/\partial z_f^i$ of the un-averaged sum of per-sample terms",
+            of=summed_terms, wrt="zf",
+            answer=lambda zf: -sigmoid(zf),
+            answer_latex=r"-D(G(Z^i))",
+            wrong=(Wrong("1 - D instead of D", lambda zf: -(1 - sigmoid(zf))),),
+        ),
+        Derivative(
+            name="dl-dz-shared",
+            asks=r"(3) $dL/dc$ when one shift $c$ is added to every output pre-activation "
+                 r"(the sum of all per-sample gradients)",
+            of=lambda zr, zf, c: logit_objective(zr + c, zf + c), wrt="c",
+            answer=shared_sum,
+            answer_latex=r"\frac1n\sum_i\big[(1-D(X^i))-D(G(Z^i))\big]",
+            notes="The seed's combined formula is a scalar: it is the derivative with respect to "
+                  "a pre-activation shared by all 2n terms, equivalently the sum of the entries of "
+                  "dl-dz-real and dl-dz-fake, not a per-sample gradient.",
+            claim=Claim(r"\frac{\partial L(\theta_d,\theta_g)}{\partial z_d^{L_d}}=\frac1n"
+                        r"\sum_{i=1}^n[(1-D(X^i;\theta_d))-D(G(Z^i);\theta_d)]", shared_sum,
+                        section="P5(3)"),
+            wrong=(Wrong("1/n dropped", lambda zr, zf, c: shared_sum(zr, zf, c) * zr.shape[0]),),
+        ),
+        Derivative(
+            name="recursion",
+            asks=r"(4) $\partial L/\partial z^l$ from $\partial L/\partial z^{l+1}$ (a row)",
+            of=lambda z_l, W_next, u: downstream(W_next @ tanh(z_l), u), wrt="z_l",
+            layout="numerator",
+            answer=recursion,
+            answer_latex=r"\frac{\partial L}{\partial z^{l+1}}\,W^{l+1}\,\mathrm{diag}"
+                         r"\big(g'(z^l)\big)",
+            claim=Claim(r"\frac{\partial L}{\partial z_d^l}=\frac{\partial L}{\partial z_d^{l+1}}"
+                        r"\mathbf{W}_d^{l+1}(g_d^l)'(z_d^l) (numerator layout, gradients are rows)",
+                        recursion, section="P5(4)"),
+            wrong=(Wrong("activation derivative dropped", lambda z_l, W_next, u:
+                         dL_dz_next(W_next @ tanh(z_l), u) @ W_next),
+                   Wrong("activation itself instead of its derivative", lambda z_l, W_next, u:
+                         dL_dz_next(W_next @ tanh(z_l), u) @ W_next @ diag(tanh(z_l)))),
+        ),
+    ),
+)

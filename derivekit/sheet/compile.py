@@ -25,8 +25,8 @@ def compile_pdf(tex: Path, timeout_s: int = 300) -> Path:
     command = ["latexmk", "-pdf", "-interaction=nonstopmode", "-halt-on-error",
                "-no-shell-escape", tex.name]
     try:
-        done = subprocess.run(command, cwd=tex.parent, env=env, capture_output=True, text=True, errors="replace",
-                              timeout=timeout_s)
+        done = subprocess.run(command, cwd=tex.parent, env=env, capture_output=True, text=True,
+                              errors="replace", timeout=timeout_s)
     except subprocess.TimeoutExpired:
         raise DerivekitError(f"latexmk timed out after {timeout_s} s on {tex}") from None
     if done.returncode != 0:  # keep the .log for the user

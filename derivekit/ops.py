@@ -21,6 +21,7 @@ from typing import Any, Callable, Iterator
 
 __all__ = [
     "abs_",
+    "cos",
     "diag",
     "eigh",
     "exp",
@@ -31,10 +32,12 @@ __all__ = [
     "matrix_power",
     "max_entry",
     "power",
+    "pi",
     "prod",
     "relu",
     "scalar",
     "sigmoid",
+    "sin",
     "sqnorm",
     "sqrt",
     "step",
@@ -128,15 +131,22 @@ _SYMBOLIC_FUNCTIONS: dict[str, Callable[[Any, Any], Any]] = {
 
 sigmoid = _elementwise("sigmoid", lambda np, x: 1 / (1 + np.exp(-x)),
                        "Logistic function 1/(1+e^{-x}), element-wise.")
-relu = _elementwise("relu", lambda np, x: np.where(x > 0, x, 0 * x),
+relu = _elementwise("relu", lambda np, x: np.where(x > 0, x, 0.0),
                     "max(x, 0) element-wise; its derivative is :func:`step` (undefined at 0).")
-step = _elementwise("step", lambda np, x: np.where(x > 0, 1.0 + 0 * x, 0 * x),
+step = _elementwise("step", lambda np, x: np.where(x > 0, 1.0, 0.0),
                     "The indicator 1[x > 0] element-wise (the derivative of ReLU away from 0).")
 tanh = _elementwise("tanh", lambda np, x: np.tanh(x), "Hyperbolic tangent, element-wise.")
 exp = _elementwise("exp", lambda np, x: np.exp(x), "Exponential, element-wise.")
+sin = _elementwise("sin", lambda np, x: np.sin(x), "Sine, element-wise.")
+cos = _elementwise("cos", lambda np, x: np.cos(x), "Cosine, element-wise.")
 log = _elementwise("log", lambda np, x: np.log(x), "Natural logarithm, element-wise.")
 sqrt = _elementwise("sqrt", lambda np, x: np.sqrt(x), "Square root, element-wise.")
 abs_ = _elementwise("Abs", lambda np, x: np.abs(x), "Absolute value, element-wise.")
+
+
+def pi() -> Any:
+    """π: exact under the symbolic backend, a float otherwise."""
+    return _library().pi if _SYMBOLIC_LIBRARY.get() else 3.141592653589793
 
 
 def hadamard(a: Any, b: Any) -> Any:

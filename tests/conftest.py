@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import jax
 import pytest
 
 from derivekit import registry
+
+jax.config.update("jax_enable_x64", True)  # as the witnesses do; tests may import jax first
 
 
 def catalog_parts() -> list[tuple[str, str]]:

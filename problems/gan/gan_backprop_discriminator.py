@@ -1,7 +1,8 @@
-"""Seed 003 Problem 5 (1)-(4): backpropagating the GAN objective through the discriminator."""
+"""Seed 003 Problem 5: backpropagating the GAN objective through the discriminator and into the
+generator."""
 
 from derivekit.model import Claim, Derivative, Given, Problem, Source, Wrong
-from derivekit.ops import diag, log, scalar, sigmoid, tanh, total
+from derivekit.ops import diag, log, scalar, sigmoid, tanh, total, vstack
 
 
 def disc(x, W1, w2):
@@ -42,6 +43,37 @@ def via_grad_D(grad_D, fake_sign=-1, fake_denominator=lambda D: 1 - D):
     return gradient
 
 
+def dL_dz1_fake(g, W1, w2, n, per_sample=False):
+    """∂L/∂z^1(g) for a fake sample g, as a row: -(1/n) D(g) (w2 ⊙ (1 - tanh^2(W1 g))^T);
+    ``per_sample`` drops the 1/n (the derivative of that sample's own term)."""
+    scale = 1 if per_sample else 1 / n
+    return -scale * disc(g, W1, w2) * (w2 * (1 - tanh(W1 @ g) ** 2).T)
+
+
+def dL_dG(X, Gz, W1, w2):
+    """(5) Row i: ∂L/∂G_i = ∂L/∂z^1(G_i) W^1 (numerator layout, n x p)."""
+    return vstack(*[dL_dz1_fake(g, W1, w2, X.shape[1]) @ W1 for g in columns(Gz)])
+
+
+def generated(Z, A, b_g):
+    """G(Z; θ_g) = tanh(A Z + b_g), one sample per column; θ_g = b_g."""
+    return tanh(A @ Z + b_g)
+
+
+def generator_objective(X, Z, A, b_g, W1, w2):
+    return objective(X, generated(Z, A, b_g), W1, w2)
+
+
+def generator_gradient(scale, per_sample):
+    """scale · Σ_i ∂L/∂z^1(G_i) W^1 ∂G_i/∂θ_g with ∂G_i/∂b_g = diag(1 - G_i^2)."""
+    def gradient(X, Z, A, b_g, W1, w2):
+        n = X.shape[1]
+        terms = [dL_dz1_fake(g, W1, w2, n, per_sample) @ W1 @ diag(1 - g ** 2)
+                 for g in columns(generated(Z, A, b_g))]
+        return scale(n) * sum(terms)
+    return gradient
+
+
 def logit_objective(zr, zf):
     """L as a function of the output pre-activations z^{L_d} of each real and fake sample."""
     return total(log(sigmoid(zr)) + log(1 - sigmoid(zf))) / zr.shape[0]
@@ -74,7 +106,7 @@ def recursion(z_l, W_next, u):
 
 PROBLEM = Problem(
     id="gan-backprop-discriminator",
-    title="Backpropagation for GANs: the discriminator's gradients",
+    title="Backpropagation for GANs: through the discriminator into the generator",
     source=Source("003_e61c9815763fc135.txt", "Problem 5"),
     statement=(
         r"$L(\theta_d,\theta_g)=\frac1n\sum_{i=1}^n\log D(X^i)+\log(1-D(G(Z^i)))$ with "
@@ -83,7 +115,10 @@ PROBLEM = Problem(
         r"$X$ and $G_Z$). (3) Find $\partial L/\partial z_d^{L_d}$ for each sample's output "
         r"pre-activation ($z_r^i$ for $X^i$, $z_f^i$ for $G(Z^i)$). (4) With $z^{l+1}=W^{l+1}"
         r"A^l$, $A^l=g(z^l)$ ($g=\tanh$ here), express $\partial L/\partial z^l$ through "
-        r"$\partial L/\partial z^{l+1}$ (numerator layout: rows)."
+        r"$\partial L/\partial z^{l+1}$ (numerator layout: rows). (5) Find $\partial L/\partial "
+        r"G_i$ through $\mathbf{W}_d^1=\mathbf{W}_1$ and $\partial L/\partial z_d^1$; (6) "
+        r"$\nabla_{\theta_g}L$ through $\nabla_{\theta_g}G(Z^i)$ for the generator "
+        r"$G(z)=\tanh(Az+\theta_g)$."
     ),
     givens=(
         Given("X", ("p", "n"), latex="X", description="real samples, one per column"),
@@ -93,12 +128,15 @@ PROBLEM = Problem(
         Given("zr", ("n", 1), latex="z_r", description="output pre-activations, real samples"),
         Given("zf", ("n", 1), latex="z_f", description="output pre-activations, fake samples"),
         Given("c", (), latex="c", description="a shift shared by every output pre-activation"),
+        Given("Z", ("q", "n"), latex="Z", description="generator noise, one sample per column"),
+        Given("A", ("p", "q"), latex="A", description="generator weights"),
+        Given("b_g", ("p", 1), latex=r"\theta_g", description="generator bias: the θ_g varied"),
         Given("z_l", ("k", 1), latex="z^l"),
         Given("W_next", ("m", "k"), latex="W^{l+1}"),
         Given("u", (1, "m"), latex="u", description="weights above layer l + 1"),
     ),
-    shapes=({"p": 2, "n": 3, "k": 3, "m": 2}, {"p": 3, "n": 2, "k": 2, "m": 4},
-            {"p": 1, "n": 4, "k": 4, "m": 3}),
+    shapes=({"p": 2, "n": 3, "k": 3, "m": 2, "q": 2}, {"p": 3, "n": 2, "k": 2, "m": 4, "q": 1},
+            {"p": 1, "n": 4, "k": 4, "m": 3, "q": 3}),
     prose=(
         Claim(r"(1) D(X^i) is the probability that X^i is real; the discriminator maximises "
               r"\log D(X^i) on real samples and \log(1-D(G(Z^i))) on fake ones, so maximising L "
@@ -106,6 +144,11 @@ PROBLEM = Problem(
               reason="an explanation of the objective; the matching formal facts (who maximises, "
                      "BCE as negated log-likelihood) are checked in gan-gradients and "
                      "bce-derivation"),
+        Claim(r"(7) \theta_d^{t+1}=\theta_d^t+\alpha\nabla_{\theta_d}L (gradient ascent: the "
+              r"discriminator maximises); (8) \theta_g^{t+1}=\theta_g^t-\alpha\nabla_{\theta_g}L "
+              r"(gradient descent: the generator minimises)", section="P5(7)-(8)",
+              reason="update rules, not values; the direction each follows from who maximises "
+                     "and who minimises, which gan-gradients checks as optima"),
     ),
     parts=(
         Derivative(
@@ -208,6 +251,45 @@ PROBLEM = Problem(
                          dL_dz_next(W_next @ tanh(z_l), u) @ W_next),
                    Wrong("activation itself instead of its derivative", lambda z_l, W_next, u:
                          dL_dz_next(W_next @ tanh(z_l), u) @ W_next @ diag(tanh(z_l)))),
+        ),
+        Derivative(
+            name="dl-dgenerated",
+            asks=r"(5) $\partial L/\partial G_i$ for every generated sample (row $i$, $n\times p$)",
+            of=objective, wrt="Gz", layout="numerator",
+            answer=dL_dG,
+            answer_latex=r"\frac{\partial L}{\partial z_d^1(G_i)}\mathbf{W}_d^1,\quad"
+                         r"\frac{\partial L}{\partial z_d^1(G_i)}=-\tfrac1nD(G_i)\big(\mathbf{w}_2"
+                         r"\odot(1-\tanh^2\mathbf{W}_1G_i)^T\big)",
+            claim=Claim(r"\frac{\partial L}{\partial G_i}=\frac{\partial L}{\partial z_d^1(G(Z^i;"
+                        r"\theta_g))}\mathbf{W}_d^1", dL_dG, section="P5(5)"),
+            wrong=(Wrong("1/n dropped", lambda X, Gz, W1, w2: vstack(
+                *[dL_dz1_fake(g, W1, w2, X.shape[1], per_sample=True) @ W1 for g in columns(Gz)])),
+                   Wrong("real-sample factor 1 - D(G_i) instead of D(G_i)", lambda X, Gz, W1, w2:
+                         vstack(*[dL_dz1_fake(g, W1, w2, X.shape[1]) @ W1
+                                  * (1 - disc(g, W1, w2)) / disc(g, W1, w2)
+                                  for g in columns(Gz)]))),
+        ),
+        Derivative(
+            name="grad-generator",
+            asks=r"(6) $\nabla_{\theta_g}L$ through $\nabla_{\theta_g}G(Z^i)$, "
+                 r"$G(z)=\tanh(Az+\theta_g)$ (a row)",
+            of=generator_objective, wrt="b_g", layout="numerator",
+            answer=generator_gradient(lambda n: 1, per_sample=False),
+            answer_latex=r"\sum_i\frac{\partial L}{\partial z_d^1(G_i)}\mathbf{W}_d^1\,"
+                         r"\nabla_{\theta_g}G(Z^i)\quad(\text{the }\tfrac1n\text{ is already in }"
+                         r"\partial L/\partial z_d^1)",
+            notes="∇_{θ_g}G(Z^i) = diag(1 - G_i^2) for this generator.",
+            claim=Claim(r"\nabla_{\theta_g}L=\frac1n\sum_{i=1}^n\frac{\partial L}{\partial z_d^1"
+                        r"(G(Z^i;\theta_g))}\mathbf{W}_d^1\nabla_{\theta_g}G(Z^i;\theta_g)",
+                        generator_gradient(lambda n: 1 / n, per_sample=False), section="P5(6)",
+                        holds_in="grad-generator",
+                        holds_value=generator_gradient(lambda n: 1 / n, per_sample=True),
+                        condition="dL/dz_d^1(G_i) is read as the derivative of sample i's own "
+                                  "term, without the 1/n of L (as in the seed's (3))"),
+            wrong=(Wrong("1/n counted twice", generator_gradient(lambda n: 1 / n, False)),
+                   Wrong("generator's activation derivative dropped", lambda X, Z, A, b_g, W1, w2:
+                         sum(dL_dz1_fake(g, W1, w2, X.shape[1]) @ W1
+                             for g in columns(generated(Z, A, b_g))))),
         ),
     ),
 )

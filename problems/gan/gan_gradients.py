@@ -92,6 +92,10 @@ PROBLEM = Problem(
         ),
         Optimum(
             name="generator-minimises",
+            derivation=(
+                r"C(G) &= V(D^*,G) = -\log 4 + 2\,\mathrm{JSD}(p_{data}\|p_g)",
+                r"\mathrm{JSD} &\ge 0,\ \text{with equality iff } p_g=p_{data}",
+            ),
             asks=r"Against $D^*$, the generator minimises $C(G)=V(D^*,G)$: at $p_g=p_{data}$",
             of=lambda p_data, theta: value(
                 p_data, softmax_last_fixed(theta),
@@ -105,6 +109,12 @@ PROBLEM = Problem(
         ),
         Equation(
             name="virtual-training-criterion",
+            derivation=(
+                r"C(G) &= \textstyle\sum_x "
+                r"p_{data}\log\frac{p_{data}}{p_{data}+p_g}+p_g\log\frac{p_g}{p_{data}+p_g}",
+                r"&= -\log "
+                r"4+\mathrm{KL}\big(p_{data}\|\tfrac{p_{data}+p_g}2\big)+\mathrm{KL}\big(p_g\|\tfrac{p_{data}+p_g}2\big)",
+            ),
             asks=r"$C(G)=-\log 4+2\,\mathrm{JSD}(p_{data}\,\|\,p_g)$",
             lhs=lambda p_data, p_g: value(p_data, p_g, best_response(p_data, p_g)),
             rhs=lambda p_data, p_g: -log(4) + kl(p_data, (p_data + p_g) / 2)
@@ -116,6 +126,9 @@ PROBLEM = Problem(
         ),
         Equation(
             name="discriminator-at-equilibrium",
+            derivation=(
+                r"D^* &= \frac{p_{data}}{p_{data}+p_{data}} = \tfrac12",
+            ),
             asks=r"At $p_g=p_{data}$ the optimal discriminator outputs $\tfrac12$ everywhere",
             lhs=lambda p_data: best_response(p_data, p_data),
             rhs=lambda p_data: 0.5 + 0 * p_data,
@@ -126,6 +139,9 @@ PROBLEM = Problem(
         ),
         Equation(
             name="value-at-equilibrium",
+            derivation=(
+                r"V &= \textstyle\sum_x p_{data}(x)\,\big(\log\tfrac12+\log\tfrac12\big) = -\log 4",
+            ),
             asks=r"The value of the game at $p_g=p_{data}$",
             lhs=lambda p_data: value(p_data, p_data, best_response(p_data, p_data)),
             rhs=lambda: -log(4),

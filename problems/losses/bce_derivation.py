@@ -38,6 +38,11 @@ PROBLEM = Problem(
     parts=(
         Equation(
             name="likelihood",
+            derivation=(
+                r"p(y_i\mid x) &= \hat y_i \text{ if } y_i=1,\quad 1-\hat y_i \text{ if } y_i=0",
+                r"\text{i.i.d.:}\quad p(\mathbf y\mid x) &= \textstyle\prod_i \hat "
+                r"y_i^{\,y_i}(1-\hat y_i)^{1-y_i}",
+            ),
             asks=r"$p(\mathbf{y}\mid x)$ for $m$ i.i.d. Bernoulli samples ($m=1$: one sample)",
             lhs=lambda y, yhat: prod(y * yhat + (1 - y) * (1 - yhat)),
             rhs=likelihood,
@@ -49,6 +54,10 @@ PROBLEM = Problem(
         ),
         Equation(
             name="log-likelihood",
+            derivation=(
+                r"\log\textstyle\prod_i(\cdot) &= \textstyle\sum_i y_i\log\hat "
+                r"y_i+(1-y_i)\log(1-\hat y_i)",
+            ),
             asks=r"$\log p(\mathbf{y}\mid x)$",
             lhs=lambda y, yhat: log(likelihood(y, yhat)),
             rhs=lambda y, yhat: total(y * log(yhat) + (1 - y) * log(1 - yhat)),
@@ -59,6 +68,9 @@ PROBLEM = Problem(
         ),
         Equation(
             name="loss",
+            derivation=(
+                r"\text{maximising } \log p &\iff \text{minimising } L=-\log p",
+            ),
             asks=r"$L(\mathbf{y},\hat{\mathbf{y}})$: the negated log-likelihood, to minimise",
             lhs=lambda y, yhat: -log(likelihood(y, yhat)),
             rhs=bce,
@@ -68,6 +80,10 @@ PROBLEM = Problem(
         ),
         Derivative(
             name="grad-yhat",
+            derivation=(
+                r"\frac{\partial L}{\partial\hat y_i} &= -\frac{y_i}{\hat "
+                r"y_i}+\frac{1-y_i}{1-\hat y_i} = \frac{\hat y_i-y_i}{\hat y_i(1-\hat y_i)}",
+            ),
             asks=r"$\partial L/\partial\hat{\mathbf{y}}$",
             of=bce,
             wrt="yhat",
@@ -79,6 +95,12 @@ PROBLEM = Problem(
         ),
         Derivative(
             name="grad-logit",
+            derivation=(
+                r"\frac{\partial\hat y_i}{\partial a_i} &= \sigma(a_i)(1-\sigma(a_i)) = \hat "
+                r"y_i(1-\hat y_i)",
+                r"\frac{\partial L}{\partial a_i} &= \frac{\hat y_i-y_i}{\hat y_i(1-\hat "
+                r"y_i)}\,\hat y_i(1-\hat y_i) = \sigma(a_i)-y_i",
+            ),
             asks=r"$\partial L/\partial\mathbf{a}$ with $\hat{\mathbf{y}}=\sigma(\mathbf{a})$",
             of=lambda y, a: bce(y, sigmoid(a)),
             wrt="a",
@@ -89,6 +111,11 @@ PROBLEM = Problem(
         ),
         Optimum(
             name="best-constant",
+            derivation=(
+                r"\frac{dL}{dc} &= \textstyle\sum_i\Big(-\frac{y_i}{c}+\frac{1-y_i}{1-c}\Big) = "
+                r"\frac{mc-\sum_i y_i}{c(1-c)} = 0",
+                r"c^* &= \tfrac1m\textstyle\sum_i y_i,\qquad \frac{d^2L}{dc^2}>0",
+            ),
             asks=r"The constant prediction $c$ minimising $L$ over the data",
             of=lambda q, c: -total(q * log(c) + (1 - q) * log(1 - c)),
             wrt="c",

@@ -24,6 +24,11 @@ PROBLEM = Problem(
     parts=(
         Derivative(
             name="xTx",
+            derivation=(
+                r"z &= \mathbf x^T\mathbf x = \textstyle\sum_i x_i^2",
+                r"\frac{\partial z}{\partial x_i} &= 2x_i \;\Rightarrow\; \frac{dz}{d\mathbf x} = "
+                r"2\mathbf x",
+            ),
             asks=r"$\frac{d}{d\mathbf{x}}\,\mathbf{x}^T\mathbf{x}$",
             of=lambda x: scalar(x.T @ x),
             wrt="x",
@@ -35,6 +40,10 @@ PROBLEM = Problem(
         ),
         Derivative(
             name="trace-ATA",
+            derivation=(
+                r"z &= \operatorname{tr}(A^TA)=\textstyle\sum_{ij}a_{ij}^2",
+                r"\frac{\partial z}{\partial a_{ij}} &= 2a_{ij}",
+            ),
             asks=r"$\frac{d}{d\mathbf{A}}\operatorname{tr}(\mathbf{A}^T\mathbf{A})$",
             of=lambda A: trace(A.T @ A),
             wrt="A",
@@ -45,6 +54,10 @@ PROBLEM = Problem(
         ),
         Derivative(
             name="xTAy-wrt-y",
+            derivation=(
+                r"z &= \mathbf x^TA\mathbf y = \mathbf c^T\mathbf y,\quad \mathbf c = A^T\mathbf x",
+                r"\frac{\partial z}{\partial y_j} &= c_j",
+            ),
             asks=r"$\frac{\partial}{\partial\mathbf{y}}\,\mathbf{x}^T\mathbf{A}\mathbf{y}$",
             of=lambda x, A, y: scalar(x.T @ A @ y),
             wrt="y",
@@ -55,6 +68,11 @@ PROBLEM = Problem(
         ),
         Derivative(
             name="Ay-denominator",
+            derivation=(
+                r"z_i &= \textstyle\sum_k a_{ik}y_k,\quad \frac{\partial z_i}{\partial y_j} = "
+                r"a_{ij}",
+                r"\text{denominator layout: entry } (j,i) &= a_{ij} \;\Rightarrow\; A^T",
+            ),
             asks=r"$\frac{d(\mathbf{A}\mathbf{y})}{d\mathbf{y}}$ in denominator layout",
             of=lambda A, y: A @ y,
             wrt="y",
@@ -67,6 +85,11 @@ PROBLEM = Problem(
         ),
         Derivative(
             name="Ay-numerator",
+            derivation=(
+                r"z_i &= \textstyle\sum_k a_{ik}y_k,\quad \frac{\partial z_i}{\partial y_j} = "
+                r"a_{ij}",
+                r"\text{numerator layout: entry } (i,j) &= a_{ij} \;\Rightarrow\; A",
+            ),
             asks=r"$\frac{d(\mathbf{A}\mathbf{y})}{d\mathbf{y}}$ in numerator layout",
             of=lambda A, y: A @ y,
             wrt="y",

@@ -1,7 +1,7 @@
 """Seed 003 Problem 1: backpropagation through a ReLU MLP with softmax + cross-entropy."""
 
 from derivekit.model import SIMPLEX, Claim, Derivative, Equation, Given, Problem, Source, Wrong
-from derivekit.ops import exp, log, relu, step, total
+from derivekit.ops import exp, identity_like, log, relu, step, total
 
 
 def softmax(a):
@@ -58,7 +58,7 @@ PROBLEM = Problem(
         Given("b2", ("C", 1), latex=r"\mathbf{b}_2"),
         Given("y", ("C", 1), SIMPLEX, r"\mathbf{y}", "target distribution (one-hot in practice)"),
     ),
-    shapes=({"D": 3, "K": 4, "C": 2}, {"D": 2, "K": 3, "C": 4}, {"D": 4, "K": 2, "C": 3}),
+    shapes=({"D": 2, "K": 3, "C": 2}, {"D": 1, "K": 2, "C": 3}, {"D": 3, "K": 2, "C": 2}),
     parts=(
         Derivative(
             name="grad-a",
@@ -145,6 +145,28 @@ PROBLEM = Problem(
             claim=Claim(r"\nabla_{\mathbf{b}_1}\mathcal{L}=\mathbf{u}_1\in\mathbb{R}^C",
                         lambda V: V.shape[0], section="P1"),
             wrong=(Wrong("D (the input size)", lambda W: W.shape[1]),),
+        ),
+        Derivative(
+            name="da-db2",
+            asks=r"$\partial\mathbf{a}/\partial\mathbf{b}_2$",
+            of=lambda x, W, b1, V, b2: V @ hidden(W, x, b1) + b2, wrt="b2", layout="numerator",
+            answer=lambda b2: identity_like(b2),
+            answer_latex=r"\mathbf{I}_C",
+            avoid=pre_activation,
+            claim=Claim(r"\partial\mathbf{a}/\partial\mathbf{b}_2=\mathbb{I}\in\mathbb{R}^{C"
+                        r"\times C}", lambda b2: identity_like(b2), section="P1"),
+            wrong=(Wrong("all-ones matrix", lambda b2: 1 + 0 * b2 @ b2.T),),
+        ),
+        Derivative(
+            name="dz-dx",
+            asks=r"$\partial\mathbf{z}/\partial\mathbf{x}$ (row $i$: $\partial z_i/\partial"
+                 r"\mathbf{x}$)",
+            of=lambda W, x, b1: W @ x + b1, wrt="x", layout="numerator",
+            answer=lambda W: W,
+            answer_latex=r"\mathbf{W}\ (K\times D)",
+            claim=Claim(r"\frac{\partial\mathbf{z}}{\partial\mathbf{x}}=\mathbf{W},\ "
+                        r"\frac{\partial z_i}{\partial x_j}=W_{ij}", lambda W: W, section="P1"),
+            wrong=(Wrong("W with the bias folded in", lambda W: W + 1),),
         ),
         Derivative(
             name="grad-x",

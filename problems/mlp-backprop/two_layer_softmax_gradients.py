@@ -1,12 +1,18 @@
 """Seed 003 Problem 2 (a)-(d): gradients of a two-layer ReLU network with softmax cross-entropy."""
 
-from derivekit.model import SIMPLEX, Claim, Derivative, Given, Problem, Source, Wrong
-from derivekit.ops import exp, log, relu, step, total
+from derivekit.model import SIMPLEX, UNIT, Claim, Derivative, Given, Problem, Source, Wrong
+from derivekit.ops import diag, exp, log, relu, step, total
 
 
 def softmax(z):
     """softmax of a column of logits."""
     return exp(z) / total(exp(z))
+
+
+def softmax_jacobian(z2):
+    """∂ô_i/∂z_j = ô_i (1[i = j] - ô_j): diag(ô) - ô ô^T."""
+    p = softmax(z2)
+    return diag(p) - p @ p.T
 
 
 def z1(W1, x, b1):
@@ -59,9 +65,34 @@ PROBLEM = Problem(
         Given("b2", ("K", 1), latex=r"\mathbf{b}_2"),
         Given("o", ("K", 1), SIMPLEX, r"\mathbf{o}", "target distribution (one-hot in practice)"),
         Given("h", ("d", 1), latex=r"\mathbf{h}", description="hidden layer as a free variable"),
+        Given("z2", ("K", 1), latex=r"\mathbf{z}_2", description="logits as a free variable"),
+        Given("ohat", ("K", 1), UNIT, r"\hat{\mathbf{o}}", "predictions as a free variable"),
     ),
-    shapes=({"n": 3, "d": 4, "K": 2}, {"n": 2, "d": 3, "K": 4}, {"n": 4, "d": 2, "K": 3}),
+    shapes=({"n": 2, "d": 3, "K": 2}, {"n": 1, "d": 2, "K": 3}, {"n": 3, "d": 2, "K": 2}),
     parts=(
+        Derivative(
+            name="grad-ohat",
+            asks=r"(a) $\partial E/\partial\hat o_i$",
+            of=lambda o, ohat: -total(o * log(ohat)), wrt="ohat",
+            answer=lambda o, ohat: -o / ohat,
+            answer_latex=r"-o_i/\hat o_i",
+            claim=Claim(r"\frac{\partial E}{\partial\hat{\mathbf{o}}_i}=-\frac{\mathbf{o}_i}"
+                        r"{\hat{\mathbf{o}}_i}", lambda o, ohat: -o / ohat, section="P2(a)"),
+            wrong=(Wrong("log dropped: -o", lambda o, ohat: -o + 0 * ohat),),
+        ),
+        Derivative(
+            name="softmax-jacobian",
+            asks=r"(a) $\partial\hat o_i/\partial(\mathbf{z}_2)_j$ (row $i$, column $j$)",
+            of=lambda z2: softmax(z2), wrt="z2", layout="numerator",
+            answer=softmax_jacobian,
+            answer_latex=r"\hat o_i(\mathbb{1}[i=j]-\hat o_j):\ \operatorname{diag}(\hat{"
+                         r"\mathbf{o}})-\hat{\mathbf{o}}\hat{\mathbf{o}}^T",
+            claim=Claim(r"\frac{\partial(\hat{\mathbf{o}}_i)}{\partial(\mathbf{z}_2)_j}="
+                        r"\hat{\mathbf{o}}_i(\mathbb{I}(i=j)-\hat{\mathbf{o}}_j)", softmax_jacobian,
+                        section="P2(a)"),
+            wrong=(Wrong("diagonal only: diag(ô(1 - ô))", lambda z2:
+                         diag(softmax(z2) * (1 - softmax(z2)))),),
+        ),
         Derivative(
             name="grad-z2",
             asks=r"(a) $\partial E/\partial\mathbf{z}_2$",
@@ -114,6 +145,16 @@ PROBLEM = Problem(
                          (softmax(W2 @ h + b2) - o).T @ W2),),
         ),
         Derivative(
+            name="dz2-dh",
+            asks=r"(c) $\partial(\mathbf{z}_2)_k/\partial h_j$ (row $k$, column $j$)",
+            of=lambda h, W2, b2: W2 @ h + b2, wrt="h", layout="numerator",
+            answer=lambda W2: W2,
+            answer_latex=r"(\mathbf{W}_2)_{kj}:\ \mathbf{W}_2",
+            claim=Claim(r"\frac{\partial(\mathbf{z}_2)_k}{\partial(\mathbf{h})_j}=(\mathbf{W}_2)"
+                        r"_{kj}", lambda W2: W2, section="P2(c)"),
+            wrong=(Wrong("W2 with a bias column of ones", lambda W2: W2 + 1),),
+        ),
+        Derivative(
             name="grad-z1",
             asks=r"(c) $\partial E/\partial\mathbf{z}_1$ ($d\times1$)",
             of=error, wrt="b1",
@@ -124,9 +165,9 @@ PROBLEM = Problem(
             notes="z1 = W1 x + b1, so ∂E/∂z1 = ∂E/∂b1. The seed's W1^T (d x n transposed) times "
                   "ô - o (K) is not even defined unless d = K, and the product with the d-vector "
                   "mask needs n = d.",
-            claim=Claim(r"\frac{\partial E}{\partial\mathbf{z}_1}=\mathbf{W}_1^\top(\hat{\mathbf{o}}"
-                        r"-\mathbf{o})\odot\mathbb{I}(\mathbf{z}_1>0)", seed_delta1,
-                        section="P2(c)"),
+            claim=Claim(r"\frac{\partial E}{\partial\mathbf{z}_1}=\mathbf{W}_1^\top"
+                        r"(\hat{\mathbf{o}}-\mathbf{o})\odot\mathbb{I}(\mathbf{z}_1>0)",
+                        seed_delta1, section="P2(c)"),
             wrong=(Wrong("dropped the ReLU mask", lambda x, W1, b1, W2, b2, o:
                          W2.T @ delta2(x, W1, b1, W2, b2, o)),),
         ),

@@ -135,6 +135,10 @@ PROBLEM = Problem(
         ),
         Iteration(
             name="gd-iterates",
+            derivation=(
+                r"\mathbf w^\tau &= \mathbf w^*-(I-\rho H)^\tau\mathbf w^* = "
+                r"U\operatorname{diag}\big(1-(1-\rho\eta_j)^\tau\big)U^T\mathbf w^*",
+            ),
             asks=r"$\mathbf w^\tau$ (all components at once)",
             step=gd_step,
             start=origin,
@@ -146,6 +150,10 @@ PROBLEM = Problem(
         ),
         ConvergenceRange(
             name="convergence",
+            derivation=(
+                r"\mathbf w^\tau\to\mathbf w^* &\iff \max_j|1-\rho\eta_j|<1 \iff "
+                r"0<\rho<2/\eta_{max}",
+            ),
             asks=r"Learning rates $\rho$ for which $\mathbf w^\tau\to\mathbf w^*$",
             step=gd_step,
             start=origin,
@@ -159,6 +167,10 @@ PROBLEM = Problem(
         ),
         Limit(
             name="limit",
+            derivation=(
+                r"|1-\rho\eta_j|<1\ \forall j &\;\Rightarrow\; (1-\rho\eta_j)^\tau\to0 "
+                r"\;\Rightarrow\; w_j^\tau\to w_j^*",
+            ),
             asks=r"$\lim_{\tau\to\infty}\mathbf w^\tau$ for $\rho$ in that range",
             step=gd_step,
             start=origin,
@@ -169,6 +181,11 @@ PROBLEM = Problem(
         ),
         Optimum(
             name="best-step",
+            derivation=(
+                r"r(\rho) &= \max\big(|1-\rho\eta_{min}|,\,|1-\rho\eta_{max}|\big)",
+                r"1-\rho\eta_{min} &= \rho\eta_{max}-1 \;\Rightarrow\; "
+                r"\rho^*=\frac{2}{\eta_{min}+\eta_{max}}",
+            ),
             asks=r"The fixed $\rho$ minimising the worst rate $\max_j|1-\rho\eta_j|$",
             of=rate,
             wrt="rho",
@@ -180,6 +197,10 @@ PROBLEM = Problem(
         ),
         Equation(
             name="best-rate",
+            derivation=(
+                r"r(\rho^*) &= 1-\frac{2\eta_{min}}{\eta_{min}+\eta_{max}} = "
+                r"\frac{\kappa-1}{\kappa+1}",
+            ),
             asks=r"The worst-case rate at $\rho^*$",
             lhs=lambda H: rate(best_rho(H), H),
             rhs=lambda H: (largest_eigenvalue(H) - eigh(H)[0][0, 0])

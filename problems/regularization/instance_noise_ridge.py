@@ -41,6 +41,12 @@ PROBLEM = Problem(
     parts=(
         Expectation(
             name="expected-loss",
+            derivation=(
+                r"\|\tilde Xw-y\|^2 &= \textstyle\sum_i\big((x_i^Tw-y_i)+N_i^Tw\big)^2",
+                r"E[\cdot] &= \textstyle\sum_i (x_i^Tw-y_i)^2 + 2(x_i^Tw-y_i)\,E[N_i]^Tw + "
+                r"w^TE[N_iN_i^T]w",
+                r"&= \|Xw-y\|^2 + m\sigma^2\|w\|^2\quad(E[N_i]=0,\ E[N_iN_i^T]=\sigma^2I)",
+            ),
             asks=r"$E\|\tilde Xw-y\|^2$",
             of=lambda X, N, w, y: sqnorm((X + N) @ w - y),
             noise=(Given("N", ("m", "n"), normal("sigma"), "N"),),
@@ -56,6 +62,9 @@ PROBLEM = Problem(
         ),
         Equation(
             name="ridge-lambda",
+            derivation=(
+                r"\tfrac1m E\|\tilde Xw-y\|^2 &= \tfrac1m\|Xw-y\|^2+\sigma^2\|w\|^2",
+            ),
             asks=r"$\lambda$ such that $\frac1m E\|\tilde Xw-y\|^2=\frac1m\|Xw-y\|^2+"
                  r"\lambda\|w\|^2$",
             lhs=lambda X, w, y, sigma: (sqnorm(X @ w - y) + X.shape[0] * sigma**2 * sqnorm(w))
@@ -69,6 +78,10 @@ PROBLEM = Problem(
         ),
         Optimum(
             name="ridge-solution",
+            derivation=(
+                r"\nabla_w &= 2X^T(Xw-y)+2m\sigma^2w = 0",
+                r"w^* &= (X^TX+m\sigma^2I)^{-1}X^Ty",
+            ),
             asks=r"The minimiser of $E\|\tilde Xw-y\|^2$",
             of=lambda X, w, y, sigma: sqnorm(X @ w - y) + X.shape[0] * sigma**2 * sqnorm(w),
             wrt="w",
@@ -80,6 +93,12 @@ PROBLEM = Problem(
         ),
         Expectation(
             name="sgd-mean-recursion",
+            derivation=(
+                r"\frac{\partial L}{\partial w} &= (w\tilde X_t-y)\tilde X_t,\quad \tilde "
+                r"X_t=x+N_t",
+                r"E[w_{t+1}] &= E[w_t]\big(1-\eta E[\tilde X_t^2]\big)+\eta yE[\tilde X_t],\quad "
+                r"E[\tilde X_t^2]=x^2+\sigma^2",
+            ),
             asks=r"$E[w_{t+1}]$ in terms of $E[w_t]$ ($w_t$ is independent of $N_t$)",
             of=lambda w_t, x1, y1, eta, N_t: w_t - eta * (w_t * (x1 + N_t) - y1) * (x1 + N_t),
             noise=(Given("N_t", (), normal("sigma"), "N_t"),),
@@ -94,6 +113,9 @@ PROBLEM = Problem(
         ),
         ConvergenceRange(
             name="step-size-range",
+            derivation=(
+                r"|1-\eta(x^2+\sigma^2)| &< 1 \iff 0<\eta<\frac{2}{x^2+\sigma^2}",
+            ),
             asks=r"Learning rates $\eta$ for which $E[w_t]$ converges",
             step=mean_step,
             start=zero,
@@ -108,6 +130,10 @@ PROBLEM = Problem(
         ),
         Limit(
             name="limit",
+            derivation=(
+                r"w^* &= \big(1-\eta(x^2+\sigma^2)\big)w^*+\eta xy \;\Rightarrow\; "
+                r"w^*=\frac{xy}{x^2+\sigma^2}",
+            ),
             asks=r"$\lim_{t\to\infty}E[w_t]$ for $\eta$ in the convergent range",
             step=mean_step,
             start=zero,
@@ -120,6 +146,10 @@ PROBLEM = Problem(
         ),
         Equation(
             name="shrinkage",
+            derivation=(
+                r"\frac{xy/(x^2+\sigma^2)}{y/x} &= \frac{x^2}{x^2+\sigma^2} = "
+                r"\frac{1}{1+\sigma^2/x^2}",
+            ),
             asks=r"The limit relative to the noise-free optimum $y/x$",
             lhs=lambda x1, y1, sigma: (x1 * y1 / (x1**2 + sigma**2)) / (y1 / x1),
             rhs=lambda x1, sigma: 1 / (1 + sigma**2 / x1**2),

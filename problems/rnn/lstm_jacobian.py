@@ -95,6 +95,11 @@ PROBLEM = Problem(
     parts=(
         Derivative(
             name="dc-dcprev-fixed-h",
+            derivation=(
+                r"c_t &= f_t\odot c_{t-1}+i_t\odot\tilde c_t,\quad f_t,\,i_t,\,\tilde c_t \text{ "
+                r"read } h_{t-1},\,x_t \text{ only}",
+                r"\frac{\partial c_t}{\partial c_{t-1}}\Big|_{h_{t-1}} &= \operatorname{diag}(f_t)",
+            ),
             asks=r"$\partial c_t/\partial c_{t-1}$ with $h_{t-1}$ held fixed",
             of=cell,
             wrt="c_prev",
@@ -107,6 +112,15 @@ PROBLEM = Problem(
         ),
         Derivative(
             name="dc-dcprev-total",
+            derivation=(
+                r"\frac{dc_t}{dc_{t-1}} &= \frac{\partial c_t}{\partial c_{t-1}}+\frac{\partial "
+                r"c_t}{\partial h_{t-1}}\frac{\partial h_{t-1}}{\partial c_{t-1}}",
+                r"\frac{\partial c_t}{\partial h_{t-1}} &= \operatorname{diag}(c_{t-1}\odot "
+                r"f_t\odot(1-f_t))U_f+\operatorname{diag}(\tilde c_t\odot "
+                r"i_t\odot(1-i_t))U_i+\operatorname{diag}(i_t\odot(1-\tilde c_t^2))U_c",
+                r"\frac{\partial h_{t-1}}{\partial c_{t-1}} &= "
+                r"\operatorname{diag}\big(o_{t-1}\odot(1-\tanh^2c_{t-1})\big)",
+            ),
             asks=r"$dc_t/dc_{t-1}$ including the path through $h_{t-1}=o_{t-1}\odot"
                  r"\tanh(c_{t-1})$",
             of=cell_through_hidden,
@@ -127,6 +141,14 @@ PROBLEM = Problem(
         ),
         Derivative(
             name="dh-dhprev",
+            derivation=(
+                r"h_t &= o_t\odot\tanh(c_t),\quad \frac{\partial o_t}{\partial "
+                r"h_{t-1}}=\operatorname{diag}(o_t\odot(1-o_t))U_o",
+                r"\frac{\partial h_t}{\partial h_{t-1}} &= \operatorname{diag}(\tanh "
+                r"c_t)\frac{\partial o_t}{\partial "
+                r"h_{t-1}}+\operatorname{diag}\big(o_t\odot(1-\tanh^2c_t)\big)\frac{\partial "
+                r"c_t}{\partial h_{t-1}}",
+            ),
             asks=r"$\partial h_t/\partial h_{t-1}$ with $c_{t-1}$ held fixed",
             of=hidden,
             wrt="h_prev",

@@ -1,0 +1,77 @@
+"""Seed 000 §3.3: an SGD step on L + lambda w^T w is weight decay with rate 2 alpha lambda."""
+
+from derivekit.model import POSITIVE, Claim, Derivative, Equation, Given, Problem, Source, Wrong
+from derivekit.ops import sqnorm
+
+
+def data_loss(X, y, w):
+    """A concrete differentiable L(y, f(x, w)): half the squared error of a linear model."""
+    return sqnorm(X @ w - y) / 2
+
+
+def data_grad(X, y, w):
+    return X.T @ (X @ w - y)
+
+
+PROBLEM = Problem(
+    id="l2-weight-decay",
+    title="L2 regularization and weight decay",
+    source=Source("000_b77450bb05363a64.txt", "3.3"),
+    statement=(
+        r"With $L'(w)=L(w)+\lambda w^Tw$, compare the gradient descent updates "
+        r"$w\leftarrow w-\alpha\nabla L'$ and $w\leftarrow w-\alpha\nabla L$ and show that L2 "
+        r"regularization is weight decay. $L$ is taken as $\frac12\|Xw-y\|^2$ so that the "
+        r"witnesses can differentiate it; nothing depends on that choice."
+    ),
+    givens=(
+        Given("X", ("m", "n"), latex="X"),
+        Given("y", ("m", 1), latex="y"),
+        Given("w", ("n", 1), latex="w"),
+        Given("alpha", (), POSITIVE, r"\alpha", "learning rate"),
+        Given("lam", (), POSITIVE, r"\lambda", "regularization strength"),
+    ),
+    shapes=({"m": 3, "n": 2}, {"m": 2, "n": 3}, {"m": 4, "n": 1}),
+    parts=(
+        Derivative(
+            name="grad-regularized-loss",
+            asks=r"$\nabla_w L'=\nabla_w\big(L+\lambda w^Tw\big)$",
+            of=lambda X, y, w, lam: data_loss(X, y, w) + lam * sqnorm(w),
+            wrt="w",
+            answer=lambda X, y, w, lam: data_grad(X, y, w) + 2 * lam * w,
+            answer_latex=r"\nabla_w L+2\lambda w",
+            claim=Claim(r"\frac{\partial \lambda w^T w}{\partial w} = 2\lambda w "
+                        r"\text{ added to } \frac{\partial L}{\partial w}",
+                        lambda X, y, w, lam: data_grad(X, y, w) + 2 * lam * w),
+            wrong=(Wrong("lambda w (dropped the 2)",
+                         lambda X, y, w, lam: data_grad(X, y, w) + lam * w),),
+        ),
+        Equation(
+            name="sgd-step-is-weight-decay",
+            asks=r"The update $w-\alpha\nabla_w L'$ written as decay plus the plain step",
+            lhs=lambda X, y, w, alpha, lam: w - alpha * (data_grad(X, y, w) + 2 * lam * w),
+            rhs=lambda X, y, w, alpha, lam: (1 - 2 * alpha * lam) * w
+            - alpha * data_grad(X, y, w),
+            answer_latex=r"(1-2\alpha\lambda)\,w-\alpha\nabla_w L"
+                         r"\quad(\text{weight decay with rate } 2\alpha\lambda)",
+            claim=Claim(r"w := (1 - 2\alpha\lambda)w - \alpha \frac{\partial L(y, \hat{y})}"
+                        r"{\partial w}", lambda X, y, w, alpha, lam: (1 - 2 * alpha * lam) * w
+                        - alpha * data_grad(X, y, w)),
+            wrong=(Wrong("decay rate alpha lambda", lambda X, y, w, alpha, lam:
+                         (1 - alpha * lam) * w - alpha * data_grad(X, y, w)),
+                   Wrong("decay without alpha", lambda X, y, w, alpha, lam:
+                         (1 - 2 * lam) * w - alpha * data_grad(X, y, w))),
+        ),
+        Equation(
+            name="shrink-factor",
+            asks=r"Where $\nabla_w L=0$, the factor each weight is multiplied by in one step",
+            lhs=lambda w, alpha, lam: (w - alpha * 2 * lam * w) / w,
+            rhs=lambda w, alpha, lam: (1 - 2 * alpha * lam) + 0 * w,
+            answer_latex=r"1-2\alpha\lambda\ \text{(the same for every weight)}",
+            claim=Claim(r"Although the gradient is zero, the new update will shrink the weight "
+                        r"by (1 - 2\alpha\lambda w)",
+                        lambda w, alpha, lam: 1 - 2 * alpha * lam * w),
+            wrong=(Wrong("the seed's 1 - 2 alpha lambda w",
+                         lambda w, alpha, lam: 1 - 2 * alpha * lam * w),),
+        ),
+    ),
+)

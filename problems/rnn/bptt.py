@@ -1,0 +1,344 @@
+"""Seed 002 §14: RNN transition Jacobian, BPTT as products of Jacobians, and stability."""
+
+from derivekit.model import POSITIVE, UNIT, Claim, ConvergenceRange, Derivative, Given, Problem, \
+    Source, Wrong, interval
+from derivekit.ops import diag, identity_like, matrix_power, max_entry, sqnorm, sqrt, tanh, \
+    vstack
+
+
+def unroll(h0, X, W_h, W_x, b):
+    """Hidden states h_0..h_T of h_t = tanh(W_h h_{t-1} + W_x x_t + b), x_t = column t of X."""
+    states = [h0]
+    for t in range(X.shape[1]):
+        states.append(tanh(W_h @ states[-1] + W_x @ X[:, t:t + 1] + b))
+    return states
+
+
+def jacobian(h_next, W_h):
+    """J = dh_t/dh_{t-1} = diag(tanh'(a_t)) W_h, written with h_t = tanh(a_t)."""
+    return diag(1 - h_next ** 2) @ W_h
+
+
+def loss(h0, X, Y, W_h, W_x, b, W_y, c):
+    """L = sum_t L_t, L_t = ||W_y h_t + c - y_t||^2 / 2 (linear read-out, squared error)."""
+    states = unroll(h0, X, W_h, W_x, b)
+    return sum(sqnorm(W_y @ states[t] + c - Y[:, t - 1:t]) / 2 for t in range(1, len(states)))
+
+
+def immediate(states, Y, W_y, c, t):
+    """dL_t/dh_t (a column)."""
+    return W_y.T @ (W_y @ states[t] + c - Y[:, t - 1:t])
+
+
+def bptt_deltas(h0, X, Y, W_h, W_x, b, W_y, c):
+    """dL/dh_t for t = 1..T by the backward recursion delta_t = dL_t/dh_t + J_{t+1}^T delta_{t+1}
+    (index 0 unused)."""
+    states = unroll(h0, X, W_h, W_x, b)
+    T = len(states) - 1
+    deltas = [None] * (T + 1)
+    deltas[T] = immediate(states, Y, W_y, c, T)
+    for t in reversed(range(1, T)):
+        deltas[t] = immediate(states, Y, W_y, c, t) + jacobian(states[t + 1], W_h).T @ deltas[t + 1]
+    return states, deltas
+
+
+def grad_W_h(h0, X, Y, W_h, W_x, b, W_y, c):
+    states, deltas = bptt_deltas(h0, X, Y, W_h, W_x, b, W_y, c)
+    return sum((deltas[t] * (1 - states[t] ** 2)) @ states[t - 1].T
+               for t in range(1, len(states)))
+
+
+def grad_W_x(h0, X, Y, W_h, W_x, b, W_y, c):
+    states, deltas = bptt_deltas(h0, X, Y, W_h, W_x, b, W_y, c)
+    return sum((deltas[t] * (1 - states[t] ** 2)) @ X[:, t - 1:t].T
+               for t in range(1, len(states)))
+
+
+def readout_errors(h0, X, Y, W_h, W_x, b, W_y, c):
+    """dL/dy_t = y_t - yhat_t for t = 1..T, with the hidden states h_1..h_T."""
+    states = unroll(h0, X, W_h, W_x, b)[1:]
+    return [(W_y @ h + c - Y[:, t:t + 1], h) for t, h in enumerate(states)]
+
+
+def grad_b(h0, X, Y, W_h, W_x, b, W_y, c):
+    states, deltas = bptt_deltas(h0, X, Y, W_h, W_x, b, W_y, c)
+    return sum(deltas[t] * (1 - states[t] ** 2) for t in range(1, len(states)))
+
+
+def jacobian_product(states, W_h, t, k):
+    """dh_k/dh_t = J_k J_{k-1} ... J_{t+1} (numerator layout: the latest step on the left)."""
+    out = identity_like(W_h)
+    for j in range(t + 1, k + 1):
+        out = jacobian(states[j], W_h) @ out
+    return out
+
+
+def ascending_product(states, W_h, t, k):
+    """J_{t+1} J_{t+2} ... J_k: the seed's product read left to right."""
+    out = identity_like(W_h)
+    for j in range(t + 1, k + 1):
+        out = out @ jacobian(states[j], W_h)
+    return out
+
+
+def seed_dL_dh(states, Y, W_h, W_y, c, t):
+    """The seed's step 2: dL_t/dh_t + sum_{k>t} dL_k/dh_k prod_{j=t+1}^k J_j, each term
+    as an explicit product of Jacobians (no recursion)."""
+    T = len(states) - 1
+    return immediate(states, Y, W_y, c, t) + sum(
+        (jacobian_product(states, W_h, t, k).T @ immediate(states, Y, W_y, c, k)
+         for k in range(t + 1, T + 1)), 0 * states[0])
+
+
+def seed_grad_W_h(h0, X, Y, W_h, W_x, b, W_y, c):
+    """The seed's step 3: sum_t dL/dh_t * phi'(a_t) h_{t-1}^T."""
+    states = unroll(h0, X, W_h, W_x, b)
+    return sum((seed_dL_dh(states, Y, W_h, W_y, c, t) * (1 - states[t] ** 2)) @ states[t - 1].T
+               for t in range(1, len(states)))
+
+
+def seed_grad_W_x(h0, X, Y, W_h, W_x, b, W_y, c):
+    """The seed's step 3 for W_x: sum_t dL/dh_t * phi'(a_t) x_t^T."""
+    states = unroll(h0, X, W_h, W_x, b)
+    return sum((seed_dL_dh(states, Y, W_h, W_y, c, t) * (1 - states[t] ** 2)) @ X[:, t - 1:t].T
+               for t in range(1, len(states)))
+
+
+def seed_grad_b(h0, X, Y, W_h, W_x, b, W_y, c):
+    states = unroll(h0, X, W_h, W_x, b)
+    return sum(seed_dL_dh(states, Y, W_h, W_y, c, t) * (1 - states[t] ** 2)
+               for t in range(1, len(states)))
+
+
+def truncated_grad_W_h(h0, X, Y, W_h, W_x, b, W_y, c):
+    """Only the immediate loss at each step: the path through later steps dropped."""
+    states = unroll(h0, X, W_h, W_x, b)
+    return sum((immediate(states, Y, W_y, c, t) * (1 - states[t] ** 2)) @ states[t - 1].T
+               for t in range(1, len(states)))
+
+
+def ones(a):
+    """A perturbation with both components excited."""
+    return vstack(1 + 0 * a, 1 + 0 * a)
+
+
+def perturb(state, gamma, a, bb, p, q):
+    """delta -> J delta with J = gamma diag(p, q) [[0, a], [bb, 0]] (W_h = gamma W_0)."""
+    return vstack(gamma * p * a * state[1:2, :], gamma * q * bb * state[0:1, :])
+
+
+def constant_step(state, gamma, a, bb, p1, q1):
+    return perturb(state, gamma, a, bb, p1, q1)
+
+
+def alternating_step(state, gamma, a, bb, p1, q1, p2, q2):
+    """Two time steps, J_2 J_1, whose tanh' factors alternate between diag(p1,q1), diag(p2,q2)."""
+    return perturb(perturb(state, gamma, a, bb, p1, q1), gamma, a, bb, p2, q2)
+
+
+def eigenvalue_bound(a, bb, p1, q1):
+    """|gamma| below which the eigenvalues +-gamma sqrt(p q a bb) of J have modulus < 1."""
+    return 1 / sqrt(p1 * q1 * a * bb)
+
+
+def alternating_bound(a, bb, p1, q1, p2, q2):
+    """J_2 J_1 = gamma^2 a bb diag(p2 q1, q2 p1): its spectral radius reaches 1 here."""
+    return 1 / sqrt(a * bb * max_entry(vstack(p2 * q1, p1 * q2)))
+
+
+def seed_alternating_bound(a, bb, p1, q1, p2, q2):
+    """Every J_t has eigenvalues of modulus < 1."""
+    return 1 / sqrt(a * bb * max_entry(vstack(p1 * q1, p2 * q2)))
+
+
+PROBLEM = Problem(
+    id="rnn-bptt-stability",
+    title="RNN hidden-state Jacobian, backpropagation through time and stability",
+    source=Source("002_a2d52afd229cfba6.txt", "14"),
+    statement=(
+        r"An RNN updates $h_t=\tanh(W_hh_{t-1}+W_xx_t+b)$ and reads out $y_t=W_yh_t+c$ with "
+        r"loss $L=\sum_{t=1}^T\frac12\|y_t-\hat y_t\|^2$. Derive the transition Jacobian "
+        r"$J_t=\partial h_t/\partial h_{t-1}$, $\partial h_T/\partial h_0$, the BPTT gradients "
+        r"$\partial L/\partial W_h$ and $\partial L/\partial b$, and discuss stability: when do "
+        r"small perturbations of the hidden state decay? For the stability parts, "
+        r"$W_h=\gamma\begin{bmatrix}0&a\\b'&0\end{bmatrix}$ and $\tanh'(a_t)$ takes the values "
+        r"$\operatorname{diag}(p,q)$ along the trajectory; perturbations follow "
+        r"$\delta_t=J_t\delta_{t-1}$."
+    ),
+    givens=(
+        Given("h_prev", ("d", 1), latex="h_{t-1}"),
+        Given("x", ("p", 1), latex="x_t"),
+        Given("h0", ("d", 1), latex="h_0"),
+        Given("X", ("p", "T"), latex="X", description="inputs x_1..x_T as columns"),
+        Given("Y", ("q", "T"), latex=r"\hat Y", description="targets as columns"),
+        Given("W_h", ("d", "d"), latex="W_h"),
+        Given("W_x", ("d", "p"), latex="W_x"),
+        Given("b", ("d", 1), latex="b"),
+        Given("W_y", ("q", "d"), latex="W_y"),
+        Given("c", ("q", 1), latex="c"),
+        Given("a", (), POSITIVE, "a"),
+        Given("bb", (), POSITIVE, "b'"),
+        Given("p1", (), UNIT, "p_1", "tanh' of unit 1 at odd steps"),
+        Given("q1", (), UNIT, "q_1", "tanh' of unit 2 at odd steps"),
+        Given("p2", (), UNIT, "p_2", "tanh' of unit 1 at even steps"),
+        Given("q2", (), UNIT, "q_2", "tanh' of unit 2 at even steps"),
+        Given("gamma", (), interval(0.0, 1.0), r"\gamma", "scale of W_h (swept)"),
+    ),
+    shapes=({"d": 2, "p": 1, "q": 1, "T": 3}, {"d": 3, "p": 2, "q": 1, "T": 2},
+            {"d": 2, "p": 2, "q": 2, "T": 2}),
+    parts=(
+        Derivative(
+            name="transition-jacobian",
+            asks=r"$J_t=\partial h_t/\partial h_{t-1}$ (numerator layout: rows index $h_t$)",
+            of=lambda h_prev, x, W_h, W_x, b: tanh(W_h @ h_prev + W_x @ x + b),
+            wrt="h_prev",
+            layout="numerator",
+            answer=lambda h_prev, x, W_h, W_x, b: jacobian(tanh(W_h @ h_prev + W_x @ x + b), W_h),
+            answer_latex=r"\operatorname{diag}\big(1-\tanh^2(W_hh_{t-1}+W_xx_t+b)\big)W_h",
+            claim=Claim(r"J_t = \text{diag}(\phi'(W_h h_{t-1} + W_x x_t + b)) W_h",
+                        lambda h_prev, x, W_h, W_x, b: jacobian(
+                            tanh(W_h @ h_prev + W_x @ x + b), W_h), section="14.1"),
+            wrong=(Wrong("W_h diag(phi') (factors swapped)", lambda h_prev, x, W_h, W_x, b:
+                         W_h @ diag(1 - tanh(W_h @ h_prev + W_x @ x + b) ** 2)),
+                   Wrong("phi' dropped", lambda W_h: W_h)),
+        ),
+        Derivative(
+            name="jacobian-through-time",
+            asks=r"$\partial h_T/\partial h_0$ (numerator layout)",
+            of=lambda h0, X, W_h, W_x, b: unroll(h0, X, W_h, W_x, b)[-1],
+            wrt="h0",
+            layout="numerator",
+            answer=lambda h0, X, W_h, W_x, b: jacobian_product(
+                unroll(h0, X, W_h, W_x, b), W_h, 0, X.shape[1]),
+            answer_latex=r"\prod_{j=1}^{T}J_j\ \text{ordered }J_TJ_{T-1}\cdots J_1",
+            claim=Claim(r"\frac{\partial h_k}{\partial h_t} = \prod_{j=t+1}^k "
+                        r"\frac{\partial h_j}{\partial h_{j-1}} = \prod_{j=t+1}^k J_j",
+                        lambda h0, X, W_h, W_x, b: jacobian_product(
+                            unroll(h0, X, W_h, W_x, b), W_h, 0, X.shape[1]), section="14.2"),
+            notes="The seed's product does not say its order; it is read as J_k...J_{t+1}, the "
+                  "order its step-2 sum needs. The other order is a rejected variant.",
+            wrong=(Wrong("product in the other order J_1 ... J_T", lambda h0, X, W_h, W_x, b:
+                         ascending_product(unroll(h0, X, W_h, W_x, b), W_h, 0, X.shape[1])),
+                   Wrong("phi' dropped: W_h^T", lambda X, W_h: matrix_power(W_h, X.shape[1]))),
+        ),
+        Derivative(
+            name="bptt-W_h",
+            asks=r"$\partial L/\partial W_h$",
+            of=loss,
+            wrt="W_h",
+            answer=grad_W_h,
+            answer_latex=(
+                r"\sum_{t=1}^T\big(\delta_t\odot(1-h_t^2)\big)h_{t-1}^T,\quad \delta_T=W_y^T"
+                r"e_T,\ \delta_t=W_y^Te_t+J_{t+1}^T\delta_{t+1},\ e_t=y_t-\hat y_t"),
+            claim=Claim(r"\frac{\partial L}{\partial W_h} = \sum_{t=1}^T \frac{\partial L}{\partial "
+                        r"h_t} \frac{\partial h_t}{\partial W_h},\ \frac{\partial L}{\partial h_t}"
+                        r" = \frac{\partial L_t}{\partial h_t} + \sum_{k=t+1}^T \frac{\partial "
+                        r"L_k}{\partial h_k} \prod_{j=t+1}^k J_j,\ \frac{\partial h_t}{\partial "
+                        r"W_h} = \phi'(\cdot) h_{t-1}^T", seed_grad_W_h, section="14.2"),
+            notes="The seed's product dL/dh_t * phi' h_{t-1}^T is read element-wise in dL/dh_t "
+                  "and phi', the only reading whose shapes compose.",
+            wrong=(Wrong("truncated: only dL_t/dh_t, no path through later steps",
+                         truncated_grad_W_h),
+                   Wrong("h_t^T instead of h_{t-1}^T", lambda h0, X, Y, W_h, W_x, b, W_y, c: sum(
+                       (d * (1 - s ** 2)) @ s.T for d, s in zip(
+                           bptt_deltas(h0, X, Y, W_h, W_x, b, W_y, c)[1][1:],
+                           unroll(h0, X, W_h, W_x, b)[1:])))),
+        ),
+        Derivative(
+            name="bptt-b",
+            asks=r"$\partial L/\partial b$",
+            of=loss,
+            wrt="b",
+            answer=grad_b,
+            answer_latex=r"\sum_{t=1}^T\delta_t\odot(1-h_t^2)",
+            claim=Claim(r"\frac{\partial L}{\partial b} = \sum_{t=1}^T \frac{\partial L}{\partial "
+                        r"h_t} \frac{\partial h_t}{\partial b},\ \frac{\partial h_t}{\partial b} "
+                        r"= \phi'(W_h h_{t-1} + W_x x_t + b)", seed_grad_b, section="14.2"),
+            wrong=(Wrong("phi' dropped", lambda h0, X, Y, W_h, W_x, b, W_y, c: sum(
+                       bptt_deltas(h0, X, Y, W_h, W_x, b, W_y, c)[1][1:])),),
+        ),
+        Derivative(
+            name="bptt-W_x",
+            asks=r"$\partial L/\partial W_x$",
+            of=loss,
+            wrt="W_x",
+            answer=grad_W_x,
+            answer_latex=r"\sum_{t=1}^T\big(\delta_t\odot(1-h_t^2)\big)x_t^T",
+            claim=Claim(r"\frac{\partial L}{\partial W_x} = \sum_{t=1}^T \frac{\partial L}{\partial "
+                        r"h_t} \frac{\partial h_t}{\partial W_x},\ \frac{\partial h_t}{\partial W_x}"
+                        r" = \phi'(W_h h_{t-1} + W_x x_t + b) x_t^T", seed_grad_W_x,
+                        section="14.2"),
+            wrong=(Wrong("h_{t-1}^T instead of x_t^T", grad_W_h),),
+        ),
+        Derivative(
+            name="bptt-W_y",
+            asks=r"$\partial L/\partial W_y$ (linear read-out $\psi=\mathrm{id}$)",
+            of=loss,
+            wrt="W_y",
+            answer=lambda h0, X, Y, W_h, W_x, b, W_y, c: sum(
+                e @ h.T for e, h in readout_errors(h0, X, Y, W_h, W_x, b, W_y, c)),
+            answer_latex=r"\sum_{t=1}^T(y_t-\hat y_t)h_t^T",
+            claim=Claim(r"\frac{\partial L}{\partial W_y} = \sum_{t=1}^T \frac{\partial L}{\partial "
+                        r"y_t} \frac{\partial y_t}{\partial W_y}",
+                        lambda h0, X, Y, W_h, W_x, b, W_y, c: sum(
+                            e @ h.T for e, h in readout_errors(h0, X, Y, W_h, W_x, b, W_y, c)),
+                        section="14.2"),
+            wrong=(Wrong("h_{t-1} instead of h_t", lambda h0, X, Y, W_h, W_x, b, W_y, c: sum(
+                       e @ h.T for (e, _), h in zip(readout_errors(h0, X, Y, W_h, W_x, b, W_y, c),
+                                                    unroll(h0, X, W_h, W_x, b)))),),
+        ),
+        Derivative(
+            name="bptt-c",
+            asks=r"$\partial L/\partial c$",
+            of=loss,
+            wrt="c",
+            answer=lambda h0, X, Y, W_h, W_x, b, W_y, c: sum(
+                e for e, _ in readout_errors(h0, X, Y, W_h, W_x, b, W_y, c)),
+            answer_latex=r"\sum_{t=1}^T(y_t-\hat y_t)",
+            claim=Claim(r"\frac{\partial L}{\partial c} = \sum_{t=1}^T \frac{\partial L}{\partial "
+                        r"y_t} \frac{\partial y_t}{\partial c}",
+                        lambda h0, X, Y, W_h, W_x, b, W_y, c: sum(
+                            e for e, _ in readout_errors(h0, X, Y, W_h, W_x, b, W_y, c)),
+                        section="14.2"),
+            wrong=(Wrong("last step only", lambda h0, X, Y, W_h, W_x, b, W_y, c:
+                         readout_errors(h0, X, Y, W_h, W_x, b, W_y, c)[-1][0]),),
+        ),
+        ConvergenceRange(
+            name="constant-jacobian-stability",
+            asks=r"Same $J$ at every step ($\tanh'=\operatorname{diag}(p_1,q_1)$): the "
+                 r"$\gamma$ for which perturbations decay",
+            step=constant_step,
+            start=ones,
+            param="gamma",
+            lower=lambda a, bb, p1, q1: -eigenvalue_bound(a, bb, p1, q1),
+            upper=eigenvalue_bound,
+            answer_latex=r"|\gamma|<\frac{1}{\sqrt{p_1q_1ab'}}\ \text{(all }|\lambda(J)|<1)",
+            wrong=(Wrong("singular value: |gamma| < 1/(max(p1 a, q1 b'))",
+                         lambda a, bb, p1, q1: 1 / max_entry(vstack(p1 * a, q1 * bb))),),
+        ),
+        ConvergenceRange(
+            name="alternating-jacobian-stability",
+            asks=r"$J_t$ alternating between $\tanh'=\operatorname{diag}(p_1,q_1)$ and "
+                 r"$\operatorname{diag}(p_2,q_2)$: the $\gamma$ for which perturbations decay",
+            step=alternating_step,
+            start=ones,
+            param="gamma",
+            lower=lambda a, bb, p1, q1, p2, q2: -alternating_bound(a, bb, p1, q1, p2, q2),
+            upper=alternating_bound,
+            answer_latex=r"|\gamma|<\frac{1}{\sqrt{ab'\max(p_2q_1,\,p_1q_2)}}\ "
+                         r"\text{(spectral radius of }J_2J_1<1)",
+            claim=Claim(r"The eigenvalues of J_t determine the stability of the RNN: if all "
+                        r"eigenvalues are less than 1 in magnitude, the RNN is stable and small "
+                        r"perturbations will decay over time; if any eigenvalue is greater than 1"
+                        r" in magnitude, small perturbations can grow exponentially.",
+                        seed_alternating_bound, section="14.1",
+                        holds_in="constant-jacobian-stability", holds_value=eigenvalue_bound,
+                        condition="J_t is the same at every step (e.g. a linearisation at a fixed "
+                                  "point); with J_t varying, every J_t can have |lambda| < 1 while "
+                                  "the products grow"),
+            wrong=(Wrong("every J_t has |eigenvalues| < 1 (the seed)", seed_alternating_bound),
+                   Wrong("geometric mean of the two spectral radii", lambda a, bb, p1, q1, p2, q2:
+                         1 / sqrt(a * bb * sqrt(p1 * q1 * p2 * q2)))),
+        ),
+    ),
+)

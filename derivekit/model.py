@@ -52,7 +52,8 @@ class Domain:
         if self.kind == "interval":
             return "interval (low, high) that may depend on other givens"
         if self.kind == "integer":
-            return f"integers {self.low}..{self.high}"
+            ends = [e if not callable(e) else "f(givens)" for e in (self.low, self.high)]
+            return f"integers {ends[0]}..{ends[1]}"
         if self.kind == "normal":
             return f"Gaussian N(0, {self.scale}^2) per entry"
         return {

@@ -1,7 +1,7 @@
 """Seed 003 Problem 1: backpropagation through a ReLU MLP with softmax + cross-entropy."""
 
 from derivekit.model import SIMPLEX, Claim, Derivative, Equation, Given, Problem, Source, Wrong
-from derivekit.ops import exp, identity_like, log, relu, step, total
+from derivekit.ops import exp, identity_like, log, relu, step, total, vstack
 
 
 def softmax(a):
@@ -32,8 +32,17 @@ def u1(x, W, b1, V, b2, y):
     return (V.T @ u2(x, W, b1, V, b2, y)) * step(pre_activation(W, x, b1))
 
 
-def u2_unmasked_u1(x, W, b1, V, b2, y):
+def unmasked_u1(x, W, b1, V, b2, y):
     return V.T @ u2(x, W, b1, V, b2, y)
+
+
+def weight_jacobian(v, out, indicator=True):
+    """∂(Mv)_c/∂M_ij = v_j 1[c = i] for an out x len(v) matrix M: numerator layout, one row
+    per output c, one column per weight (i, j) in row-major order (``indicator=False``: the
+    mistake of dropping 1[c = i])."""
+    return vstack(*[vstack(*[v[j, 0] if c == i or not indicator else 0 * v[j, 0]
+                             for i in range(out) for j in range(v.shape[0])]).T
+                    for c in range(out)])
 
 
 PROBLEM = Problem(
@@ -83,7 +92,7 @@ PROBLEM = Problem(
             notes="z = Wx + b1, so ∇_z L = ∇_{b1} L; the ReLU kink z = 0 is avoided.",
             claim=Claim(r"\mathbf{u}_1=\nabla_{\mathbf{z}}\mathcal{L}=(\mathbf{V}^\top\mathbf{u}_2)"
                         r"\odot H(\mathbf{z})\in\mathbb{R}^K", u1, section="P1"),
-            wrong=(Wrong("dropped the ReLU mask", u2_unmasked_u1),),
+            wrong=(Wrong("dropped the ReLU mask", unmasked_u1),),
         ),
         Derivative(
             name="grad-V",
@@ -98,6 +107,20 @@ PROBLEM = Problem(
                         section="P1"),
             wrong=(Wrong("used z instead of h = ReLU(z)", lambda x, W, b1, V, b2, y:
                          u2(x, W, b1, V, b2, y) @ pre_activation(W, x, b1).T),),
+        ),
+        Derivative(
+            name="da-dV",
+            asks=r"$\partial a_c/\partial V_{ij}$ ($C\times CK$, columns $(i,j)$ row-major)",
+            of=lambda x, W, b1, V, b2: V @ hidden(W, x, b1) + b2, wrt="V", layout="numerator",
+            answer=lambda x, W, b1, V: weight_jacobian(hidden(W, x, b1), V.shape[0]),
+            answer_latex=r"h_j\,\mathbb{1}[i=c]",
+            avoid=pre_activation,
+            claim=Claim(r"\frac{\partial\mathbf{a}}{\partial V_{ij}}=(0\ \cdots\ 0\ h_j\ 0\ "
+                        r"\cdots\ 0)^\top, the non-zero element at the i-th position",
+                        lambda x, W, b1, V: weight_jacobian(hidden(W, x, b1), V.shape[0]),
+                        section="P1"),
+            wrong=(Wrong("indicator dropped: h_j in every row", lambda x, W, b1, V:
+                         weight_jacobian(hidden(W, x, b1), V.shape[0], indicator=False)),),
         ),
         Derivative(
             name="grad-b2",
@@ -121,7 +144,7 @@ PROBLEM = Problem(
                         r"\mathbb{R}^{K\times D}",
                         lambda x, W, b1, V, b2, y: u1(x, W, b1, V, b2, y) @ x.T, section="P1"),
             wrong=(Wrong("dropped the ReLU mask", lambda x, W, b1, V, b2, y:
-                         u2_unmasked_u1(x, W, b1, V, b2, y) @ x.T),),
+                         unmasked_u1(x, W, b1, V, b2, y) @ x.T),),
         ),
         Derivative(
             name="grad-b1",
@@ -133,7 +156,7 @@ PROBLEM = Problem(
             claim=Claim(r"\nabla_{\mathbf{b}_1}\mathcal{L}=\mathbf{u}_1\in\mathbb{R}^C (value "
                         r"judged here; the stated size is judged in grad-b1-size)", u1,
                         section="P1"),
-            wrong=(Wrong("dropped the ReLU mask", u2_unmasked_u1),),
+            wrong=(Wrong("dropped the ReLU mask", unmasked_u1),),
         ),
         Equation(
             name="grad-b1-size",
@@ -179,7 +202,7 @@ PROBLEM = Problem(
                         r"\mathbf{W}^\top\mathbf{u}_1\in\mathbb{R}^D",
                         lambda x, W, b1, V, b2, y: W.T @ u1(x, W, b1, V, b2, y), section="P1"),
             wrong=(Wrong("dropped the ReLU mask", lambda x, W, b1, V, b2, y:
-                         W.T @ u2_unmasked_u1(x, W, b1, V, b2, y)),),
+                         W.T @ unmasked_u1(x, W, b1, V, b2, y)),),
         ),
         Derivative(
             name="dl-dx-numerator",

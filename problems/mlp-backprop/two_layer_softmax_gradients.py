@@ -1,7 +1,7 @@
 """Seed 003 Problem 2 (a)-(d): gradients of a two-layer ReLU network with softmax cross-entropy."""
 
 from derivekit.model import SIMPLEX, UNIT, Claim, Derivative, Given, Problem, Source, Wrong
-from derivekit.ops import diag, exp, log, relu, step, total
+from derivekit.ops import diag, exp, identity_like, log, relu, step, total, vstack
 
 
 def softmax(z):
@@ -13,6 +13,15 @@ def softmax_jacobian(z2):
     """∂ô_i/∂z_j = ô_i (1[i = j] - ô_j): diag(ô) - ô ô^T."""
     p = softmax(z2)
     return diag(p) - p @ p.T
+
+
+def weight_jacobian(v, out, indicator=True):
+    """∂(Mv)_k/∂M_ij = v_j 1[k = i] for an out x len(v) matrix M: numerator layout, one row
+    per output k, one column per weight (i, j) in row-major order (``indicator=False``: the
+    mistake of dropping 1[k = i])."""
+    return vstack(*[vstack(*[v[j, 0] if k == i or not indicator else 0 * v[j, 0]
+                             for i in range(out) for j in range(v.shape[0])]).T
+                    for k in range(out)])
 
 
 def z1(W1, x, b1):
@@ -121,6 +130,29 @@ PROBLEM = Problem(
                          delta2(x, W1, b1, W2, b2, o) @ z1(W1, x, b1).T),),
         ),
         Derivative(
+            name="dz2-dW2",
+            asks=r"(b) $\partial(\mathbf{z}_2)_k/\partial(\mathbf{W}_2)_{ij}$ ($K\times Kd$, "
+                 r"columns $(i,j)$ row-major)",
+            of=lambda h, W2, b2: W2 @ h + b2, wrt="W2", layout="numerator",
+            answer=lambda h, W2: weight_jacobian(h, W2.shape[0]),
+            answer_latex=r"h_j\,\mathbb{1}[k=i]",
+            claim=Claim(r"\frac{\partial(\mathbf{z}_2)_k}{\partial(\mathbf{W}_2)_{ij}}=\mathbf{h}_j"
+                        r"\mathbb{I}(k=i,l=j)", lambda h, W2: weight_jacobian(h, W2.shape[0]),
+                        section="P2(b)"),
+            wrong=(Wrong("indicator dropped: h_j for every output k", lambda h, W2:
+                         weight_jacobian(h, W2.shape[0], indicator=False)),),
+        ),
+        Derivative(
+            name="dz2-db2",
+            asks=r"(b) $\partial(\mathbf{z}_2)_k/\partial(\mathbf{b}_2)_j$",
+            of=lambda h, W2, b2: W2 @ h + b2, wrt="b2", layout="numerator",
+            answer=lambda b2: identity_like(b2),
+            answer_latex=r"\mathbb{1}[k=j]:\ \mathbf{I}_K",
+            claim=Claim(r"\frac{\partial(\mathbf{z}_2)_k}{\partial(\mathbf{b}_2)_j}=\mathbb{I}"
+                        r"(k=j)", lambda b2: identity_like(b2), section="P2(b)"),
+            wrong=(Wrong("all ones", lambda b2: 1 + 0 * b2 @ b2.T),),
+        ),
+        Derivative(
             name="grad-b2",
             asks=r"(b) $\partial E/\partial\mathbf{b}_2$",
             of=error, wrt="b2",
@@ -186,6 +218,19 @@ PROBLEM = Problem(
                         section="P2(d)"),
             wrong=(Wrong("dropped the ReLU mask", lambda x, W1, b1, W2, b2, o:
                          (W2.T @ delta2(x, W1, b1, W2, b2, o)) @ x.T),),
+        ),
+        Derivative(
+            name="dz1-dW1",
+            asks=r"(d) $\partial(\mathbf{z}_1)_k/\partial(\mathbf{W}_1)_{ij}$ ($d\times dn$, "
+                 r"columns $(i,j)$ row-major)",
+            of=z1, wrt="W1", layout="numerator",
+            answer=lambda x, W1: weight_jacobian(x, W1.shape[0]),
+            answer_latex=r"x_j\,\mathbb{1}[k=i]",
+            claim=Claim(r"\frac{\partial(\mathbf{z}_1)_k}{\partial(\mathbf{W}_1)_{ij}}=\mathbf{x}_j"
+                        r"\mathbb{I}(k=i,l=j)", lambda x, W1: weight_jacobian(x, W1.shape[0]),
+                        section="P2(d)"),
+            wrong=(Wrong("indicator dropped: x_j for every output k", lambda x, W1:
+                         weight_jacobian(x, W1.shape[0], indicator=False)),),
         ),
         Derivative(
             name="grad-b1",

@@ -51,7 +51,7 @@ def _induction(problem: Problem, part: Iteration) -> WitnessResult:
             base = sym.entries(_minus(sym.trace(part.closed_form, 0), sym.trace(part.start)))
             inductive = sym.entries(_minus(sym.trace(part.step, sym.trace(part.closed_form, t)),
                                            sym.trace(part.closed_form, t + 1)))
-        except SymbolicUnsupported as exc:
+        except (SymbolicUnsupported, TypeError) as exc:  # TypeError: a loop over symbolic t
             return not_applicable("sympy-induction", f"{exc}; the iteration witness decides")
         if not proves_zero(base):
             return WitnessResult("sympy-induction", passed=False,

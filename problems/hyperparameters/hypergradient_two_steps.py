@@ -1,0 +1,89 @@
+"""Seed 004 §2.1: the computation graph of two regularised GD steps and the gradient of the
+final loss with respect to the learning rate, back-propagated by hand through that graph."""
+
+from derivekit.model import POSITIVE, Claim, Derivative, Given, Problem, Source, Wrong
+from derivekit.ops import identity_like, scalar, sqnorm
+
+
+def gradient(X, w, t, lam):
+    """Gradient of L~ = (1/n)||Xw - t||^2 + lam ||w||^2."""
+    return (2 / X.shape[0]) * X.T @ (X @ w - t) + 2 * lam * w
+
+
+def final_loss(X, w0, t, lam, eta):
+    """Forward pass: w0 -> (L0, grad0) -> w1 -> (L1, grad1) -> w2 -> L2."""
+    w1 = w0 - eta * gradient(X, w0, t, lam)
+    w2 = w1 - eta * gradient(X, w1, t, lam)
+    return sqnorm(X @ w2 - t) / X.shape[0] + lam * sqnorm(w2)
+
+
+def backprop_eta(X, w0, t, lam, eta):
+    """Backward pass by hand: dw1/deta = -grad0, dw2/deta = (I - eta H) dw1/deta - grad1,
+    dL2/deta = grad2^T dw2/deta, with H = (2/n) X^T X + 2 lam I."""
+    H = (2 / X.shape[0]) * X.T @ X + 2 * lam * identity_like(w0)
+    g0 = gradient(X, w0, t, lam)
+    w1 = w0 - eta * g0
+    g1 = gradient(X, w1, t, lam)
+    w2 = w1 - eta * g1
+    dw1 = -g0
+    dw2 = dw1 - eta * H @ dw1 - g1
+    return scalar(gradient(X, w2, t, lam).T @ dw2)
+
+
+def last_step_only(X, w0, t, lam, eta):
+    """The mistake of cutting the graph at w1: grad2^T (-grad1)."""
+    w1 = w0 - eta * gradient(X, w0, t, lam)
+    w2 = w1 - eta * gradient(X, w1, t, lam)
+    return -scalar(gradient(X, w2, t, lam).T @ gradient(X, w1, t, lam))
+
+
+PROBLEM = Problem(
+    id="hypergradient-two-gd-steps",
+    title="Hyper-gradient of the loss after two GD steps with respect to the learning rate",
+    source=Source("004_19698b34fe55bc49.txt", "2.1"),
+    statement=(
+        r"$\tilde{\mathcal L}=\frac1n\|X\mathbf w-\mathbf t\|_2^2+\lambda\|\mathbf w\|_2^2$; two GD "
+        r"steps $\mathbf w_{k+1}=\mathbf w_k-\eta\nabla_{\mathbf w_k}\tilde{\mathcal L}_k$ from "
+        r"$\mathbf w_0$. Draw the computation graph of $\tilde{\mathcal L}_2$ and back-propagate "
+        r"through it to get $\partial\tilde{\mathcal L}_2/\partial\eta$; give the memory cost of "
+        r"the forward pass and of back-propagation for $t$ steps."
+    ),
+    givens=(
+        Given("X", ("n", "d"), latex="X"),
+        Given("w0", ("d", 1), latex=r"\mathbf w_0"),
+        Given("t", ("n", 1), latex=r"\mathbf t"),
+        Given("lam", (), POSITIVE, r"\lambda"),
+        Given("eta", (), POSITIVE, r"\eta"),
+    ),
+    shapes=({"n": 3, "d": 2}, {"n": 2, "d": 3}, {"n": 4, "d": 3}),
+    parts=(
+        Derivative(
+            name="dloss-deta",
+            asks=r"$\partial\tilde{\mathcal L}_2/\partial\eta$ by back-propagation through the "
+                 r"graph",
+            of=final_loss,
+            wrt="eta",
+            answer=backprop_eta,
+            answer_latex=r"\nabla\tilde{\mathcal L}_2^T\Big(-(I-\eta H)\nabla\tilde{\mathcal L}_0-"
+                         r"\nabla\tilde{\mathcal L}_1\Big),\ H=\tfrac2nX^TX+2\lambda I",
+            notes="Back-propagation must keep w0, w1 (and their gradients) from the forward pass: "
+                  "O(t) memory for t steps, while the forward pass alone can overwrite w and "
+                  "needs O(1) in t.",
+            wrong=(Wrong("w1 treated as a constant (only the last step's eta)", last_step_only),),
+        ),
+    ),
+    prose=(
+        Claim("The memory complexity for the forward propagation is O(td), since we need to "
+              "store the weights w_0, w_1, ..., w_t ... Additionally, we need to store the "
+              "intermediate computations ... which requires O(tdn) memory.",
+              section="2.1.2 (Modified Output)",
+              reason="a complexity statement, no value: the forward pass alone can overwrite "
+                     "w_k, so its memory is O(1) in t (O(d) in d); storing every w_k is what "
+                     "back-propagation needs (see the notes of dloss-deta)"),
+        Claim("The memory complexity for the standard backpropagation to compute grad_eta L_t is "
+              "O(td) ... Therefore, the total memory required for backpropagation is O(td^2).",
+              section="2.1.2 (Modified Output)",
+              reason="a complexity statement: O(t) in t is right (every w_k, grad L_k is kept), "
+                     "but the answer contradicts itself (O(td), then O(td^2))"),
+    ),
+)

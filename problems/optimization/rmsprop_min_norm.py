@@ -1,0 +1,173 @@
+"""Seed 004 §1.2.1: RMSProp on an overparameterized linear model need not reach the
+minimum-norm solution (the seed's 2-D example x = [2, 1], t = 2)."""
+
+from derivekit.model import (
+    Claim,
+    Derivative,
+    Equation,
+    Given,
+    Iteration,
+    Optimum,
+    Problem,
+    Source,
+    Wrong,
+    interval,
+)
+from derivekit.ops import SymbolicUnsupported, abs_, scalar, sqnorm, sqrt, total, vstack
+
+
+def sign(x):
+    return x / abs_(x)
+
+
+def rmsprop_step(state, x, t, eta, beta):
+    """The seed's RMSProp (epsilon = 0, v_{-1} = 0) on (x^T w - t)^2, one coordinate at a
+    time; the state stacks w_t over v_{t-1}."""
+    d = x.shape[0]
+    w, v = state[:d, :], state[d:, :]
+    residual = sum(x[i, 0] * w[i, 0] for i in range(d)) - t
+    new_v, new_w = [], []
+    for i in range(d):
+        grad = 2 * residual * x[i, 0]
+        new_v.append(beta * v[i, 0] + (1 - beta) * grad**2)
+        new_w.append(w[i, 0] - eta * grad / sqrt(new_v[i]))
+    return vstack(*new_w, *new_v)
+
+
+def one_dimensional_run(steps, x, t, eta, beta):
+    """The same run reduced to one scalar s: w = s sign(x), residual r = 2(s ||x||_1 - t),
+    V = EMA of r^2 (so v_i = V x_i^2); every coordinate moves by eta r / sqrt(V)."""
+    if not isinstance(steps, int):
+        raise SymbolicUnsupported("the one-dimensional run needs a concrete step count")
+    s, V = 0 * t, 0 * t
+    l1 = total(abs_(x))
+    for _ in range(steps):
+        r = 2 * (s * l1 - t)
+        V = beta * V + (1 - beta) * r**2
+        s = s - eta * r / sqrt(V)
+    return s, V
+
+
+def along_sign_ray(steps, x, t, eta, beta):
+    s, V = one_dimensional_run(steps, x, t, eta, beta)
+    return vstack(s * sign(x), V * x * x)
+
+
+def moves_along_x(steps, x, t, eta, beta):
+    """Same step lengths, but along x / rms(x) as gradient descent would move."""
+    s, V = one_dimensional_run(steps, x, t, eta, beta)
+    return vstack(s * x / sqrt(sqnorm(x) / x.shape[0]), V * x * x)
+
+
+def minimum_norm(x, t):
+    return x * t / sqnorm(x)
+
+
+def on_ray(x, t):
+    return t * sign(x) / total(abs_(x))
+
+
+PROBLEM = Problem(
+    id="rmsprop-minimum-norm",
+    title="RMSProp need not find the minimum-norm solution",
+    source=Source("004_19698b34fe55bc49.txt", "1.2.1"),
+    statement=(
+        r"RMSProp: $v_{i,t}=\beta v_{i,t-1}+(1-\beta)g_{i,t}^2$, $w_{i,t+1}=w_{i,t}-\eta\,"
+        r"g_{i,t}/\sqrt{v_{i,t}+\epsilon}$, $v_{i,-1}=0$, on one data point: "
+        r"$\mathcal L=(\mathbf x^T\mathbf w-t)^2$, $\mathbf w_0=0$ (seed's hint: "
+        r"$\mathbf x=[2,1]$, $t=2$). Assuming RMSProp converges, does it reach the "
+        r"minimum-norm solution? With $\epsilon\to0$ every coordinate moves by the same amount "
+        r"$\eta g/\sqrt{v}$ in the direction $\operatorname{sign}(x_i)$, so the iterates stay on "
+        r"the ray $s\operatorname{sign}(\mathbf x)$, whose solution is "
+        r"$t\operatorname{sign}(\mathbf x)/\|\mathbf x\|_1$ ($=[2/3,2/3]$ in the example), not "
+        r"$\mathbf x t/\|\mathbf x\|^2$ ($=[4/5,2/5]$)."
+    ),
+    givens=(
+        Given("x", ("d", 1), latex=r"\mathbf x"),
+        Given("t", (), latex="t"),
+        Given("w", ("d", 1), latex=r"\mathbf w"),
+        Given("w1", (), latex="w_1", description="first weight of the example; w2 = 2 - 2 w1"),
+        Given("eta", (), interval(0.01, 0.2), r"\eta"),
+        Given("beta", (), interval(0.9, 0.99), r"\beta"),
+    ),
+    shapes=({"d": 2}, {"d": 3}, {"d": 4}),
+    parts=(
+        Derivative(
+            name="loss-gradient",
+            asks=r"$\nabla_{\mathbf w}(\mathbf x^T\mathbf w-t)^2$ (what RMSProp divides)",
+            of=lambda x, w, t: (scalar(x.T @ w) - t) ** 2,
+            wrt="w",
+            answer=lambda x, w, t: 2 * x * (scalar(x.T @ w) - t),
+            answer_latex=r"2\mathbf x(\mathbf x^T\mathbf w-t)",
+            claim=Claim(r"\nabla_{w_i} = 2x_{1,i}\mathcal L(w_{1,t}, w_{2,t})",
+                        lambda x, w, t: 2 * x * (scalar(x.T @ w) - t) ** 2,
+                        section="1.2.1 (Modified Output)"),
+            wrong=(Wrong("dropped the factor 2", lambda x, w, t: x * (scalar(x.T @ w) - t)),),
+        ),
+        Iteration(
+            name="iterates-on-sign-ray",
+            asks=r"RMSProp ($\epsilon=0$) state $(\mathbf w_t,\mathbf v_{t-1})$, run coordinate by "
+                 r"coordinate, versus the one-dimensional run along $\operatorname{sign}(\mathbf x)$",
+            step=rmsprop_step,
+            start=lambda x: vstack(0 * x, 0 * x),
+            closed_form=along_sign_ray,
+            steps=30,
+            answer_latex=r"\mathbf w_t=s_t\operatorname{sign}(\mathbf x),\ \mathbf v_{t-1}=V_{t-1}"
+                         r"\,\mathbf x^{\odot2};\ s_{t+1}=s_t-\eta r_t/\sqrt{V_t},\ r_t=2(s_t"
+                         r"\|\mathbf x\|_1-t),\ V_t=\beta V_{t-1}+(1-\beta)r_t^2",
+            notes="The iterates never leave the ray s sign(x), so a limit (assumed by the problem) "
+                  "must be its solution t sign(x)/||x||_1. With a constant eta RMSProp need not "
+                  "converge at all (it can settle in a 2-cycle), hence an Iteration, not a Limit.",
+            wrong=(Wrong("moves along x, like gradient descent", moves_along_x),),
+        ),
+        Optimum(
+            name="example-minimum-norm",
+            asks=r"The minimum-norm solution of $2w_1+w_2=2$: $w_1$ minimising "
+                 r"$w_1^2+(2-2w_1)^2$",
+            of=lambda w1: w1**2 + (2 - 2 * w1) ** 2,
+            wrt="w1",
+            answer=lambda: 4 / 5,
+            answer_latex=r"w_1=\frac45,\ \mathbf w^*=[\tfrac45,\tfrac25],\ \|\mathbf w^*\|^2="
+                         r"\tfrac45",
+            claim=Claim(r"the minimum norm solution is given by $w_1 = 1/3$ and $w_2 = 4/3$",
+                        lambda: 1 / 3, section="1.2.1 (Modified Output)"),
+            wrong=(Wrong("the RMSProp solution 2/3", lambda: 2 / 3),),
+        ),
+        Equation(
+            name="ray-solution-norm-excess",
+            asks=r"$\|t\operatorname{sign}(\mathbf x)/\|\mathbf x\|_1\|^2-\|\mathbf w^*\|^2$ "
+                 r"(RMSProp's solution minus the minimum norm)",
+            lhs=lambda x, t: sqnorm(on_ray(x, t)) - sqnorm(minimum_norm(x, t)),
+            rhs=lambda x, t: t**2 * (x.shape[0] * sqnorm(x) - total(abs_(x)) ** 2)
+            / (total(abs_(x)) ** 2 * sqnorm(x)),
+            answer_latex=r"t^2\frac{d\|\mathbf x\|_2^2-\|\mathbf x\|_1^2}{\|\mathbf x\|_1^2"
+                         r"\|\mathbf x\|_2^2}\ \ge0\ (\text{example: }\tfrac89-\tfrac45="
+                         r"\tfrac4{45})",
+            notes="Zero only when all |x_i| are equal (Cauchy-Schwarz): RMSProp's solution is "
+                  "not the minimum-norm one in general.",
+            wrong=(Wrong("no excess (RMSProp = minimum norm)",
+                         lambda x, t: 0 * t),),
+        ),
+    ),
+    prose=(
+        Claim("Note that the Hessian of this loss function is constant and positive definite",
+              section="1.2.1 (Modified Output)",
+              reason="definiteness has no value to check; the Hessian 2xx^T = [[8,4],[4,2]] has "
+                     "determinant 0: positive semi-definite only (the loss is flat along the "
+                     "solution line), so the claim is false"),
+        Claim("since the loss function is convex and we have only one data point, the optimizer "
+              "will converge to the minimum of the loss function",
+              section="1.2.1 (Modified Output)",
+              reason="a convergence assertion: RMSProp with a constant eta can end in a 2-cycle "
+                     "of amplitude about eta ||x||_1 / 2 instead of converging; the problem only "
+                     "assumes convergence"),
+        Claim("it is not necessarily true that the RMSProp optimizer will always obtain the "
+              "minimum norm solution ... It is possible that the RMSProp optimizer converges to "
+              "a different solution with a larger norm, depending on the initialization and the "
+              "learning rate schedule", section="1.2.1 (Modified Output)",
+              reason="a conclusion with no computed counterexample: right (parts "
+                     "iterates-on-sign-ray and ray-solution-norm-excess give one: [2/3, 2/3] "
+                     "versus [4/5, 2/5]), but it does not depend on the initialization or the "
+                     "schedule here: from w0 = 0 the ray alone decides"),
+    ),
+)

@@ -244,6 +244,8 @@ def audit(
     all_seeds: Annotated[bool, typer.Option("--all", help="Audit every seed.")] = False,
     json: JsonFlag = False,
     seed: Annotated[int, typer.Option(help="Seed for every random point and sample.")] = 0,
+    jobs: Annotated[int, typer.Option("--jobs", "-j", help="Worker processes (0: one per "
+                                      "core).")] = 0,
     problems: ProblemsDir = None,
 ) -> None:
     """Judge each seed claim against the verified truth: correct, wrong, partly, unverifiable."""
@@ -257,7 +259,12 @@ def audit(
     if not selected:
         known = sorted({p.source.seed for p in catalog})
         _fail(f"no problem cites {', '.join(seeds or [])} (seeds: {', '.join(known)})")
-    entries = [e for p in selected for e in audit_lib.audit_problem(p, seed)]
+    from derivekit.verify import default_jobs, map_problems
+
+    if jobs < 0:
+        _fail("--jobs must be 0 (auto) or a positive number")
+    entries = [e for found in map_problems(audit_lib.audit_problem, selected, seed,
+                                           jobs or default_jobs()) for e in found]
     if json:
         import json as json_lib
 

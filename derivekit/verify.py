@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import time
 from pathlib import Path
-from typing import Callable, Sequence
+from typing import Callable, Sequence, TypeVar
 
 from derivekit.errors import DerivekitError
 from derivekit.model import (
@@ -22,6 +22,7 @@ from derivekit.model import (
 from derivekit.verdict import PartVerdict, ProblemVerdict, WitnessResult, first_failure, part_status
 
 DEFAULT_SEED = 0
+T = TypeVar("T")
 
 Check = Callable[[Problem, Part, int], tuple[str, tuple[WitnessResult, ...]]]
 
@@ -78,41 +79,48 @@ def verify_problem(problem: Problem, seed: int = DEFAULT_SEED) -> ProblemVerdict
     )
 
 
-def _verify_in_worker(path: str, seed: int) -> ProblemVerdict:
+def _in_worker(work: Callable[[Problem, int], T], path: str, seed: int) -> T:
     from derivekit.registry import load_file
 
-    return verify_problem(load_file(Path(path)), seed)
+    return work(load_file(Path(path)), seed)
+
+
+def map_problems(work: Callable[[Problem, int], T], problems: Sequence[Problem],
+                 seed: int = DEFAULT_SEED, jobs: int = 1,
+                 on_done: Callable[[T], None] | None = None) -> list[T]:
+    """``work(problem, seed)`` for every problem, in ``jobs`` worker processes when that pays.
+
+    ``work`` must be a module-level function (workers receive it by name). Workers are
+    spawned (never forked: JAX is multithreaded), each paying the import of sympy and jax
+    once; results come back in input order and are identical to a serial run, since every
+    random draw depends only on the seed and the problem.
+    """
+    if jobs <= 1 or len(problems) < 2 or any(not p.path for p in problems):
+        results = []
+        for problem in problems:
+            results.append(work(problem, seed))
+            if on_done:
+                on_done(results[-1])
+        return results
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(max_workers=min(jobs, len(problems)), mp_context=context) as pool:
+        futures = [pool.submit(_in_worker, work, p.path, seed) for p in problems]
+        results = []
+        for future in futures:
+            results.append(future.result())
+            if on_done:
+                on_done(results[-1])
+    return results
 
 
 def verify_many(problems: Sequence[Problem], seed: int = DEFAULT_SEED, jobs: int = 1,
                 on_done: Callable[[ProblemVerdict], None] | None = None
                 ) -> list[ProblemVerdict]:
-    """Verify several problems, in ``jobs`` worker processes when that pays.
-
-    Workers are spawned (never forked: JAX is multithreaded), each paying the import of
-    sympy and jax once; results come back in input order and are identical to a serial run,
-    since every random draw depends only on the seed and the problem.
-    """
-    if jobs <= 1 or len(problems) < 2 or any(not p.path for p in problems):
-        results = []
-        for problem in problems:
-            results.append(verify_problem(problem, seed))
-            if on_done:
-                on_done(results[-1])
-        return results
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor, as_completed
-
-    context = multiprocessing.get_context("spawn")
-    by_id: dict[str, ProblemVerdict] = {}
-    with ProcessPoolExecutor(max_workers=min(jobs, len(problems)), mp_context=context) as pool:
-        futures = [pool.submit(_verify_in_worker, p.path, seed) for p in problems]
-        for future in as_completed(futures):
-            verdict = future.result()
-            by_id[verdict.id] = verdict
-            if on_done:
-                on_done(verdict)
-    return [by_id[p.id] for p in problems]
+    """Verify several problems (see :func:`map_problems`)."""
+    return map_problems(verify_problem, problems, seed, jobs, on_done)
 
 
 def default_jobs() -> int:

@@ -34,7 +34,7 @@ def check(problem: Problem, part: Derivative, seed: int) -> tuple[str, tuple[Wit
             tally.shape_set(dims)
         answers = [call(part.answer, p) for p in points]
 
-        tensors = autodiff.jacobians(part.of, part.wrt, stacked)
+        tensors = autodiff.jacobians(part.of, part.wrt, stacked, scalar=out_shape == ())
         for i, p in enumerate(points):
             where = f"shapes {dims}, point {i}"
             jax_.compare(answers[i], arrange(tensors[i], out_shape, in_shape, part.layout), where,

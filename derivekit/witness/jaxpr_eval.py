@@ -171,9 +171,18 @@ def _apply(eqn: Any, invals: list) -> Any:
     return [np.asarray(o) for o in out] if eqn.primitive.multiple_results else np.asarray(out)
 
 
+def compile_numpy(fn: Callable, *example: Any) -> Callable[..., np.ndarray]:
+    """Trace ``fn`` once at ``example`` (only shapes matter) and return a NumPy runner for
+    arguments of the same structure and shapes; ``fn`` must return one array."""
+    closed = jax.make_jaxpr(fn)(*example)
+
+    def run(*args: Any) -> np.ndarray:
+        (out,) = run_jaxpr(closed.jaxpr, list(closed.consts), jax.tree_util.tree_leaves(args))
+        return np.asarray(out, dtype=float)
+
+    return run
+
+
 def evaluate(fn: Callable, *args: Any) -> Any:
     """``fn(*args)`` traced by JAX and executed in NumPy; ``fn`` must return one array."""
-    closed = jax.make_jaxpr(fn)(*args)
-    leaves = jax.tree_util.tree_leaves(args)
-    (out,) = run_jaxpr(closed.jaxpr, list(closed.consts), leaves)
-    return np.asarray(out, dtype=float)
+    return compile_numpy(fn, *args)(*args)

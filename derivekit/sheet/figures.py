@@ -24,11 +24,11 @@ def draw(plot: Plot, stem: Path) -> None:
     fig = MplFigure(figsize=(6.0, 3.6), dpi=120)
     FigureCanvasAgg(fig)
     ax = fig.add_subplot()
-    for label, x, y in plot.series:
+    for i, (label, x, y) in enumerate(plot.series):
         if plot.stem:
-            ax.stem(x, y, label=label, basefmt=" ")
+            ax.stem(x, y, label=label, basefmt=" ", linefmt=f"C{i}-", markerfmt=f"C{i}o")
         else:
-            ax.plot(x, y, label=label)
+            ax.plot(x, y, label=label, color=f"C{i}")
     for x, label in plot.vlines:
         ax.axvline(x, linestyle="--", color="0.3", linewidth=1)
         ax.annotate(label, (x, 1.0), xycoords=("data", "axes fraction"), rotation=90,

@@ -1,7 +1,9 @@
 """Seed 001 Problem 2: a length-L boxcar convolved with (1/2)^n u[n], the shift property,
 and convolution versus the correlation used by CNN layers."""
 
-from derivekit.model import Claim, Equation, Given, Problem, Source, Wrong, integers
+import numpy as np
+
+from derivekit.model import Claim, Equation, Figure, Given, Plot, Problem, Source, Wrong, integers
 from derivekit.ops import SymbolicUnsupported, backend, step, vstack
 
 TAPS = 24
@@ -41,6 +43,15 @@ def correlation(x, g):
                         if 0 <= n + j - (k - 1) < m) for n in range(m + k - 1)))
 
 
+def response_plot(L: int = 5) -> Plot:
+    """y[n] and the shifted y_2[n] = y[n - 5] for a boxcar of length 5, n = -3 .. 20."""
+    n = np.arange(-3, 21)
+    y = np.array([convolve_sum(np.float64(k), np.float64(L)) for k in n])
+    y2 = np.array([convolve_sum(np.float64(k), np.float64(L), shift=5) for k in n])
+    return Plot(series=(("y[n] = x[n] * h[n]", n, y), ("y_2[n] = y[n-5]", n, y2)),
+                xlabel="n", ylabel="output", stem=True)
+
+
 PROBLEM = Problem(
     id="boxcar-exponential-convolution",
     title="Convolution of a boxcar with a decaying exponential",
@@ -57,6 +68,9 @@ PROBLEM = Problem(
         Given("h", ("k", 1), latex="h", description="a filter"),
     ),
     shapes=({"m": 4, "k": 2}, {"m": 3, "k": 3}, {"m": 5, "k": 4}),
+    figures=(Figure("response", "Boxcar of length 5 convolved with (1/2)^n u[n], computed by "
+                    "the convolution sum: it rises as 2 - 2^-n, then decays as (2^5 - 1) 2^-n; "
+                    "shifting the input by 5 shifts the output by 5.", response_plot),),
     parts=(
         Equation(
             name="convolution-is-flipped-correlation",

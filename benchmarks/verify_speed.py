@@ -19,6 +19,9 @@ COMMANDS = {
     "floor: import sympy, jax": [PY, "-c", "import sympy, jax"],
     "derivekit --help": [PY, "-m", "derivekit", "--help"],
     "verify gan-gradients": [PY, "-m", "derivekit", "verify", "gan-gradients"],
+    "verify the six headline": [PY, "-m", "derivekit", "verify", "matrix-gradients",
+                                "bce-derivation", "gan-gradients", "instance-noise-ridge",
+                                "lstm-jacobian", "quadratic-gd-eigen"],
     "verify --all": [PY, "-m", "derivekit", "verify", "--all"],
     "verify --all -j 1": [PY, "-m", "derivekit", "verify", "--all", "-j", "1"],
     "audit --all": [PY, "-m", "derivekit", "audit", "--all"],
@@ -26,6 +29,7 @@ COMMANDS = {
 TARGETS = {
     "derivekit --help": ("seconds", 0.25),
     "verify gan-gradients": ("ratio", 1.3),
+    "verify the six headline": ("seconds", 5.0),
     "verify --all": ("seconds", 10.0),
 }
 

@@ -38,6 +38,7 @@ __all__ = [
     "scalar",
     "sigmoid",
     "sin",
+    "softmax",
     "sqnorm",
     "sqrt",
     "step",
@@ -182,6 +183,12 @@ def total(a: Any) -> Any:
 def prod(a: Any) -> Any:
     """Product of all entries (Π_i x_i)."""
     return _np(backend(a)).prod(a)
+
+
+def softmax(a: Any) -> Any:
+    """exp(a) / Σ exp(a) over all entries (a column of logits); no max-shift, so keep the
+    logits of a problem moderate."""
+    return exp(a) / total(exp(a))
 
 
 def sqnorm(a: Any) -> Any:

@@ -1,12 +1,7 @@
 """Seed 003 Problem 1: backpropagation through a ReLU MLP with softmax + cross-entropy."""
 
 from derivekit.model import SIMPLEX, Claim, Derivative, Equation, Given, Problem, Source, Wrong
-from derivekit.ops import exp, identity_like, log, relu, step, total, vstack
-
-
-def softmax(a):
-    """S(a) for a column of logits."""
-    return exp(a) / total(exp(a))
+from derivekit.ops import identity_like, log, relu, softmax, step, total, vstack
 
 
 def pre_activation(W, x, b1):

@@ -1,12 +1,7 @@
 """Seed 003 Problem 2 (a)-(d): gradients of a two-layer ReLU network with softmax cross-entropy."""
 
 from derivekit.model import SIMPLEX, UNIT, Claim, Derivative, Given, Problem, Source, Wrong
-from derivekit.ops import diag, exp, identity_like, log, relu, step, total, vstack
-
-
-def softmax(z):
-    """softmax of a column of logits."""
-    return exp(z) / total(exp(z))
+from derivekit.ops import diag, identity_like, log, relu, softmax, step, total, vstack
 
 
 def softmax_jacobian(z2):

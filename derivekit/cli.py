@@ -181,7 +181,7 @@ def _run_with_progress(selected: list[Problem], seed: int, jobs: int,
         return verify_many(selected, seed, jobs)
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
-    columns = (TextColumn("verifying {task.description:<24}"), BarColumn(), MofNCompleteColumn())
+    columns = (TextColumn("verified {task.description:<28}"), BarColumn(), MofNCompleteColumn())
     with Progress(*columns, console=_console(stderr=True), transient=True) as progress:
         task = progress.add_task("", total=len(selected))
         return verify_many(selected, seed, jobs,

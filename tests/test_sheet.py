@@ -115,3 +115,16 @@ def test_pdf_compiles_and_reads_back(tmp_path: Path) -> None:
                           capture_output=True, text=True, check=True).stdout
     assert "GAN value function" in text
     assert "verified" in text and "derivekit: wrong" in text
+
+
+SEEDS = sorted({p.source.seed.split("_")[0] for p in registry.catalog().values()})
+
+
+@pytest.mark.skipif(not compile_lib.latexmk_available(),
+                    reason="TeX not installed (.ci/run installs it)")
+@pytest.mark.parametrize("seed_number", SEEDS)
+def test_every_answer_key_compiles(seed_number: str, tmp_path: Path) -> None:
+    """Every problem's LaTeX (statement, steps, answers, notes) goes through real TeX."""
+    result = runner.invoke(app, ["sheet", "--seed", seed_number, "-o", str(tmp_path), "--pdf"])
+    assert result.exit_code == 0, result.output
+    assert list(tmp_path.glob("*.pdf"))

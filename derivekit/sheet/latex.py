@@ -75,8 +75,8 @@ def _problem(item: Solved) -> list[str]:
     if prose:
         lines.append(r"\subsection*{Seed statements that cannot be checked}")
         lines.append(r"\begin{itemize}")
-        lines += [rf"\item \S{escape(e.section)}: \emph{{{escape(e.claim)}}} --- {escape(e.detail)}"
-                  for e in prose]
+        lines += [rf"\item \S\,{escape(e.section)}: \emph{{{escape(e.claim)}}} --- "
+                  + escape(e.detail) for e in prose]
         lines.append(r"\end{itemize}")
     for stem, caption in item.figures:
         lines += _figure(stem, caption)
@@ -129,7 +129,7 @@ def _witness_table(witnesses: tuple[WitnessResult, ...]) -> list[str]:
 
 
 def _seed_note(entry: AuditEntry) -> str:
-    text = (rf"\textbf{{Seed claim ({escape(entry.seed)}, \S{escape(entry.section)}):}} "
+    text = (rf"\textbf{{Seed claim ({escape(entry.seed)}, \S\,{escape(entry.section)}):}} "
             rf"\texttt{{{escape(entry.claim)}}}\\ \textbf{{derivekit: {entry.verdict}.}} "
             + escape(entry.detail))
     if entry.counterexample:

@@ -122,6 +122,11 @@ PROBLEM = Problem(
     parts=(
         Equation(
             name="no-mask",
+            derivation=(
+                r"s_{ij} &= \textstyle\sum_k Q_{ik}K_{jk}/\sqrt d = (QK^T/\sqrt d)_{ij}",
+                r"\mathrm{out}_{ic} &= \frac{\sum_j e^{s_{ij}}V_{jc}}{\sum_j e^{s_{ij}}} = "
+                r"\big(\mathrm{softmax}_{\text{rows}}(S)\,V\big)_{ic}",
+            ),
             asks=r"$\mathrm{softmax}(QK^T/\sqrt d)V$ equals the entry-by-entry definition",
             lhs=loop_plain,
             rhs=attention,
@@ -135,6 +140,12 @@ PROBLEM = Problem(
         ),
         Equation(
             name="boolean-mask",
+            derivation=(
+                r"B_{ij} &= -\infty\text{ where } M_{ij}=0\ \Rightarrow\ e^{s_{ij}+B_{ij}} = "
+                r"e^{s_{ij}}M_{ij}",
+                r"\mathrm{out}_{ic} &= \frac{\sum_j e^{s_{ij}}M_{ij}V_{jc}}{\sum_j "
+                r"e^{s_{ij}}M_{ij}}\quad\text{(renormalised over the visible keys)}",
+            ),
             asks=r"With a boolean mask $M$: matrix form equals the entry-by-entry definition",
             lhs=loop_boolean,
             rhs=boolean_masked_attention,
@@ -148,6 +159,11 @@ PROBLEM = Problem(
         ),
         Equation(
             name="additive-mask",
+            derivation=(
+                r"e^{s_{ij}+A_{ij}} &= e^{s_{ij}}e^{A_{ij}}",
+                r"\mathrm{out}_{ic} &= \frac{\sum_j e^{s_{ij}+A_{ij}}V_{jc}}{\sum_j "
+                r"e^{s_{ij}+A_{ij}}} = \big(\mathrm{softmax}_{\text{rows}}(S+A)\,V\big)_{ic}",
+            ),
             asks=r"With a float mask $A$: matrix form equals the entry-by-entry definition",
             lhs=loop_additive,
             rhs=additive_masked_attention,
@@ -160,6 +176,12 @@ PROBLEM = Problem(
         ),
         Derivative(
             name="grad-V",
+            derivation=(
+                r"f &= \langle G,PV\rangle = \textstyle\sum_{i,c}G_{ic}\sum_j P_{ij}V_{jc},\quad "
+                r"P=\mathrm{softmax}(QK^T/\sqrt d)",
+                r"\frac{\partial f}{\partial V_{jc}} &= \textstyle\sum_i P_{ij}G_{ic} = "
+                r"(P^TG)_{jc}",
+            ),
             asks=r"$\partial\langle G,\mathrm{softmax}(QK^T/\sqrt d)V\rangle/\partial V$ "
                  r"($S\times d_v$)",
             of=lambda Q, K, V, G: total(G * attention(Q, K, V)),
@@ -172,6 +194,13 @@ PROBLEM = Problem(
         ),
         Derivative(
             name="grad-Q",
+            derivation=(
+                r"dP &= \frac{\partial f}{\partial P} = GV^T",
+                r"dS_{ij} &= P_{ij}\big(dP_{ij}-\textstyle\sum_k P_{ik}dP_{ik}\big)\ \Rightarrow\ "
+                r"dS = P\odot\big(dP-(P\odot dP)\mathbf{1}\mathbf{1}^T\big)",
+                r"S &= QK^T/\sqrt d\ \Rightarrow\ \frac{\partial f}{\partial Q} = \tfrac{1}{\sqrt "
+                r"d}\,dS\,K",
+            ),
             asks=r"$\partial\langle G,\mathrm{softmax}(QK^T/\sqrt d)V\rangle/\partial Q$ "
                  r"($L\times d$)",
             of=lambda Q, K, V, G: total(G * attention(Q, K, V)),

@@ -60,6 +60,13 @@ PROBLEM = Problem(
             answer=jacobian_f1,
             answer_latex=(r"\begin{bmatrix}0&\cos\pi x_2\\e^{x_1-1}x_2^2&2e^{x_1-1}x_2\\"
                           r"x_2&x_1\end{bmatrix}"),
+            derivation=(
+                r"\frac{\partial}{\partial x}\Big(\tfrac1\pi\sin(\pi x_2)\Big) &= \big(0,\ "
+                r"\cos(\pi x_2)\big)",
+                r"\frac{\partial}{\partial x}\big(e^{x_1-1}x_2^2\big) &= \big(e^{x_1-1}x_2^2,\ "
+                r"2e^{x_1-1}x_2\big)",
+                r"\frac{\partial}{\partial x}(x_1x_2) &= (x_2,\ x_1)",
+            ),
             claim=Claim(r"J_{f_1} = \begin{bmatrix} 0 & \cos(\pi x_2) \\ e^{x_1-1} x_2^2 & "
                         r"2e^{x_1-1} x_2 \\ x_2 & x_1 \end{bmatrix}", jacobian_f1, section="3"),
             wrong=(Wrong("forgot the 1/π: π cos(π x2)",
@@ -71,6 +78,10 @@ PROBLEM = Problem(
             of=f2, wrt="u", layout="numerator",
             answer=jacobian_f2,
             answer_latex=r"\begin{bmatrix}1&1&1\\2u_1&2u_2&2u_3\end{bmatrix}",
+            derivation=(
+                r"\frac{\partial}{\partial u}(u_1+u_2+u_3) &= (1,\ 1,\ 1)",
+                r"\frac{\partial}{\partial u}(u_1^2+u_2^2+u_3^2) &= (2u_1,\ 2u_2,\ 2u_3)",
+            ),
             claim=Claim(r"J_{f_2} = \begin{bmatrix} 1 & 1 & 1 \\ 2x_1 & 2x_2 & 2x_3 "
                         r"\end{bmatrix}", jacobian_f2, section="3"),
             wrong=(Wrong("second row u instead of 2u", lambda u: vstack(1 + 0 * u.T, u.T)),),
@@ -81,6 +92,11 @@ PROBLEM = Problem(
             of=lambda x: f2(f1(x)), wrt="x", layout="numerator",
             answer=chain_rule,
             answer_latex=r"J_{f_2}\big(f_1(x)\big)\,J_{f_1}(x)",
+            derivation=(
+                r"\frac{\partial f_i}{\partial x_j} &= \textstyle\sum_k \frac{\partial "
+                r"f_{2,i}}{\partial u_k}\Big|_{u=f_1(x)} \frac{\partial f_{1,k}}{\partial x_j}",
+                r"J_f(x) &= J_{f_2}\big(f_1(x)\big)\,J_{f_1}(x)\quad (2\times3)(3\times2)",
+            ),
             claim=Claim(r"J_f = J_{f_2}(f_1(x)) \cdot J_{f_1}(x)", chain_rule, section="3"),
             wrong=(Wrong("J_f2 evaluated at x's entries padded, not at f1(x)",
                          lambda x: jacobian_f2(vstack(x, 0 * x[0, 0])) @ jacobian_f1(x)),),
@@ -91,6 +107,9 @@ PROBLEM = Problem(
             lhs=at_point(jacobian_f1),
             rhs=lambda: np.array([[0, 1], [4, 4], [2, 1]]),
             answer_latex=r"\begin{bmatrix}0&1\\4&4\\2&1\end{bmatrix}",
+            derivation=(
+                r"\cos(2\pi) &= 1,\quad e^{0}\cdot2^2=4,\quad 2e^{0}\cdot2=4,\quad (x_2,x_1)=(2,1)",
+            ),
             claim=Claim(r"\begin{bmatrix} 0 & 1 \\ 4 & 4 \\ 2 & 1 \end{bmatrix}",
                         lambda: np.array([[0, 1], [4, 4], [2, 1]]), section="3"),
             wrong=(Wrong("cos(2π) taken as 0", lambda: np.array([[0, 0], [4, 4], [2, 1]])),),
@@ -101,6 +120,9 @@ PROBLEM = Problem(
             lhs=at_point(f1),
             rhs=lambda: np.array([[0], [4], [2]]),
             answer_latex=r"(0,4,2)^T",
+            derivation=(
+                r"f_1(1,2) &= \big(\tfrac1\pi\sin2\pi,\ e^{0}\cdot2^2,\ 1\cdot2\big)^T=(0,4,2)^T",
+            ),
             claim=Claim(r"\begin{bmatrix} 0 \\ 4 \\ 2 \end{bmatrix}",
                         lambda: np.array([[0], [4], [2]]), section="3"),
             wrong=(Wrong("sin(2π)/π taken as 1/π", lambda: np.array([[1 / PI], [4], [2]])),),
@@ -111,6 +133,10 @@ PROBLEM = Problem(
             lhs=lambda: jacobian_f2(f1(POINT)),
             rhs=lambda: np.array([[1, 1, 1], [0, 8, 4]]),
             answer_latex=r"\begin{bmatrix}1&1&1\\0&8&4\end{bmatrix}",
+            derivation=(
+                r"J_{f_2}(u) &= \text{rows } (1,1,1) \text{ and } (2u_1,2u_2,2u_3)",
+                r"u=f_1(1,2)=(0,4,2) &\Rightarrow (2u_1,2u_2,2u_3)=(0,8,4)",
+            ),
             claim=Claim(r"\begin{bmatrix} 1 & 1 & 1 \\ 0 & 8 & 4 \end{bmatrix}",
                         lambda: np.array([[1, 1, 1], [0, 8, 4]]), section="3"),
             wrong=(Wrong("J_f2 at (1, 2, 0) instead", lambda: np.array([[1, 1, 1], [2, 4, 0]])),),
@@ -122,6 +148,10 @@ PROBLEM = Problem(
             rhs=lambda: np.array([[6, 6], [40, 36]]),
             answer_latex=(r"\begin{bmatrix}1&1&1\\0&8&4\end{bmatrix}\begin{bmatrix}0&1\\4&4\\"
                           r"2&1\end{bmatrix}=\begin{bmatrix}6&6\\40&36\end{bmatrix}"),
+            derivation=(
+                r"\text{row 1} &: (1\cdot0+1\cdot4+1\cdot2,\ 1\cdot1+1\cdot4+1\cdot1)=(6,\ 6)",
+                r"\text{row 2} &: (0\cdot0+8\cdot4+4\cdot2,\ 0\cdot1+8\cdot4+4\cdot1)=(40,\ 36)",
+            ),
             notes="lhs multiplies the Jacobians proved in parts jacobian-f1/-f2/-f, at (1, 2).",
             claim=Claim(r"\begin{bmatrix} 1 & 1 & 1 \\ 0 & 8 & 4 \end{bmatrix} \cdot "
                         r"\begin{bmatrix} 0 & 1 \\ 4 & 4 \\ 2 & 1 \end{bmatrix} = "

@@ -83,6 +83,13 @@ PROBLEM = Problem(
             of=loss, wrt="W2",
             answer=grad_W2,
             answer_latex=r"-\delta_{\hat y}\,[h;1]^T,\quad\delta_{\hat y}=\hat y(1-\hat y)(y-\hat y)",
+            derivation=(
+                r"z &= W_2[h;1],\quad \hat y=\sigma(z),\quad L=\tfrac12(y-\hat y)^2",
+                r"\frac{\partial L}{\partial z} &= -(y-\hat y)\,\hat y(1-\hat y) = -\delta_{\hat "
+                r"y}",
+                r"\frac{\partial L}{\partial W_2} &= \frac{\partial L}{\partial z}\,[h;1]^T = "
+                r"-\delta_{\hat y}\,[h;1]^T",
+            ),
             claim=Claim(r"W^{new} = W + \alpha\,\delta_{\hat y}\,(h_1, h_2, 1),\ \delta_{\hat y} = "
                         r"\hat y(1-\hat y)(y-\hat y)\ \text{(so } \partial L/\partial W_2 = "
                         r"-\delta_{\hat y}[h;1]^T)", grad_W2, section="4 part 2-3"),
@@ -96,6 +103,14 @@ PROBLEM = Problem(
             answer=grad_W1,
             answer_latex=(r"-\delta_h[x;1]^T,\quad\delta_h=h\odot(1-h)\odot W_{2,1:2}^T\,"
                           r"\delta_{\hat y}"),
+            derivation=(
+                r"\frac{\partial L}{\partial h} &= W_{2,1:2}^T\,\frac{\partial L}{\partial z} = "
+                r"-W_{2,1:2}^T\,\delta_{\hat y}",
+                r"\frac{\partial L}{\partial a} &= h\odot(1-h)\odot\frac{\partial L}{\partial h} "
+                r"= -\delta_h,\quad a=W_1[x;1]",
+                r"\frac{\partial L}{\partial W_1} &= \frac{\partial L}{\partial a}\,[x;1]^T = "
+                r"-\delta_h\,[x;1]^T",
+            ),
             claim=Claim(r"\delta_{h_i} = h_i(1-h_i)W_{y h_i}\delta_{\hat y},\ W^{new} = W + "
                         r"\alpha\,\delta_{h}\,(x_1, x_2, 1)", grad_W1, section="4 part 2-3"),
             wrong=(Wrong("dropped h(1 - h)", lambda W1, W2, x, y: -(
@@ -108,6 +123,11 @@ PROBLEM = Problem(
             rhs=numbers(0.9241, 0.8455, 0.5859),
             answer_latex=(r"h_1=\sigma(2.5)\approx0.9241,\ h_2=\sigma(1.7)\approx0.8455,\ "
                           r"\hat y=\sigma(h_1+\tfrac12h_2-1)\approx0.5859"),
+            derivation=(
+                r"a &= W_1[0;1;1] = (1+1.5,\ -0.3+2) = (2.5,\ 1.7)",
+                r"h &= \big(\sigma(2.5),\ \sigma(1.7)\big) \approx (0.9241,\ 0.8455)",
+                r"\hat y &= \sigma(0.9241+0.5\cdot0.8455-1) = \sigma(0.3469) \approx 0.5859",
+            ),
             claim=Claim(r"h_1 \approx 0.9241,\ h_2 \approx 0.8455,\ \hat y \approx 0.5859",
                         numbers(0.9241, 0.8455, 0.5859), section="4 part 1"),
             wrong=(Wrong("bias weight of h2 dropped: h2 = σ(-0.3)",
@@ -119,6 +139,10 @@ PROBLEM = Problem(
             lhs=rounded("pre-activation", 5),
             rhs=numbers(0.34691),
             answer_latex=r"z=\sigma(2.5)+\tfrac12\sigma(1.7)-1\approx0.34691",
+            derivation=(
+                r"z &= 1\cdot\sigma(2.5)+0.5\cdot\sigma(1.7)-1 = 0.924142+0.422767-1",
+                r"&= 0.346909 \approx 0.34691",
+            ),
             notes="The seed multiplied the 4-decimal h's, which moves the 5th decimal.",
             claim=Claim(r"\sigma(1 \cdot 0.9241 + 0.5 \cdot 0.8455 + (-1) \cdot 1) = "
                         r"\sigma(0.34685)", numbers(0.34685), section="4 part 1"),
@@ -131,6 +155,14 @@ PROBLEM = Problem(
             rhs=numbers(0.1005, 0.0070, 0.0066),
             answer_latex=(r"\delta_{\hat y}=\hat y(1-\hat y)^2\approx0.1005,\ "
                           r"\delta_{h_1}\approx0.0070,\ \delta_{h_2}\approx0.0066"),
+            derivation=(
+                r"\delta_{\hat y} &= \hat y(1-\hat y)(y-\hat y) = 0.5859\cdot0.4141^2 \approx "
+                r"0.1005",
+                r"\delta_{h_1} &= h_1(1-h_1)W_{yh_1}\delta_{\hat y} = 0.0701\cdot1\cdot0.1005 "
+                r"\approx 0.0070",
+                r"\delta_{h_2} &= h_2(1-h_2)W_{yh_2}\delta_{\hat y} = 0.1306\cdot0.5\cdot0.1005 "
+                r"\approx 0.0066",
+            ),
             claim=Claim(r"\delta_{\hat y} = 0.5859(1 - 0.5859)(1 - 0.5859) \approx 0.0993,\ "
                         r"\delta_{h_1} \approx 0.0069,\ \delta_{h_2} \approx 0.0065",
                         numbers(0.0993, 0.0069, 0.0065), section="4 part 2"),
@@ -143,6 +175,11 @@ PROBLEM = Problem(
             lhs=rounded("output-weights", 4),
             rhs=numbers(1.0093, 0.5085, -0.9900),
             answer_latex=r"(1.0093,\ 0.5085,\ -0.9900)",
+            derivation=(
+                r"W_2^{new} &= W_2+\alpha\,\delta_{\hat y}\,[h;1]^T,\quad \alpha\delta_{\hat "
+                r"y}=0.010048",
+                r"&= (1+0.0093,\ 0.5+0.0085,\ -1+0.0100) = (1.0093,\ 0.5085,\ -0.9900)",
+            ),
             claim=Claim(r"W_{yh_1}^{new} \approx 1.0092,\ W_{yh_2}^{new} \approx 0.5084,\ "
                         r"W_{yb}^{new} \approx -0.9901", numbers(1.0092, 0.5084, -0.9901),
                         section="4 part 3"),
@@ -155,6 +192,12 @@ PROBLEM = Problem(
             lhs=rounded("hidden-weights", 4),
             rhs=numbers(2.5, 1.0007, 1.5007, -1.5, -0.2993, 2.0007),
             answer_latex=r"(2.5,\ 1.0007,\ 1.5007,\ -1.5,\ -0.2993,\ 2.0007)",
+            derivation=(
+                r"W_1^{new} &= W_1+\alpha\,\delta_h\,[x;1]^T,\quad [x;1]=(0,1,1)",
+                r"\alpha\delta_h &= (0.000704,\ 0.000656):\ \text{the } x_2 \text{ and bias "
+                r"columns move, } x_1 \text{ does not}",
+                r"&\Rightarrow (2.5,\ 1.0007,\ 1.5007,\ -1.5,\ -0.2993,\ 2.0007)",
+            ),
             claim=Claim(r"2.5,\ 1.0007,\ 1.5007,\ -1.5,\ -0.2994,\ 2.0007",
                         numbers(2.5, 1.0007, 1.5007, -1.5, -0.2994, 2.0007),
                         section="4 part 3"),

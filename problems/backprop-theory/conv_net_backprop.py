@@ -81,6 +81,10 @@ PROBLEM = Problem(
     parts=(
         Derivative(
             name="dloss-dy",
+            derivation=(
+                r"\frac{\partial (y^*-y)^2}{\partial y^*} &= 2(y^*-y)\, \frac{\partial "
+                r"(y^*-y)}{\partial y^*} = 2(y^*-y)",
+            ),
             asks=r"$\partial (y^*-y)^2/\partial y^*$",
             of=lambda y_star, y: (y_star - y) ** 2,
             wrt="y_star",
@@ -92,6 +96,11 @@ PROBLEM = Problem(
         ),
         Derivative(
             name="dy-dz2",
+            derivation=(
+                r"y^* &= V_3z_2 = w_5z_{2,1}+w_6z_{2,2}",
+                r"\frac{\partial y^*}{\partial z_2} &= \begin{bmatrix}w_5\\w_6\end{bmatrix} = "
+                r"V_3^T",
+            ),
             asks=r"$\partial y^*/\partial z_2$ (denominator layout: a column)",
             of=lambda v3, z2: scalar(v3 @ z2),
             wrt="z2",
@@ -103,6 +112,14 @@ PROBLEM = Problem(
         ),
         Derivative(
             name="dz2-dz1",
+            derivation=(
+                r"a_2 &= V_2z_1,\quad z_{2,j} = \sigma(a_{2,j}),\quad \sigma'(a) = "
+                r"\sigma(a)(1-\sigma(a))",
+                r"\frac{\partial z_{2,j}}{\partial z_{1,i}} &= \sigma'(a_{2,j})\,(V_2)_{ji} "
+                r"\quad\text{(row } i\text{, column } j)",
+                r"\frac{\partial z_2}{\partial z_1} &= "
+                r"V_2^T\operatorname{diag}\big(\sigma(V_2z_1)\odot (1-\sigma(V_2z_1))\big)",
+            ),
             asks=r"$\partial z_2/\partial z_1$ for $z_2=\sigma(V_2z_1)$ (denominator layout)",
             of=lambda v2, z1: sigmoid(v2 @ z1),
             wrt="z1",
@@ -118,6 +135,11 @@ PROBLEM = Problem(
         ),
         Derivative(
             name="dconv-dw1",
+            derivation=(
+                r"x*v_1 &= \begin{bmatrix}w_1x_{11}+w_2x_{12}\\w_1x_{21}+w_2x_{22}\end{bmatrix}",
+                r"\frac{\partial (x*v_1)}{\partial w_1} &= "
+                r"\begin{bmatrix}x_{11}\\x_{21}\end{bmatrix}",
+            ),
             asks=r"$\partial(x*v_1)/\partial w_1$ (numerator layout: a column)",
             of=conv,
             wrt="w1",
@@ -130,6 +152,12 @@ PROBLEM = Problem(
         ),
         Derivative(
             name="dz1-dw1",
+            derivation=(
+                r"z_{1,i} &= \tanh(a_{1,i}),\quad a_{1,i} = w_1x_{i1}+w_2x_{i2}",
+                r"\frac{\partial z_{1,i}}{\partial w_1} &= \tanh'(a_{1,i})\, \frac{\partial "
+                r"a_{1,i}}{\partial w_1} = \big(1-\tanh^2(a_{1,i})\big)\,x_{i1} \quad\text{(one } "
+                r"x_{i1}\text{ per entry)}",
+            ),
             asks=r"$\partial z_1/\partial w_1$ (numerator layout: a column)",
             of=hidden1,
             wrt="w1",
@@ -146,6 +174,18 @@ PROBLEM = Problem(
         ),
         Derivative(
             name="dloss-dw1",
+            derivation=(
+                r"\delta_y &= \frac{\partial L}{\partial y^*} = 2(y^*-y),\qquad \nabla_{z_2}L = "
+                r"\delta_y\,V_3^T",
+                r"\delta_2 &= \nabla_{a_2}L = "
+                r"\operatorname{diag}\big(z_2\odot(1-z_2)\big)\,\delta_yV_3^T, \qquad "
+                r"\nabla_{z_1}L = V_2^T\delta_2",
+                r"\delta_1 &= \nabla_{a_1}L = (1-z_1^2)\odot V_2^T\delta_2,\qquad a_1 = x*v_1",
+                r"\frac{\partial L}{\partial w_1} &= "
+                r"\delta_1^T\begin{bmatrix}x_{11}\\x_{21}\end{bmatrix} = "
+                r"2(y^*-y)\,V_3\operatorname{diag}\big(z_2\odot(1-z_2)\big)V_2\, \frac{\partial "
+                r"z_1}{\partial w_1}",
+            ),
             asks=r"$\partial(y^*-y)^2/\partial w_1$",
             of=loss,
             wrt="w1",

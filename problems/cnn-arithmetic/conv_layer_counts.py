@@ -114,6 +114,11 @@ PROBLEM = Problem(
     parts=(
         Equation(
             name="output-size",
+            derivation=(
+                r"\text{window starts } 0,\,S,\,\dots,\,(O-1)S: \quad (O-1)S+K &= I+2P "
+                r"\quad\text{(exact tiling)}",
+                r"O-1 &= \frac{I-K+2P}{S} \;\Rightarrow\; O = \frac{I-K+2P}{S}+1",
+            ),
             asks=r"Output width: count the window positions by sliding the kernel",
             lhs=windows,
             rhs=seed_formula_output,
@@ -124,6 +129,9 @@ PROBLEM = Problem(
         ),
         Equation(
             name="kernel-size",
+            derivation=(
+                r"(O-1)S+K &= I+2P \;\Rightarrow\; K = I+2P-S(O-1)",
+            ),
             asks=r"Kernel width from input width $I$, output width $O$, stride and padding",
             lhs=lambda n, o, s, p: exact_kernels(n, o, s, p)[0],
             rhs=lambda n, o, s, p: n + 2 * p - (o - 1) * s,
@@ -134,6 +142,11 @@ PROBLEM = Problem(
         ),
         Equation(
             name="parameters",
+            derivation=(
+                r"\text{one filter} &= K\cdot K\cdot C_{in}\ \text{weights} + 1\ \text{bias} = "
+                r"K^2C_{in}+1",
+                r"\text{all filters} &= (K^2C_{in}+1)\,C_{out}",
+            ),
             asks=r"Trainable parameters: count each filter's weights and its bias",
             lhs=parameters_by_building,
             rhs=lambda k, c_in, c_out: (k * k * c_in + 1) * c_out,
@@ -146,6 +159,11 @@ PROBLEM = Problem(
         ),
         Equation(
             name="multiplications",
+            derivation=(
+                r"\text{per output value} &= K\cdot K\cdot C_{in}\ \text{products}",
+                r"\text{output values} &= O\cdot O\cdot C_{out} \;\Rightarrow\; \text{total} = "
+                r"O^2K^2C_{in}C_{out}",
+            ),
             asks=r"Multiplications: every output position, every filter, every tap (padded zeros "
                  r"included)",
             lhs=multiplications_by_sliding,
@@ -160,6 +178,10 @@ PROBLEM = Problem(
         ),
         Equation(
             name="seed-kernel-size",
+            derivation=(
+                r"66 &= \frac{205-K}{3}+1 \;\Rightarrow\; 205-K = 3\cdot65 = 195",
+                r"K &= 205-195 = 10",
+            ),
             asks=r"The kernel width for $205\to66$, stride 3, no padding, windows tiling exactly",
             lhs=seed_kernel,
             rhs=lambda: 10,
@@ -169,6 +191,10 @@ PROBLEM = Problem(
         ),
         Equation(
             name="seed-kernels-under-floor",
+            derivation=(
+                r"\Big\lfloor\frac{205-K}{3}\Big\rfloor+1 &= 66 \iff 3\cdot65 \le 205-K < 3\cdot66",
+                r"&\iff 195 \le 205-K \le 197 \iff 8 \le K \le 10 \;\Rightarrow\; 3\ \text{widths}",
+            ),
             asks=r"How many kernel widths give 66 outputs if leftover inputs are dropped "
                  r"($O=\lfloor (I-K)/S\rfloor+1$)",
             lhs=seed_floor_kernel_count,
@@ -178,6 +204,9 @@ PROBLEM = Problem(
         ),
         Equation(
             name="seed-parameters",
+            derivation=(
+                r"(K^2C_{in}+1)\,C_{out} &= (10\cdot10\cdot10+1)\cdot96 = 1001\cdot96 = 96096",
+            ),
             asks=r"Trainable parameters of the seed layer",
             lhs=seed_parameters,
             rhs=lambda: (10 * 10 * 10 + 1) * 96,
@@ -189,6 +218,11 @@ PROBLEM = Problem(
         ),
         Equation(
             name="seed-multiplications",
+            derivation=(
+                r"K^2C_{in} &= 10\cdot10\cdot10 = 1000\ \text{products per output value}",
+                r"O^2\cdot1000 &= 66\cdot66\cdot1000 = 4356000\ \text{per filter}",
+                r"4356000\cdot C_{out} &= 4356000\cdot96 = 418176000",
+            ),
             asks=r"Multiplications for the seed layer's whole output",
             lhs=seed_multiplications,
             rhs=lambda: 66 * 66 * 10 * 10 * 10 * 96,

@@ -41,6 +41,10 @@ PROBLEM = Problem(
     parts=(
         Equation(
             name="first-layer",
+            derivation=(
+                r"RF_1 &= k_1 \quad\text{(one window of layer 1 covers } k_1\text{ adjacent "
+                r"inputs)}",
+            ),
             asks=r"$RF_1$",
             lhs=lambda k, s: input_span(k, s, 1),
             rhs=lambda k: k[0, 0],
@@ -50,6 +54,12 @@ PROBLEM = Problem(
         ),
         Equation(
             name="recursion",
+            derivation=(
+                r"j_{n-1} &= \textstyle\prod_{i=1}^{n-1}s_i \quad\text{(input offset of adjacent "
+                r"layer-}(n-1)\text{ units)}",
+                r"RF_n &= RF_{n-1}+(k_n-1)\,j_{n-1} \quad\text{(a unit reads } k_n\text{ adjacent "
+                r"layer-}(n-1)\text{ units)}",
+            ),
             asks=r"$RF_n-RF_{n-1}$ (propagating index ranges through layers $n$ and $n-1$)",
             lhs=lambda k, s: input_span(k, s, k.shape[0]) - input_span(k, s, k.shape[0] - 1),
             rhs=seed_increment,
@@ -62,6 +72,10 @@ PROBLEM = Problem(
         ),
         Equation(
             name="closed-form",
+            derivation=(
+                r"RF_n &= RF_1+\textstyle\sum_{i=2}^{n}(RF_i-RF_{i-1})",
+                r"&= k_1+\textstyle\sum_{i=2}^{n}(k_i-1)\prod_{j=1}^{i-1}s_j",
+            ),
             asks=r"$RF_n$ in closed form (checked against propagated index ranges)",
             lhs=lambda k, s: input_span(k, s, k.shape[0]),
             rhs=closed_form,

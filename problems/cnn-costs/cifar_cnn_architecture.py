@@ -65,6 +65,11 @@ PROBLEM = Problem(
     parts=(
         Equation(
             name="spatial-sizes",
+            derivation=(
+                r"O_{\text{conv}} &= \frac{W-3+2\cdot1}{1}+1 = W\quad(3\times3,\ \text{padding }1)",
+                r"O_{\text{pool}} &= \frac{W-2}{2}+1 = W/2\quad(2\times2,\ \text{stride }2)",
+                r"32 &\to 16\to 8\to 4\to 2",
+            ),
             asks=r"Spatial side after each of the four conv + pool blocks",
             lhs=lambda: vstack(*block_sizes()),
             rhs=lambda: vstack(16, 8, 4, 2),
@@ -80,6 +85,10 @@ PROBLEM = Problem(
         ),
         Equation(
             name="flattened-features",
+            derivation=(
+                r"\text{after block 4:}\quad &2\times2\times512",
+                r"\text{length} &= 2\cdot2\cdot512 = 2048",
+            ),
             asks=r"Length of the flattened $2\times2\times512$ features",
             lhs=flattened_length,
             rhs=lambda: 2 * 2 * 512,

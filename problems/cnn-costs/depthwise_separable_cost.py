@@ -100,6 +100,12 @@ PROBLEM = Problem(
     parts=(
         Equation(
             name="one-by-one-mixes-channels",
+            derivation=(
+                r"\mathrm{out}_{i,j,o} &= \textstyle\sum_c "
+                r"X_{i,j,c}\,K_{0,0,c,o}\quad(1\times1\text{ kernel: no spatial neighbours})",
+                r"&= (X_{i,j,:}\,K)_o,\quad K=K_{0,0,:,:}\in\mathbb{R}^{D_{in}\times "
+                r"D_{out}}\text{ for every pixel}",
+            ),
             asks=r"A $1\times1$ convolution equals (pixels $\times$ channels) $\cdot K$",
             lhs=conv1x1_loops,
             rhs=lambda X, K1: pixels(X) @ K1[0, 0],
@@ -113,6 +119,13 @@ PROBLEM = Problem(
         ),
         Equation(
             name="parameter-ratio",
+            derivation=(
+                r"\text{standard} &= F^2D_{in}D_{out},\qquad \text{separable} = F^2D_{in} + "
+                r"D_{in}D_{out}",
+                r"\frac{F^2D_{in}+D_{in}D_{out}}{F^2D_{in}D_{out}} &= \frac{1}{D_{out}} + "
+                r"\frac{1}{F^2}",
+                r"F=3,\ D_{out}=256:\quad &\tfrac{1}{256}+\tfrac{1}{9}\approx 0.115",
+            ),
             asks=r"Parameters of depthwise-separable over standard convolution",
             lhs=lambda W_std, W_dw, W_pw: (count(W_dw) + count(W_pw)) / count(W_std),
             rhs=lambda W_dw, W_pw: ratio(W_dw.shape[0], W_pw.shape[1]),
@@ -128,6 +141,13 @@ PROBLEM = Problem(
         ),
         Equation(
             name="multiplications",
+            derivation=(
+                r"\text{output pixels} &= (h-F+1)(w-F+1)",
+                r"\text{per pixel} &= F^2D_{in}D_{out}\ \text{(standard)},\quad F^2D_{in} + "
+                r"D_{in}D_{out}\ \text{(depthwise + pointwise)}",
+                r"\text{ratio} &= \frac{F^2D_{in}+D_{in}D_{out}}{F^2D_{in}D_{out}} = "
+                r"\frac{1}{D_{out}} + \frac{1}{F^2}",
+            ),
             asks=r"Multiplications of the separable and the standard convolution (stride 1, "
                  r"no padding)",
             lhs=lambda X, W_dw, W_pw: vstack(

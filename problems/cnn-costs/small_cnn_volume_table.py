@@ -84,6 +84,10 @@ PROBLEM = Problem(
     parts=(
         Equation(
             name="conv1-volume",
+            derivation=(
+                r"O &= \frac{32-5+2\cdot2}{1}+1 = 32",
+                r"\text{depth} &= \text{number of filters} = 10\ \Rightarrow\ 32\times32\times10",
+            ),
             asks=r"Activation volume after the first CONV5-10",
             lhs=lambda: volume(CONV1),
             rhs=lambda: vstack(32, 32, 10),
@@ -95,6 +99,10 @@ PROBLEM = Problem(
         ),
         Equation(
             name="conv1-params",
+            derivation=(
+                r"\text{per filter} &= 5\cdot5\cdot1 + 1 = 26",
+                r"\text{10 filters} &= 26\cdot10 = 260",
+            ),
             asks=r"Parameters of the first CONV5-10",
             lhs=lambda: conv_weights(INPUT[2], 10),
             rhs=lambda: (5 * 5 * 1 + 1) * 10,
@@ -104,6 +112,9 @@ PROBLEM = Problem(
         ),
         Equation(
             name="pool1-volume",
+            derivation=(
+                r"O &= \frac{32-2}{2}+1 = 16,\quad\text{depth unchanged } (10)",
+            ),
             asks=r"Activation volume after the first POOL2",
             lhs=lambda: volume(POOL1),
             rhs=lambda: vstack(16, 16, 10),
@@ -113,6 +124,9 @@ PROBLEM = Problem(
         ),
         Equation(
             name="conv2-volume",
+            derivation=(
+                r"O &= \frac{16-5+2\cdot2}{1}+1 = 16,\quad\text{depth} = 10\text{ filters}",
+            ),
             asks=r"Activation volume after the second CONV5-10",
             lhs=lambda: volume(CONV2),
             rhs=lambda: vstack(16, 16, 10),
@@ -122,6 +136,10 @@ PROBLEM = Problem(
         ),
         Equation(
             name="conv2-params",
+            derivation=(
+                r"\text{per filter} &= 5\cdot5\cdot10 + 1 = 251\quad(D_{in}=10)",
+                r"\text{10 filters} &= 251\cdot10 = 2510",
+            ),
             asks=r"Parameters of the second CONV5-10 (input depth 10)",
             lhs=lambda: conv_weights(POOL1[2], 10),
             rhs=lambda: (5 * 5 * 10 + 1) * 10,
@@ -132,6 +150,9 @@ PROBLEM = Problem(
         ),
         Equation(
             name="pool2-volume",
+            derivation=(
+                r"O &= \frac{16-2}{2}+1 = 8,\quad\text{depth unchanged } (10)",
+            ),
             asks=r"Activation volume after the second POOL2",
             lhs=lambda: volume(POOL2),
             rhs=lambda: vstack(8, 8, 10),
@@ -141,6 +162,10 @@ PROBLEM = Problem(
         ),
         Equation(
             name="fc-params",
+            derivation=(
+                r"N_{in} &= 8\cdot8\cdot10 = 640",
+                r"(N_{in}+1)\,N_{out} &= 641\cdot10 = 6410",
+            ),
             asks=r"Parameters of FC-10 on the flattened $8\times8\times10$ volume",
             lhs=lambda: fc_weights(POOL2, 10),
             rhs=lambda: (8 * 8 * 10 + 1) * 10,
@@ -151,6 +176,13 @@ PROBLEM = Problem(
         ),
         Equation(
             name="params-per-layer",
+            derivation=(
+                r"\text{INPUT},\ \text{POOL} &= 0\quad\text{(no weights: a max has nothing to "
+                r"learn)}",
+                r"\text{CONV} &= (5\cdot5\cdot1+1)\cdot10 = 260,\quad (5\cdot5\cdot10+1)\cdot10 = "
+                r"2510",
+                r"\text{FC} &= (8\cdot8\cdot10+1)\cdot10 = 6410",
+            ),
             asks=r"The parameter column: INPUT, CONV, POOL, CONV, POOL, FC",
             lhs=lambda: vstack(0, conv_weights(INPUT[2], 10), 0, conv_weights(POOL1[2], 10), 0,
                                fc_weights(POOL2, 10)),

@@ -61,6 +61,15 @@ PROBLEM = Problem(
     parts=(
         Equation(
             name="pool-upsample-chatgpt",
+            derivation=(
+                r"\text{Conv2d}(3,\ p=0):\ s &\mapsto s+0-3+1 = s-2,\quad \text{pool: } "
+                r"s\mapsto\lfloor s/2\rfloor,\quad \text{upsample: } s\mapsto2s",
+                r"32 & \xrightarrow{\text{conv}}30 \xrightarrow{\text{pool}}15 "
+                r"\xrightarrow{\text{conv}}13 \xrightarrow{\text{pool}}6 "
+                r"\xrightarrow{\text{conv}}4",
+                r"4 & \xrightarrow{\text{up}}8 \xrightarrow{\text{conv}}6 "
+                r"\xrightarrow{\text{up}}12 \xrightarrow{\text{conv}}10",
+            ),
             asks="Output side of ChatGPT's PoolUpsampleNet (no padding)",
             lhs=lambda: pool_upsample(0),
             rhs=lambda: 10,
@@ -71,6 +80,12 @@ PROBLEM = Problem(
         ),
         Equation(
             name="pool-upsample-seed",
+            derivation=(
+                r"\text{Conv2d}(3,\ p=1):\ s &\mapsto s+2-3+1 = s\quad(\text{every conv keeps the "
+                r"side})",
+                r"32 & \xrightarrow{\text{pool}}16 \xrightarrow{\text{pool}}8 "
+                r"\xrightarrow{\text{up}}16 \xrightarrow{\text{up}}32 \xrightarrow{\text{conv}}32",
+            ),
             asks="Output side of the seed's PoolUpsampleNet (padding 1)",
             lhs=lambda: pool_upsample(KERNEL // 2),
             rhs=lambda: 32,
@@ -81,6 +96,12 @@ PROBLEM = Problem(
         ),
         Equation(
             name="conv-transpose-chatgpt",
+            derivation=(
+                r"\text{Conv2d}(3,\ s{=}2,\ p{=}0):\ &\lfloor(32-3)/2\rfloor+1 = 15,\quad "
+                r"\lfloor(15-3)/2\rfloor+1 = 7",
+                r"\text{ConvTranspose2d}(3,\ s{=}2,\ p{=}0):\ &(7-1)\cdot2+3 = 15,\quad "
+                r"(15-1)\cdot2+3 = 31",
+            ),
             asks="Output side of ChatGPT's ConvTransposeNet (no padding, no output padding)",
             lhs=chatgpt_conv_transpose_net,
             rhs=lambda: 31,
@@ -91,6 +112,13 @@ PROBLEM = Problem(
         ),
         Equation(
             name="conv-transpose-seed",
+            derivation=(
+                r"\text{Conv2d}(3,\ s{=}2,\ p{=}1):\ &\lfloor(32+2-3)/2\rfloor+1 = 16,\quad "
+                r"\lfloor(16+2-3)/2\rfloor+1 = 8",
+                r"\text{ConvTranspose2d}(p{=}1,\ op{=}1):\ &(8-1)\cdot2-2+3+1 = 16,\quad "
+                r"(16-1)\cdot2-2+3+1 = 32",
+                r"\text{final Conv2d}(3,\ p{=}1):\ &32+2-3+1 = 32",
+            ),
             asks="Output side of the seed's ConvTransposeNet (padding 1, output padding 1)",
             lhs=seed_conv_transpose_net,
             rhs=lambda: 32,

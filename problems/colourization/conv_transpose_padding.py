@@ -45,7 +45,14 @@ PROBLEM = Problem(
     parts=(
         Equation(
             name="kernel-4",
-            asks="(padding, output_padding) for kernel size 4, as a column",
+            derivation=(
+                r"\text{Conv2d: }\lfloor(32+2p-4)/2\rfloor+1 = 16 &\iff 14+p = 15 \iff p=1",
+                r"\lfloor(16+2\cdot1-4)/2\rfloor+1 &= 8",
+                r"\text{ConvTranspose2d: }(8-1)\cdot2-2\cdot1+4+\mathit{op} = 16 "
+                r"&\iff \mathit{op}=0",
+                r"(16-1)\cdot2-2\cdot1+4+0 &= 32",
+            ),
+            asks=r"(padding, output\_padding) for kernel size 4, as a column",
             lhs=lambda: shape_keeping_settings(4),
             rhs=lambda: np.array([[1], [0]]),
             answer_latex=r"\text{padding}=1,\ \text{output\_padding}=0\ \text{(the only choice)}",
@@ -56,7 +63,14 @@ PROBLEM = Problem(
         ),
         Equation(
             name="kernel-5",
-            asks="(padding, output_padding) for kernel size 5, as a column",
+            derivation=(
+                r"\text{Conv2d: }\lfloor(32+2p-5)/2\rfloor+1 = 16 &\iff 13+p = 15 \iff p=2",
+                r"\lfloor(16+2\cdot2-5)/2\rfloor+1 &= 8",
+                r"\text{ConvTranspose2d: }(8-1)\cdot2-2\cdot2+5+\mathit{op} = 16 "
+                r"&\iff \mathit{op}=1",
+                r"(16-1)\cdot2-2\cdot2+5+1 &= 32",
+            ),
+            asks=r"(padding, output\_padding) for kernel size 5, as a column",
             lhs=lambda: shape_keeping_settings(5),
             rhs=lambda: np.array([[2], [1]]),
             answer_latex=r"\text{padding}=2,\ \text{output\_padding}=1\ \text{(the only choice)}",

@@ -95,6 +95,14 @@ PROBLEM = Problem(
     parts=(
         Equation(
             name="convtranspose-weights",
+            derivation=(
+                r"\text{conv / conv}^T: &\ K^2C_{in}C_{out}+C_{out},\qquad \text{BN: } 2C",
+                r"K^2\text{-terms} &= \mathrm{NIC\,NF} + \mathrm{NF}\cdot2\mathrm{NF} + "
+                r"2\mathrm{NF}\cdot\mathrm{NF} + \mathrm{NF\,NC} + \mathrm{NC}^2",
+                r"\text{biases} + \gamma,\beta &= (\mathrm{NF} + 2\mathrm{NF}) + (2\mathrm{NF} + "
+                r"4\mathrm{NF}) + (\mathrm{NF} + 2\mathrm{NF}) + (\mathrm{NC} + 2\mathrm{NC}) + "
+                r"\mathrm{NC} = 12\mathrm{NF} + 4\mathrm{NC}",
+            ),
             asks="ConvTransposeNet: number of weights",
             lhs=count(0, 32, False),
             rhs=lambda NIC, NF, NC, k: kernel_area(k) * (NIC * NF + 4 * NF**2 + NF * NC + NC**2)
@@ -107,6 +115,14 @@ PROBLEM = Problem(
         ),
         Equation(
             name="convtranspose-outputs",
+            derivation=(
+                r"\text{sides: } 32 &\to 16\to 8\to 16\to 32\to 32\ (\text{each "
+                r"conv/conv}^T\text{ followed by BN})",
+                r"\mathrm{NF}: &\ "
+                r"2\cdot16^2\mathrm{NF}+2\cdot8^2\cdot2\mathrm{NF}+2\cdot16^2\mathrm{NF} = "
+                r"(512+256+512)\,\mathrm{NF} = 1280\,\mathrm{NF}",
+                r"\mathrm{NC}: &\ 2\cdot32^2\mathrm{NC}+32^2\mathrm{NC} = 3072\,\mathrm{NC}",
+            ),
             asks="ConvTransposeNet: number of outputs, 32x32 input",
             lhs=count(1, 32, False),
             rhs=lambda NF, NC: 1280 * NF + 3072 * NC,
@@ -116,6 +132,16 @@ PROBLEM = Problem(
         ),
         Equation(
             name="convtranspose-connections",
+            derivation=(
+                r"\text{Conv2d (per output } K^2C_{in}): &\ "
+                r"K^2(16^2\mathrm{NIC\,NF}+8^2\cdot2\mathrm{NF}\cdot\mathrm{NF}+32^2\mathrm{NC}^2)",
+                r"\text{ConvTranspose2d (per input } K^2C_{out}): &\ "
+                r"K^2(8^2\cdot2\mathrm{NF}\cdot\mathrm{NF}+16^2\mathrm{NF}\cdot\mathrm{NC})",
+                r"\text{BN (1 each)}: &\ (16^2+8^2\cdot2+16^2)\mathrm{NF}+32^2\mathrm{NC} = "
+                r"640\,\mathrm{NF}+1024\,\mathrm{NC}",
+                r"K^2\text{-terms} &= 256\,\mathrm{NIC\,NF} + (128 + 128)\,\mathrm{NF}^2 + "
+                r"256\,\mathrm{NF\,NC} + 1024\,\mathrm{NC}^2",
+            ),
             asks="ConvTransposeNet: number of connections, 32x32 input",
             lhs=count(2, 32, False),
             rhs=lambda NIC, NF, NC, k: kernel_area(k) * (
@@ -129,6 +155,11 @@ PROBLEM = Problem(
         ),
         Equation(
             name="convtranspose-connections-doubled",
+            derivation=(
+                r"\text{every term} &\propto h\,w \text{ (of the input or output map)}: (2h)(2w) "
+                r"= 4hw",
+                r"\text{ratio} &= 4",
+            ),
             asks="ConvTransposeNet: connections with a 64x64 input, relative to 32x32",
             lhs=ratio(2, False),
             rhs=lambda: 4,
@@ -137,6 +168,16 @@ PROBLEM = Problem(
         ),
         Equation(
             name="unet-weights",
+            derivation=(
+                r"\text{layer 4: } "
+                r"&K^2(\mathrm{NF}+\mathrm{NF})\mathrm{NC}+\mathrm{NC}\quad(\text{cat with layer "
+                r"1: } 2\mathrm{NF}\text{ in})",
+                r"\text{final conv: } "
+                r"&K^2(\mathrm{NC}+\mathrm{NIC})\mathrm{NC}+\mathrm{NC}\quad(\text{cat with the "
+                r"input})",
+                r"\text{total} &= K^2(\mathrm{NIC\,NF} + 4\mathrm{NF}^2 + 2\mathrm{NF\,NC} + "
+                r"\mathrm{NIC\,NC} + \mathrm{NC}^2) + 12\mathrm{NF} + 4\mathrm{NC}",
+            ),
             asks="UNet: number of weights",
             lhs=count(0, 32, True),
             rhs=lambda NIC, NF, NC, k: kernel_area(k) * (
@@ -149,6 +190,12 @@ PROBLEM = Problem(
         ),
         Equation(
             name="unet-outputs",
+            derivation=(
+                r"\text{torch.cat} &: \text{ no new units; every module's output is as in "
+                r"ConvTransposeNet}",
+                r"\mathrm{NF}: &\ (2\cdot16^2+2\cdot8^2\cdot2+2\cdot16^2)\mathrm{NF} = "
+                r"1280\,\mathrm{NF},\quad \mathrm{NC}: 3\cdot32^2\mathrm{NC} = 3072\,\mathrm{NC}",
+            ),
             asks="UNet: number of outputs, 32x32 input",
             lhs=count(1, 32, True),
             rhs=lambda NF, NC: 1280 * NF + 3072 * NC,
@@ -158,6 +205,15 @@ PROBLEM = Problem(
         ),
         Equation(
             name="unet-connections",
+            derivation=(
+                r"\text{layer 4 (conv}^T, 2\mathrm{NF}\text{ in}): &\ 16^2\cdot2\mathrm{NF}\cdot "
+                r"K^2\mathrm{NC} = 512K^2\mathrm{NF\,NC}",
+                r"\text{final conv } (\mathrm{NC}+\mathrm{NIC}\text{ in}): &\ "
+                r"32^2\mathrm{NC}\cdot K^2(\mathrm{NC}+\mathrm{NIC}) = "
+                r"1024K^2(\mathrm{NC}^2+\mathrm{NIC\,NC})",
+                r"\text{other layers} &: "
+                r"K^2(256\,\mathrm{NIC\,NF}+256\,\mathrm{NF}^2)+640\,\mathrm{NF}+1024\,\mathrm{NC}",
+            ),
             asks="UNet: number of connections, 32x32 input",
             lhs=count(2, 32, True),
             rhs=lambda NIC, NF, NC, k: kernel_area(k) * (
@@ -172,6 +228,11 @@ PROBLEM = Problem(
         ),
         Equation(
             name="unet-connections-doubled",
+            derivation=(
+                r"\text{every term} &\propto h\,w:\ (2h)(2w) = 4hw\quad(\text{cat changes "
+                r"channels, not sides})",
+                r"\text{ratio} &= 4",
+            ),
             asks="UNet: connections with a 64x64 input, relative to 32x32",
             lhs=ratio(2, True),
             rhs=lambda: 4,
@@ -180,6 +241,13 @@ PROBLEM = Problem(
         ),
         Equation(
             name="unet-extra-weights",
+            derivation=(
+                r"\text{layer 4: } &K^2\cdot2\mathrm{NF}\cdot\mathrm{NC}-K^2\mathrm{NF\,NC} = "
+                r"K^2\mathrm{NF\,NC}",
+                r"\text{final conv: } &K^2(\mathrm{NC}+\mathrm{NIC})\mathrm{NC}-K^2\mathrm{NC}^2 "
+                r"= K^2\mathrm{NIC\,NC}",
+                r"\text{sum} &= K^2\mathrm{NC}(\mathrm{NF}+\mathrm{NIC})",
+            ),
             asks="Weights the skip connections add (UNet minus ConvTransposeNet)",
             lhs=lambda NIC, NF, NC, k: count(0, 32, True)(NIC, NF, NC, k)
             - count(0, 32, False)(NIC, NF, NC, k),

@@ -115,6 +115,15 @@ PROBLEM = Problem(
     parts=(
         Equation(
             name="weights",
+            derivation=(
+                r"\text{conv: } &K^2C_{in}C_{out}+C_{out}\ \text{(kernel, bias)},\qquad "
+                r"\text{BatchNorm: } 2C\ (\gamma,\beta)",
+                r"K^2\text{-terms} &= \mathrm{NIC\,NF} + \mathrm{NF}\cdot2\mathrm{NF} + "
+                r"2\mathrm{NF}\cdot\mathrm{NF} + \mathrm{NF\,NC} + \mathrm{NC}^2",
+                r"\text{biases} + \gamma,\beta &= (\mathrm{NF} + 2\mathrm{NF}) + (2\mathrm{NF} + "
+                r"4\mathrm{NF}) + (\mathrm{NF} + 2\mathrm{NF}) + (\mathrm{NC} + 2\mathrm{NC}) + "
+                r"\mathrm{NC} = 12\mathrm{NF} + 4\mathrm{NC}",
+            ),
             asks=r"Number of weights (conv kernels, biases, BatchNorm $\gamma,\beta$)",
             lhs=count(0, 32),
             rhs=weights,
@@ -131,6 +140,18 @@ PROBLEM = Problem(
         ),
         Equation(
             name="outputs",
+            derivation=(
+                r"\text{block 1 (conv, pool, BN): } "
+                r"&32^2\mathrm{NF}+16^2\mathrm{NF}+16^2\mathrm{NF} = 1536\,\mathrm{NF}",
+                r"\text{block 2: } "
+                r"&16^2\cdot2\mathrm{NF}+8^2\cdot2\mathrm{NF}+8^2\cdot2\mathrm{NF} = "
+                r"768\,\mathrm{NF}",
+                r"\text{block 3: } &8^2\mathrm{NF}+16^2\mathrm{NF}+16^2\mathrm{NF} = "
+                r"576\,\mathrm{NF}",
+                r"\text{block 4, final conv: } "
+                r"&16^2\mathrm{NC}+32^2\mathrm{NC}+32^2\mathrm{NC}+32^2\mathrm{NC} = "
+                r"3328\,\mathrm{NC}",
+            ),
             asks="Number of output units of all modules, 32x32 input",
             lhs=count(1, 32),
             rhs=outputs,
@@ -144,6 +165,18 @@ PROBLEM = Problem(
         ),
         Equation(
             name="connections",
+            derivation=(
+                r"\text{convs } (K^2C_{in}\text{ each}): &\ K^2\big(32^2\mathrm{NIC\,NF} + "
+                r"16^2\cdot2\mathrm{NF}\cdot\mathrm{NF} + 8^2\mathrm{NF}\cdot2\mathrm{NF} + "
+                r"16^2\mathrm{NC\,NF} + 32^2\mathrm{NC}^2\big)",
+                r"&= K^2(1024\,\mathrm{NIC\,NF} + 640\,\mathrm{NF}^2 + 256\,\mathrm{NF\,NC} + "
+                r"1024\,\mathrm{NC}^2)",
+                r"\text{pools } (4\text{ each}): &\ 4(16^2\mathrm{NF}+8^2\cdot2\mathrm{NF}) = "
+                r"1536\,\mathrm{NF}",
+                r"\text{upsample, BN } (1\text{ each}): &\ "
+                r"(16^2+8^2\cdot2+16^2+16^2)\mathrm{NF}+(32^2+32^2)\mathrm{NC} = "
+                r"896\,\mathrm{NF}+2048\,\mathrm{NC}",
+            ),
             asks="Number of connections, 32x32 input",
             lhs=count(2, 32),
             rhs=connections,
@@ -162,6 +195,11 @@ PROBLEM = Problem(
         ),
         Equation(
             name="weights-doubled-input",
+            derivation=(
+                r"\#\text{weights} &= \textstyle\sum_{\text{conv}}(K^2C_{in}C_{out} + C_{out}) + "
+                r"\sum_{\text{BN}}2C\quad(\text{no } h,w \text{ in any term})",
+                r"\text{ratio} &= 1",
+            ),
             asks="Weights with a 64x64 input, relative to 32x32",
             lhs=ratio(0),
             rhs=lambda: 1,
@@ -171,6 +209,10 @@ PROBLEM = Problem(
         ),
         Equation(
             name="outputs-doubled-input",
+            derivation=(
+                r"\text{each module: } C\,h\,w &\to C\,(2h)(2w) = 4\,C\,h\,w",
+                r"4(2880\,\mathrm{NF}+3328\,\mathrm{NC}) &= 11520\,\mathrm{NF}+13312\,\mathrm{NC}",
+            ),
             asks="Outputs with a 64x64 input, relative to 32x32",
             lhs=ratio(1),
             rhs=lambda: 4,
@@ -181,6 +223,12 @@ PROBLEM = Problem(
         ),
         Equation(
             name="connections-doubled-input",
+            derivation=(
+                r"\text{each module: } (\text{fan-in})\cdot C\,h\,w &\to (\text{fan-in})\cdot "
+                r"C\,(2h)(2w) = 4\,(\text{fan-in})\cdot C\,h\,w",
+                r"4\big(K^2(1024,640,256,1024)\big),\ 4(2432,2048) &= K^2(4096,2560,1024,4096),\ "
+                r"(9728,8192)",
+            ),
             asks="Connections with a 64x64 input, relative to 32x32",
             lhs=ratio(2),
             rhs=lambda: 4,

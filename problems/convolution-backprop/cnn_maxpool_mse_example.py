@@ -80,6 +80,11 @@ PROBLEM = Problem(
             rhs=matrix(*O_TRUE),
             answer_latex=(r"\begin{bmatrix}9&39&-35&-44\\16&46&-16&-23\\29&71&-29&-48\\"
                           r"40&88&-66&-93\end{bmatrix}"),
+            derivation=(
+                r"O_{ij} &= (X_{i,j}+2X_{i+1,j}+X_{i+2,j})-(X_{i,j+2}+2X_{i+1,j+2}+X_{i+2,j+2})",
+                r"O_{00} &= (1+2\cdot2+3)-(-1+2\cdot0+0) = 9",
+                r"O_{11} &= (8+2\cdot9+10)-(0+2\cdot0-10) = 46",
+            ),
             claim=Claim(r"O = \begin{bmatrix} 9 & 39 & -35 & -44 \\ 16 & 46 & -16 & -23 \\ 29 & "
                         r"71 & -29 & -48 \\ 40 & 88 & -66 & -93 \end{bmatrix}", matrix(*O_TRUE),
                         section="6"),
@@ -92,6 +97,11 @@ PROBLEM = Problem(
             lhs=lambda: maxpool(conv(X, F)),
             rhs=matrix(*M_TRUE),
             answer_latex=r"\begin{bmatrix}46&46&-16\\71&71&-16\\88&88&-29\end{bmatrix}",
+            derivation=(
+                r"M_{ij} &= \max(O_{i,j},\ O_{i,j+1},\ O_{i+1,j},\ O_{i+1,j+1})",
+                r"M_{00} &= \max(9,39,16,46)=46,\quad M_{02}=\max(-35,-44,-16,-23)=-16",
+                r"M_{22} &= \max(-29,-48,-66,-93)=-29",
+            ),
             claim=Claim(r"M = \begin{bmatrix} 46 & 46 & -16 \\ 71 & 71 & -16 \\ 88 & 88 & -29 "
                         r"\end{bmatrix}", matrix(*M_TRUE), section="6"),
             wrong=(Wrong("min-pooling", lambda: -maxpool(-conv(X, F))),),
@@ -102,6 +112,10 @@ PROBLEM = Problem(
             lhs=lambda: np.sum((maxpool(conv(X, F)) - TARGET) ** 2),
             rhs=lambda: 45**2 + 46**2 + 16**2 + 71**2 + 70**2 + 16**2 + 88**2 + 88**2 + 30**2,
             answer_latex=r"45^2+46^2+16^2+71^2+70^2+16^2+88^2+88^2+30^2=30982",
+            derivation=(
+                r"M-\hat L &= \text{rows } (45,46,-16),\ (71,70,-16),\ (88,88,-30)",
+                r"\textstyle\sum &= 2025+2116+256+5041+4900+256+7744+7744+900 = 30982",
+            ),
             notes="The seed's written sum subtracts the targets in the wrong places and drops "
                   "the (-29 - 1)^2 term; it evaluates to 30032 (MSE 3336.89), not the 3442.44 "
                   "it states.",
@@ -117,6 +131,10 @@ PROBLEM = Problem(
             lhs=lambda: np.round(mse(maxpool(conv(X, F))), 2),
             rhs=lambda: 3442.44,
             answer_latex=r"30982/9\approx3442.44",
+            derivation=(
+                r"L &= \tfrac19\textstyle\sum_{ij}(M-\hat L)_{ij}^2 = \tfrac{30982}{9} \approx "
+                r"3442.44",
+            ),
             claim=Claim(r"\text{MSE}_{\text{Loss}} = 3442.44", lambda: 3442.44, section="6"),
             wrong=(Wrong("the seed's written sum / 9", lambda: 3336.89),),
         ),
@@ -127,6 +145,10 @@ PROBLEM = Problem(
             rhs=lambda: 2 / 9 * np.array([[45, 46, -16], [71, 70, -16], [88, 88, -30]]),
             answer_latex=(r"\tfrac29(M-\hat L)=\tfrac29\begin{bmatrix}45&46&-16\\71&70&-16\\"
                           r"88&88&-30\end{bmatrix}"),
+            derivation=(
+                r"L &= \tfrac19\textstyle\sum_{ij}(M_{ij}-\hat L_{ij})^2",
+                r"\frac{\partial L}{\partial M_{ij}} &= \tfrac29(M_{ij}-\hat L_{ij})",
+            ),
             claim=Claim(r"\frac{\partial L}{\partial M} = \frac{2}{9} (M - \hat{L}) = \frac{1}{9}"
                         r" \begin{bmatrix} 45 & 46 & -16 \\ 71 & 70 & -16 \\ 88 & 88 & -30 "
                         r"\end{bmatrix} \times 2",
@@ -141,6 +163,16 @@ PROBLEM = Problem(
             rhs=lambda: 2 / 9 * grad_O_table(),
             answer_latex=(r"\tfrac29\begin{bmatrix}0&0&0&0\\0&91&-32&0\\0&141&-30&0\\"
                           r"0&176&0&0\end{bmatrix}"),
+            derivation=(
+                r"\frac{\partial L}{\partial O_{kl}} &= \textstyle\sum_{ij}\frac{\partial "
+                r"L}{\partial M_{ij}}\,\mathbb 1[O_{kl} \text{ is the max of window } ij]",
+                r"O_{11}=46 &\text{ wins } M_{00},M_{01} \to 45+46=91,\quad O_{12}=-16 \text{ "
+                r"wins } M_{02},M_{12} \to -16-16=-32",
+                r"O_{21}=71 &\text{ wins } M_{10},M_{11} \to 71+70=141,\quad O_{31}=88 \text{ "
+                r"wins } M_{20},M_{21} \to 88+88=176",
+                r"O_{22}=-29 &\text{ wins } M_{22} \to -30;\quad \text{every other } O_{kl} \to 0 "
+                r"\quad(\text{units of }\tfrac29)",
+            ),
             claim=Claim(r"\frac{\partial L}{\partial O} = \begin{bmatrix} 0 & 0 & 0 & 0 \\ 0 & "
                         r"91 & -32 & 0 \\ 0 & 141 & -30 & 0 \\ 0 & 176 & 0 & 0 \end{bmatrix} "
                         r"\times \frac{1}{9} \times 2", lambda: 2 / 9 * grad_O_table(),
@@ -155,6 +187,12 @@ PROBLEM = Problem(
             lhs=grad_F,
             rhs=lambda: conv(X, 2 / 9 * grad_O_table()),
             answer_latex=r"X*\frac{\partial L}{\partial O}\ \text{(valid cross-correlation, §5)}",
+            derivation=(
+                r"O_{ij} &= \textstyle\sum_{mn}X_{i+m,j+n}F_{mn} \Rightarrow \frac{\partial "
+                r"O_{ij}}{\partial F_{mn}}=X_{i+m,j+n}",
+                r"\frac{\partial L}{\partial F_{mn}} &= \textstyle\sum_{ij}\frac{\partial "
+                r"L}{\partial O_{ij}}X_{i+m,j+n} = \Big(X*\frac{\partial L}{\partial O}\Big)_{mn}",
+            ),
             claim=Claim(r"\frac{\partial L}{\partial F} = X^T \times \frac{\partial L}{\partial O}",
                         lambda: X.T @ (2 / 9 * grad_O_table()), section="6"),
             wrong=(Wrong("true convolution (∂L/∂O flipped)",
@@ -169,6 +207,14 @@ PROBLEM = Problem(
                           r"-2144\\4285&-1144&-3346\\4851&-1475&-5053\end{bmatrix}=2\begin{bmatrix}"
                           r"417.44&-78.22&-238.22\\476.11&-127.11&-371.78\\539&-163.89&-561.44"
                           r"\end{bmatrix}"),
+            derivation=(
+                r"\Big(\frac{\partial L}{\partial F}\Big)_{00} &= "
+                r"\tfrac29(91\cdot8-32\cdot0+141\cdot9-30\cdot0+176\cdot10) = \tfrac29\cdot3757",
+                r"\Big(\frac{\partial L}{\partial F}\Big)_{01} &= \tfrac29\big(176\cdot(-4)\big) "
+                r"= \tfrac29\cdot(-704)\quad \text{(other } X \text{ entries are } 0)",
+                r"A &= \tfrac12\frac{\partial L}{\partial F}:\quad "
+                r"A_{00}=\tfrac{3757}{9}\approx417.44,\ A_{01}=-\tfrac{704}{9}\approx-78.22",
+            ),
             notes="The numbers are the valid cross-correlation of X with ∂L/∂O (§5); the "
                   "seed's label X^T × ∂L/∂O is not a defined product (6x6 times 4x4): see part "
                   "grad-F-operation.",
@@ -185,6 +231,11 @@ PROBLEM = Problem(
             rhs=matrix(*F_NEW),
             answer_latex=(r"F-0.001A=\begin{bmatrix}0.58&0.08&-0.76\\1.52&0.13&-1.63\\"
                           r"0.46&0.16&-0.44\end{bmatrix}"),
+            derivation=(
+                r"F_{new} &= F-0.0005\cdot2A = F-0.001A",
+                r"(F_{new})_{00} &= 1-0.41744\approx0.58,\quad (F_{new})_{10}=2-0.47611\approx1.52",
+                r"(F_{new})_{22} &= -1+0.56144\approx-0.44",
+            ),
             claim=Claim(r"F_{\text{new}} = \begin{bmatrix} 0.58 & 0.08 & -0.76 \\ 1.52 & 0.13 & "
                         r"-1.63 \\ 0.46 & 0.16 & -0.44 \end{bmatrix}", matrix(*F_NEW),
                         section="6"),

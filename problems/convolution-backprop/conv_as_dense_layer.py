@@ -66,6 +66,16 @@ PROBLEM = Problem(
             rhs=dense_equivalent,
             answer_latex=(r"A_{(i,j),(i+m,j+n)}=F_{mn}\ \text{(zero elsewhere)},\ "
                           r"O_f=AX_f"),
+            derivation=(
+                r"O_{ij} &= \textstyle\sum_{m,n}F_{mn}X_{i+m,j+n},\quad "
+                r"(S_{mn})_{iq+j,\,(i+m)w+j+n}=1",
+                r"\Rightarrow O_{ij} &= "
+                r"\textstyle\sum_{m,n}F_{mn}\big(S_{mn}\operatorname{vec}X\big)_{iq+j} \quad "
+                r"(q=w-l+1)",
+                r"\operatorname{vec}(O) &= "
+                r"\Big(\textstyle\sum_{m,n}F_{mn}S_{mn}\Big)\operatorname{vec}(X) = "
+                r"A\operatorname{vec}(X)",
+            ),
             claim=Claim(r"For each position where the filter is applied, there is a "
                         r"corresponding row in a matrix A such that A \cdot X_f = O_f",
                         dense_equivalent, section="7 proof 2"),
@@ -80,6 +90,12 @@ PROBLEM = Problem(
             lhs=lambda X, F, b: vec(sigmoid(xcorr(X, F) + b)),
             rhs=lambda X, F, b: sigmoid(unrolled(F, X.shape) @ vec(X) + b),
             answer_latex=r"O_f=\sigma(AX_f+b\mathbf 1)\ \text{(bias shared by all rows)}",
+            derivation=(
+                r"\operatorname{vec}\big(\sigma(X*F+b)\big) &= "
+                r"\sigma\big(\operatorname{vec}(X*F)+b\mathbf 1\big)\quad (\sigma \text{ "
+                r"element-wise})",
+                r"&= \sigma\big(A\operatorname{vec}(X)+b\mathbf 1\big)",
+            ),
             claim=Claim(r"O_f = \sigma(W \cdot X_f + b), where W and b are chosen to replicate "
                         r"the convolutional filters and their application across the input",
                         lambda X, F, b: sigmoid(unrolled(F, X.shape) @ vec(X) + b),

@@ -65,6 +65,12 @@ PROBLEM = Problem(
             answer_latex=r"X*\frac{\partial L}{\partial O},\ \text{i.e. } \frac{\partial L}"
                          r"{\partial F_{mn}}=\sum_{ij}\frac{\partial L}{\partial O_{ij}}"
                          r"X_{i+m,j+n}",
+            derivation=(
+                r"L &= \textstyle\sum_{ij}G_{ij}O_{ij},\quad \frac{\partial O_{ij}}{\partial "
+                r"F_{mn}}=X_{i+m,j+n}",
+                r"\frac{\partial L}{\partial F_{mn}} &= \textstyle\sum_{ij}G_{ij}X_{i+m,j+n} = "
+                r"(X*G)_{mn}",
+            ),
             claim=Claim(r"\frac{\partial L}{\partial F} = X * \frac{\partial L}{\partial O},\ "
                         r"\frac{\partial L}{\partial F_{m,n}} = \sum_i \sum_j \frac{\partial L}"
                         r"{\partial O_{i,j}} X_{i+m,j+n}", lambda X, G: xcorr(X, G), section="5"),
@@ -78,6 +84,13 @@ PROBLEM = Problem(
             answer=lambda F, G: full_conv(G, F),
             answer_latex=(r"F\otimes\frac{\partial L}{\partial O}=\operatorname{pad}_{k-1,l-1}"
                           r"\!\big(\tfrac{\partial L}{\partial O}\big)*\operatorname{rot}_{180}(F)"),
+            derivation=(
+                r"\frac{\partial O_{ij}}{\partial X_{ab}} &= F_{a-i,\,b-j}\quad (\text{zero "
+                r"outside } F)",
+                r"\frac{\partial L}{\partial X_{ab}} &= \textstyle\sum_{ij}G_{ij}F_{a-i,b-j} = "
+                r"(G\otimes F)_{ab} = (F\otimes G)_{ab}",
+                r"&= \big(\operatorname{pad}_{k-1,l-1}(G)*\operatorname{rot}_{180}(F)\big)_{ab}",
+            ),
             notes="The claim is evaluated as written, F ⊗ G with F padded and G flipped; the "
                   "answer as G padded and F flipped (the full convolution commutes).",
             claim=Claim(r"\frac{\partial L}{\partial X_{i,j}} = \sum_m \sum_n \frac{\partial L}"

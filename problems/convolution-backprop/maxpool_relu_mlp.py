@@ -45,6 +45,16 @@ PROBLEM = Problem(
             answer_latex=(r"\max(a,b)=b+\operatorname{relu}(a-b),\ b=\operatorname{relu}(b)-"
                           r"\operatorname{relu}(-b):\ \text{a }4\text{-}6\text{-}3\text{-}1"
                           r"\text{ ReLU MLP (two hidden layers)}"),
+            derivation=(
+                r"\max(a,b) &= b+\operatorname{relu}(a-b),\quad "
+                r"b=\operatorname{relu}(b)-\operatorname{relu}(-b)",
+                r"\text{layer 1} &: \operatorname{relu}(a-b),\ \operatorname{relu}(\pm b),\ "
+                r"\operatorname{relu}(c-d),\ \operatorname{relu}(\pm d)",
+                r"\text{layer 2} &: \operatorname{relu}(m_1-m_2),\ \operatorname{relu}(\pm "
+                r"m_2),\quad m_1=\max(a,b),\ m_2=\max(c,d)",
+                r"\max(a,b,c,d) &= "
+                r"\operatorname{relu}(m_1-m_2)+\operatorname{relu}(m_2)-\operatorname{relu}(-m_2)",
+            ),
             wrong=(Wrong("first ReLU layer only: max(a, b), the pair (c, d) never compared",
                          lambda v: v[1, 0] + relu(v[0, 0] - v[1, 0])),),
         ),

@@ -40,6 +40,12 @@ PROBLEM = Problem(
     parts=(
         Equation(
             name="stacked-convolutions",
+            derivation=(
+                r"r_L &= r_{L-1}+(k_L-1)\,\textstyle\prod_{l<L}s_l\quad(\text{one more output "
+                r"step spans } \prod_{l<L}s_l \text{ inputs})",
+                r"r_1 &= k_1,\qquad r_2 = k_1+(k_2-1)s_1",
+                r"r_3 &= k_1+(k_2-1)s_1+(k_3-1)s_1s_2",
+            ),
             asks=r"Receptive field after conv($k_1,s_1$) $\to$ conv($k_2,s_2$) $\to$ conv($k_3$)",
             lhs=lambda k1, k2, k3, s1, s2: receptive_field([(k1, s1), (k2, s2), (k3, 1)]),
             rhs=lambda k1, k2, k3, s1, s2: k1 + (k2 - 1) * s1 + (k3 - 1) * s1 * s2,
@@ -52,6 +58,12 @@ PROBLEM = Problem(
         ),
         Equation(
             name="pooling-enlarges",
+            derivation=(
+                r"\text{conv}(k_1)\to\text{pool}(p)\to\text{conv}(k_2):\ r &= "
+                r"k_1+(p-1)\cdot1+(k_2-1)\cdot p = k_1+pk_2-1",
+                r"\text{conv}(k_1)\to\text{conv}(k_2):\ r &= k_1+(k_2-1) = k_1+k_2-1",
+                r"\text{difference} &= pk_2-k_2 = k_2(p-1)",
+            ),
             asks=r"Receptive field with a pool($p$) between two convolutions, minus without it",
             lhs=lambda k1, k2, p: receptive_field([(k1, 1), (p, p), (k2, 1)])
             - receptive_field([(k1, 1), (k2, 1)]),

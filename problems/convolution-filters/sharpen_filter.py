@@ -61,6 +61,13 @@ PROBLEM = Problem(
     parts=(
         Equation(
             name="convolution-output",
+            derivation=(
+                r"(I*J)_{ij} &= 5I_{ij}-I_{i-1,j}-I_{i+1,j}-I_{i,j-1}-I_{i,j+1}\quad(\text{zero "
+                r"outside the image})",
+                r"(I*J)_{1,3} &= 5\cdot0-(0+1+0+0) = -1,\qquad (I*J)_{2,3} = 5\cdot1-(0+1+0+1) = 3",
+                r"(I*J)_{2,5} &= 5\cdot1-(0+0+1+0) = 4,\qquad (I*J)_{3,1} = 5\cdot1-(0+0+0+1) = 4",
+                r"(I*J)_{3,3} &= 5\cdot1-(1+1+1+1) = 1,\qquad (I*J)_{5,3} = 5\cdot1-(1+0+0+0) = 4",
+            ),
             asks=r"$I*J$ (same size, zero padding)",
             lhs=lambda: convolve_same(IMAGE, FILTER),
             rhs=lambda: OUTPUT,
@@ -78,6 +85,11 @@ PROBLEM = Problem(
         ),
         Equation(
             name="flat-region-response",
+            derivation=(
+                r"\textstyle\sum_{a,b}J_{ab}\,c &= (5-1-1-1-1)\,c = c",
+                r"J &= \delta+L,\quad L=\begin{bmatrix}0&-1&0\\-1&4&-1\\0&-1&0\end{bmatrix},\ "
+                r"\textstyle\sum L=0 \;\Rightarrow\; \text{flat region: } c+0=c",
+            ),
             asks=r"Response of $J$ inside a flat region of intensity $c$",
             lhs=lambda level: flat_response(level, FILTER),
             rhs=lambda level: level,
@@ -87,6 +99,11 @@ PROBLEM = Problem(
         ),
         Equation(
             name="edge-component-response",
+            derivation=(
+                r"J-\delta &= \begin{bmatrix}0&-1&0\\-1&4&-1\\0&-1&0\end{bmatrix},\qquad "
+                r"\text{window columns: } c,\ c,\ 0",
+                r"\text{response} &= (0-1+0)\,c+(-1+4-1)\,c+(0-1+0)\cdot0 = -c+2c = c",
+            ),
             asks=r"Response of $J-\delta$ (the Laplacian part) at a vertical step edge, on the "
                  r"bright side ($c$ left of the edge, 0 right)",
             lhs=lambda level: sum(

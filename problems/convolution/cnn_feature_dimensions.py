@@ -79,6 +79,10 @@ PROBLEM = Problem(
     parts=(
         Equation(
             name="conv-weights",
+            derivation=(
+                r"\text{one filter} &= K\times K\times C = K^2C \text{ weights}",
+                r"F \text{ filters} &\Rightarrow K^2C\cdot F = K^2CF",
+            ),
             asks=r"Number of weights of the convolution layer",
             lhs=lambda kernels: count_entries(kernels),
             rhs=lambda kernels: kernels.shape[2] ** 2 * kernels.shape[1] * kernels.shape[0],
@@ -93,6 +97,9 @@ PROBLEM = Problem(
         ),
         Equation(
             name="conv-biases",
+            derivation=(
+                r"b\in\mathbb{R}^F:\ \text{one bias per filter} &\Rightarrow F",
+            ),
             asks=r"Number of biases of the convolution layer",
             lhs=lambda biases: count_entries(biases),
             rhs=lambda kernels: kernels.shape[0],
@@ -103,6 +110,12 @@ PROBLEM = Problem(
         ),
         Equation(
             name="conv-output-shape",
+            derivation=(
+                r"\text{starts } 0,S,\dots,jS \text{ with } jS+K &\le W+2P\ \Rightarrow\ W' = "
+                r"\left\lfloor\tfrac{W-K+2P}{S}\right\rfloor+1",
+                r"H' &= \left\lfloor\tfrac{H-K+2P}{S}\right\rfloor+1,\qquad C' = F\ \text{(one "
+                r"map per filter)}",
+            ),
             asks=r"Output shape $W'\times H'\times C'$ of the convolution",
             lhs=lambda w, h, k, pad, s, kernels: vstack(
                 slide(w, k, pad, s), slide(h, k, pad, s), kernels.shape[0]),
@@ -123,6 +136,11 @@ PROBLEM = Problem(
         ),
         Equation(
             name="pool-output-shape",
+            derivation=(
+                r"P=0:\quad W' &= \left\lfloor\tfrac{W-K}{S}\right\rfloor+1,\quad H' = "
+                r"\left\lfloor\tfrac{H-K}{S}\right\rfloor+1",
+                r"C' &= C\ \text{(each channel is pooled separately)}",
+            ),
             asks=r"Output shape of a $K\times K$ max-pool with stride $S$ (no padding)",
             lhs=lambda w, h, c, k, s: vstack(slide(w, k, 0, s), slide(h, k, 0, s), c),
             rhs=lambda w, h, c, k, s: vstack(floor_size(w, k, 0, s), floor_size(h, k, 0, s),
@@ -138,6 +156,12 @@ PROBLEM = Problem(
         ),
         Equation(
             name="example-activations",
+            derivation=(
+                r"\text{CONV3 } (P=1):\ 28-3+2+1 &= 28\ \Rightarrow\ 28\times28\times10",
+                r"\text{POOL2: } \lfloor(28-2)/2\rfloor+1 &= 14;\ \text{CONV3: } 14-3+2+1 = 14;\ "
+                r"\text{POOL2: } \lfloor12/2\rfloor+1 = 7",
+                r"\text{FLATTEN: } 7\cdot7\cdot10 &= 490,\qquad \text{FC-3: } 3",
+            ),
             asks=r"Activation sizes of Input, CONV3-10, POOL2, CONV3-10, POOL2, FLATTEN, FC-3",
             lhs=lambda: vstack(*example_table()[0]),
             rhs=lambda: vstack(28, 28, 1, 28, 28, 10, 14, 14, 10, 14, 14, 10, 7, 7, 10,
@@ -153,6 +177,11 @@ PROBLEM = Problem(
         ),
         Equation(
             name="example-parameters",
+            derivation=(
+                r"\text{CONV3-10 on 1 channel: } 3\cdot3\cdot1\cdot10+10 &= 100",
+                r"\text{CONV3-10 on 10 channels: } 3\cdot3\cdot10\cdot10+10 &= 910",
+                r"\text{FC-3: } 490\cdot3+3 &= 1473;\quad \text{input, pools, flatten: } 0",
+            ),
             asks=r"Parameters of Input, CONV3-10, POOL2, CONV3-10, POOL2, FLATTEN, FC-3",
             lhs=lambda: vstack(*example_table()[1]),
             rhs=lambda: vstack(0, 3 * 3 * 1 * 10 + 10, 0, 3 * 3 * 10 * 10 + 10, 0, 0,

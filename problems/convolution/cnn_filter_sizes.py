@@ -39,6 +39,10 @@ PROBLEM = Problem(
     parts=(
         Equation(
             name="output-no-padding",
+            derivation=(
+                r"H'=W' &= \left\lfloor\frac{64-3+2\cdot0}{1}\right\rfloor+1 = 61+1 = 62",
+                r"C' &= \text{number of filters} = 64\ \Rightarrow\ 62\times62\times64",
+            ),
             asks=r"(i) Output $(H, W, C)$ with padding 0 and stride 1",
             lhs=lambda: output_shape(0, 1),
             rhs=lambda: vstack(62, 62, 64),
@@ -50,6 +54,11 @@ PROBLEM = Problem(
         ),
         Equation(
             name="halving-padding-stride",
+            derivation=(
+                r"s=2,\ p=1:\quad H'=W' &= \left\lfloor\frac{64-3+2\cdot1}{2}\right\rfloor+1 = "
+                r"\lfloor 31.5\rfloor+1 = 32",
+                r"C' &= 64 \text{ filters}\ \Rightarrow\ 32\times32\times64",
+            ),
             asks=r"(ii) A padding $p$ and stride $s$ giving $32\times32\times64$: the output "
                  r"shape they produce",
             lhs=lambda: vstack(32, 32, 64),
@@ -69,6 +78,12 @@ PROBLEM = Problem(
         ),
         Equation(
             name="padding-at-stride-two",
+            derivation=(
+                r"\left\lfloor\frac{61+2p}{2}\right\rfloor+1 = 32 &\iff 62\le 61+2p<64 \iff "
+                r"\tfrac12\le p<\tfrac32",
+                r"p=0:\ \lfloor 61/2\rfloor+1 &= 31,\qquad p=1:\ \lfloor 63/2\rfloor+1 = 32\ "
+                r"\Rightarrow\ p=1",
+            ),
             asks=r"The padding that gives $H=W=32$ at the stride $s=2$ the seed's equation uses",
             lhs=lambda: smallest_padding(2),
             rhs=lambda: 1,

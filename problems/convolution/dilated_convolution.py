@@ -77,6 +77,11 @@ PROBLEM = Problem(
     parts=(
         Equation(
             name="dilated-example",
+            derivation=(
+                r"\text{dilated kernel} &= \begin{pmatrix}1&0&1\\0&0&0\\1&0&1\end{pmatrix}\ "
+                r"(3\times3),\ \text{output } (3-3+1)\times(3-3+1) = 1\times1",
+                r"y &= M_{11}+M_{13}+M_{31}+M_{33} = 1+3+7+9 = 20",
+            ),
             asks=r"(a) $M$ convolved with the 2-dilated $2\times2$ kernel of ones",
             lhs=lambda: correlate_valid(M, dilate(ONES, 2))[0][0],
             rhs=lambda: 1 + 3 + 7 + 9,
@@ -88,6 +93,11 @@ PROBLEM = Problem(
         ),
         Equation(
             name="dilated-output-size",
+            derivation=(
+                r"K_{\text{eff}} &= d(K-1)+1\quad (d-1 \text{ gaps between } K \text{ taps})",
+                r"W' &= \left\lfloor\frac{W+2P-K_{\text{eff}}}{S}\right\rfloor+1 = "
+                r"\left\lfloor\frac{W+2P-d(K-1)-1}{S}\right\rfloor+1",
+            ),
             asks=r"Output size of a $K$-tap, $d$-dilated convolution, padding $P$, stride $S$",
             lhs=lambda w, k, d, pad, s: dilated_slide(w, k, d, pad, s),
             rhs=lambda w, k, d, pad, s: (w + 2 * pad - d * (k - 1) - 1) // s + 1,
@@ -100,6 +110,11 @@ PROBLEM = Problem(
         ),
         Equation(
             name="two-layer-receptive-field",
+            derivation=(
+                r"\text{layer 2 } (3\times3,\ d=2)&:\ 1+(3-1)\cdot2 = 5 \text{ positions of layer "
+                r"1}",
+                r"\text{layer 1 } (3\times3,\ d=1)&:\ 5+(3-1)\cdot1 = 7\ \Rightarrow\ 7\times7",
+            ),
             asks=r"(b) Receptive field (rows, columns) after $3\times3$, $d=1$ then "
                  r"$3\times3$, $d=2$",
             lhs=lambda: vstack(receptive_field(((3, 1), (3, 2))),

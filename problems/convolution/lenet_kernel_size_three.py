@@ -140,6 +140,11 @@ PROBLEM = Problem(
     parts=(
         Equation(
             name="conv-output-size",
+            derivation=(
+                r"\text{window starts } 0,s,\dots,js \text{ that fit: } js+k &\le w+2p \iff "
+                r"j\le\frac{w-k+2p}{s}",
+                r"\#\{j\ge0\} &= \left\lfloor\frac{w-k+2p}{s}\right\rfloor+1",
+            ),
             asks=r"Output size of a convolution: input $w$, kernel $k$, padding $p$, stride $s$",
             lhs=lambda w, k, pad, s: slide(w, k, pad, s),
             rhs=floor_formula,
@@ -155,6 +160,10 @@ PROBLEM = Problem(
         ),
         Equation(
             name="conv-output-size-divisible",
+            derivation=(
+                r"w-k+2p &= sq\ \Rightarrow\ \left\lfloor\frac{sq}{s}\right\rfloor+1 = q+1 = "
+                r"\frac{w-k+2p}{s}+1",
+            ),
             asks=r"The same when $s$ divides $w-k+2p$ (input $w=sq+k-2p$)",
             lhs=lambda q, k, pad, s: slide(s * q + k - 2 * pad, k, pad, s),
             rhs=lambda q, k, pad, s: seed_formula(s * q + k - 2 * pad, k, pad, s),
@@ -163,6 +172,11 @@ PROBLEM = Problem(
         ),
         Equation(
             name="flatten-size-k5",
+            derivation=(
+                r"\text{conv1: } 32-5+1 &= 28,\qquad \text{pool1: } \lfloor(28-2)/2\rfloor+1 = 14",
+                r"\text{conv2: } 14-5+1 &= 10,\qquad \text{pool2: } \lfloor(10-2)/2\rfloor+1 = 5",
+                r"\text{flatten: } 16\cdot5\cdot5 &= 400",
+            ),
             asks=r"Inputs of the first fully connected layer with $k=5$",
             lhs=lambda: lenet_sizes(5)[4, 0],
             rhs=lambda: 16 * 5 * 5,
@@ -173,6 +187,11 @@ PROBLEM = Problem(
         ),
         Equation(
             name="activation-sizes-k3",
+            derivation=(
+                r"\text{conv1: } 32-3+1 &= 30,\qquad \text{pool1: } \lfloor(30-2)/2\rfloor+1 = 15",
+                r"\text{conv2: } 15-3+1 &= 13,\qquad \text{pool2: } \lfloor(13-2)/2\rfloor+1 = 6",
+                r"\text{flatten: } 16\cdot6\cdot6 &= 576\neq400",
+            ),
             asks=r"With $k=3$: sizes after conv1, pool1, conv2, pool2 and the flattened length "
                  r"(the first FC layer expects 400, so the forward pass fails)",
             lhs=lambda: lenet_sizes(3),
@@ -183,6 +202,11 @@ PROBLEM = Problem(
         ),
         Equation(
             name="output-size-direction",
+            derivation=(
+                r"k=3:\ w-3+2p+1 &= w-2+2p",
+                r"k=5:\ w-5+2p+1 &= w-4+2p",
+                r"\text{difference} &= 2>0\ \Rightarrow\ +1",
+            ),
             asks=r"Does a conv output grow when $k$ goes from 5 to 3 (stride 1, same padding)? "
                  r"(+1 larger, 0 same, -1 smaller)",
             lhs=lambda w, pad: sign(slide(w + 4, 3, pad, 1) - slide(w + 4, 5, pad, 1)),
@@ -195,6 +219,11 @@ PROBLEM = Problem(
         ),
         Equation(
             name="receptive-fields",
+            derivation=(
+                r"\text{back through pool2, conv2: } r &= 1\to 2\to 2+(k-1) = k+1",
+                r"\text{back through pool1, conv1: } r &= 2(k+1)\to 2(k+1)+(k-1) = 3k+1",
+                r"k=3:\ 3\cdot3+1 &= 10,\qquad k=5:\ 3\cdot5+1 = 16",
+            ),
             asks=r"Receptive field (per axis) of one pixel after the second pool, $k=3$ and "
                  r"$k=5$",
             lhs=lambda: vstack(receptive_field(3), receptive_field(5)),
@@ -204,6 +233,11 @@ PROBLEM = Problem(
         ),
         Equation(
             name="receptive-field-direction",
+            derivation=(
+                r"\text{per conv: } 3 &< 5;\qquad \text{after pool2: } 3\cdot3+1 = 10 < 3\cdot5+1 "
+                r"= 16",
+                r"10-16 &= -6<0\ \Rightarrow\ -1",
+            ),
             asks=r"Does the receptive field grow when $k$ goes from 5 to 3? "
                  r"(+1 larger, 0 same, -1 smaller)",
             lhs=lambda: sign(receptive_field(3) - receptive_field(5)),
@@ -216,6 +250,11 @@ PROBLEM = Problem(
         ),
         Equation(
             name="stride-one-excess",
+            derivation=(
+                r"k=3,\ \text{padding } p:\ (w+4)-3+2p+1 &= w+2+2p",
+                r"k=5,\ \text{padding } 0:\ (w+4)-5+1 &= w",
+                r"\text{excess} &= 2+2p\ge2\quad(p\ge0)",
+            ),
             asks=r"At stride 1, how much larger a $k=3$ conv with padding $p$ is than the "
                  r"original $k=5$, $p=0$ conv",
             lhs=lambda w, pad: slide(w + 4, 3, pad, 1) - slide(w + 4, 5, 0, 1),
@@ -225,6 +264,14 @@ PROBLEM = Problem(
         ),
         Equation(
             name="restoring-stride-padding",
+            derivation=(
+                r"\text{conv1 } (32\to28):\ \tfrac{29+2p}{s} &= 27:\ s=1: p=-1,\ s=2: p=12.5,\ "
+                r"s=3: p=26",
+                r"\text{conv2 } (14\to10):\ \tfrac{11+2p}{s} &= 9:\ s=1: p=-1,\ s=2: p=3.5,\ s=3: "
+                r"p=8",
+                r"\text{floor, } s=2:\ 54\le29+2p<56 &\Rightarrow p=13;\quad "
+                r"18\le11+2p<20\Rightarrow p=4",
+            ),
             asks=r"Smallest stride, then padding, with which $k=3$ gives 28 from 32 (conv1) and "
                  r"10 from 14 (conv2): exact formula, then PyTorch's floor",
             lhs=lambda: vstack(*restoring_choices(True), *restoring_choices(False)),
@@ -238,6 +285,11 @@ PROBLEM = Problem(
         ),
         Equation(
             name="restorable",
+            derivation=(
+                r"\tfrac{32-3+2p_2}{s_2}+1 = 28 &\iff 29+2p_2 = 27s_2:\ s_2=3,\ p_2=26",
+                r"\tfrac{14-3+2p_2}{s_2}+1 = 10 &\iff 11+2p_2 = 9s_2:\ s_2=3,\ p_2=8\ "
+                r"\Rightarrow\ 1",
+            ),
             asks=r"Is there an integer stride $s_2\ge1$ and padding $p_2\ge0$ with "
                  r"$\frac{w-3+2p_2}{s_2}+1=\frac{w-5}{1}+1$ for both convolutions? (1 yes, 0 no)",
             lhs=restorable,

@@ -82,6 +82,15 @@ PROBLEM = Problem(
     parts=(
         Optimum(
             name="forward-kl-minimiser",
+            derivation=(
+                r"D_{KL}(P\|Q) &= -H(P)+E_P[-\log Q] = \text{const}+\log "
+                r"s+\frac{E_P[(x-\mu)^2]}{2s^2}",
+                r"\partial_\mu:\ \frac{E_P[x]-\mu}{s^2} = 0 &\Rightarrow \mu = E_P[x] = \pi "
+                r"m_1+(1-\pi)m_2",
+                r"\partial_{\log s}:\ 1-\frac{E_P[(x-\mu)^2]}{s^2} = 0 &\Rightarrow s^2 = "
+                r"\operatorname{Var}_P[x]",
+                r"\operatorname{Var}_P[x] &= \pi(s_1^2+m_1^2)+(1-\pi)(s_2^2+m_2^2)-\mu^2",
+            ),
             asks=r"$\arg\min_{\mu,\log s} D_{KL}(P\|\mathcal N(\mu,s^2))$ for a two-component "
                  r"Gaussian mixture $P$",
             of=cross_entropy,
@@ -104,6 +113,12 @@ PROBLEM = Problem(
         ),
         Equation(
             name="which-fit-minimises",
+            derivation=(
+                r"D_{KL}(P\|A) &\approx 0.46 < D_{KL}(P\|B)\approx 8.31\ \text{(B misses the mode "
+                r"at }-3)\ \Rightarrow\ \text{forward: A}",
+                r"D_{KL}(B\|P) &\approx \log2\approx 0.69 < D_{KL}(A\|P)\approx 0.94\ \text{(A "
+                r"puts mass between the modes)}\ \Rightarrow\ \text{reverse: B}",
+            ),
             asks=r"For the example: which fit has the smaller forward KL, and which the smaller "
                  r"reverse KL? (+1 A, -1 B)",
             lhs=preferred,

@@ -153,6 +153,14 @@ PROBLEM = Problem(
     parts=(
         Derivative(
             name="grad-w2-via-grad-D",
+            derivation=(
+                r"\nabla\log D &= \frac{\nabla D}{D},\qquad \nabla\log(1-D) = -\frac{\nabla "
+                r"D}{1-D}",
+                r"D &= \sigma(a),\ a = \mathbf{w}_2\tanh(\mathbf{W}_1x)\ \Rightarrow\ "
+                r"\nabla_{\mathbf{w}_2}D = D(1-D)\tanh(\mathbf{W}_1x)^T",
+                r"\nabla_{\mathbf{w}_2}L &= \frac1n\sum_i\Big[\frac{\nabla "
+                r"D(X^i)}{D(X^i)}-\frac{\nabla D(G(Z^i))}{1-D(G(Z^i))}\Big]",
+            ),
             asks=r"(2) $\nabla_{\mathbf{w}_2}L$ through $\nabla_{\mathbf{w}_2}D$ ($1\times k$)",
             of=objective, wrt="w2",
             answer=via_grad_D(grad_D_w2),
@@ -168,6 +176,17 @@ PROBLEM = Problem(
         ),
         Derivative(
             name="grad-W1-via-grad-D",
+            derivation=(
+                r"\nabla\log D &= \frac{\nabla D}{D},\qquad \nabla\log(1-D) = -\frac{\nabla "
+                r"D}{1-D}",
+                r"\frac{\partial a}{\partial(\mathbf{W}_1x)} &= "
+                r"\mathbf{w}_2^T\odot(1-\tanh^2\mathbf{W}_1x)\quad(a = "
+                r"\mathbf{w}_2\tanh(\mathbf{W}_1x))",
+                r"\nabla_{\mathbf{W}_1}D &= "
+                r"D(1-D)\big(\mathbf{w}_2^T\odot(1-\tanh^2\mathbf{W}_1x)\big)x^T",
+                r"\nabla_{\mathbf{W}_1}L &= \frac1n\sum_i\Big[\frac{\nabla "
+                r"D(X^i)}{D(X^i)}-\frac{\nabla D(G(Z^i))}{1-D(G(Z^i))}\Big]",
+            ),
             asks=r"(2) $\nabla_{\mathbf{W}_1}L$ through $\nabla_{\mathbf{W}_1}D$ ($k\times p$)",
             of=objective, wrt="W1",
             answer=via_grad_D(grad_D_W1),
@@ -181,6 +200,12 @@ PROBLEM = Problem(
         ),
         Derivative(
             name="dl-dz-real",
+            derivation=(
+                r"\frac{\partial}{\partial z}\log\sigma(z) &= "
+                r"\frac{\sigma(z)(1-\sigma(z))}{\sigma(z)} = 1-\sigma(z)",
+                r"\frac{\partial L}{\partial z_r^i} &= \frac1n\big(1-\sigma(z_r^i)\big) = "
+                r"\frac1n\big(1-D(X^i)\big)",
+            ),
             asks=r"(3) $\partial L/\partial z_r^i$ for each real sample ($n\times1$)",
             of=logit_objective, wrt="zr",
             answer=lambda zr: (1 - sigmoid(zr)) / zr.shape[0],
@@ -194,6 +219,12 @@ PROBLEM = Problem(
         ),
         Derivative(
             name="sum-dz-real",
+            derivation=(
+                r"\frac{\partial}{\partial z}\log\sigma(z) &= "
+                r"\frac{\sigma(z)(1-\sigma(z))}{\sigma(z)} = 1-\sigma(z)",
+                r"\frac{\partial}{\partial z_r^i}\textstyle\sum_j\log\sigma(z_r^j) &= "
+                r"1-\sigma(z_r^i) = 1-D(X^i)",
+            ),
             asks=r"(3) $\partial/\partial z_r^i$ of the un-averaged sum of per-sample terms",
             of=summed_terms, wrt="zr",
             answer=lambda zr: 1 - sigmoid(zr),
@@ -202,6 +233,11 @@ PROBLEM = Problem(
         ),
         Derivative(
             name="dl-dz-fake",
+            derivation=(
+                r"\frac{\partial}{\partial z}\log(1-\sigma(z)) &= "
+                r"\frac{-\sigma(z)(1-\sigma(z))}{1-\sigma(z)} = -\sigma(z)",
+                r"\frac{\partial L}{\partial z_f^i} &= -\frac1n\sigma(z_f^i) = -\frac1n D(G(Z^i))",
+            ),
             asks=r"(3) $\partial L/\partial z_f^i$ for each fake sample ($n\times1$)",
             of=logit_objective, wrt="zf",
             answer=lambda zf: -sigmoid(zf) / zf.shape[0],
@@ -215,6 +251,12 @@ PROBLEM = Problem(
         ),
         Derivative(
             name="sum-dz-fake",
+            derivation=(
+                r"\frac{\partial}{\partial z}\log(1-\sigma(z)) &= "
+                r"\frac{-\sigma(z)(1-\sigma(z))}{1-\sigma(z)} = -\sigma(z)",
+                r"\frac{\partial}{\partial z_f^i}\textstyle\sum_j\log(1-\sigma(z_f^j)) &= "
+                r"-\sigma(z_f^i) = -D(G(Z^i))",
+            ),
             asks=r"(3) $\partial/\partial z_f^i$ of the un-averaged sum of per-sample terms",
             of=summed_terms, wrt="zf",
             answer=lambda zf: -sigmoid(zf),
@@ -223,6 +265,12 @@ PROBLEM = Problem(
         ),
         Derivative(
             name="dl-dz-shared",
+            derivation=(
+                r"\frac{dL}{dc} &= \textstyle\sum_i\Big(\frac{\partial L}{\partial "
+                r"z_r^i}+\frac{\partial L}{\partial z_f^i}\Big)\quad\text{(every pre-activation "
+                r"shifted by } c)",
+                r"&= \frac1n\textstyle\sum_i\big[(1-D(X^i))-D(G(Z^i))\big]",
+            ),
             asks=r"(3) $dL/dc$ when one shift $c$ is added to every output pre-activation "
                  r"(the sum of all per-sample gradients)",
             of=lambda zr, zf, c: logit_objective(zr + c, zf + c), wrt="c",
@@ -238,6 +286,12 @@ PROBLEM = Problem(
         ),
         Derivative(
             name="recursion",
+            derivation=(
+                r"z^{l+1} &= W^{l+1}g(z^l)\ \Rightarrow\ \frac{\partial z^{l+1}}{\partial z^l} = "
+                r"W^{l+1}\operatorname{diag}\big(g'(z^l)\big)",
+                r"\frac{\partial L}{\partial z^l} &= \frac{\partial L}{\partial "
+                r"z^{l+1}}\,W^{l+1}\operatorname{diag}\big(g'(z^l)\big),\quad g' = 1-\tanh^2",
+            ),
             asks=r"(4) $\partial L/\partial z^l$ from $\partial L/\partial z^{l+1}$ (a row)",
             of=lambda z_l, W_next, u: downstream(W_next @ tanh(z_l), u), wrt="z_l",
             layout="numerator",
@@ -254,6 +308,14 @@ PROBLEM = Problem(
         ),
         Derivative(
             name="dl-dgenerated",
+            derivation=(
+                r"\frac{\partial L}{\partial a(G_i)} &= -\tfrac1n D(G_i),\quad a = "
+                r"\mathbf{w}_2\tanh(z_d^1)\quad\text{(only the fake term depends on } G_i)",
+                r"\frac{\partial L}{\partial z_d^1(G_i)} &= -\tfrac1n "
+                r"D(G_i)\big(\mathbf{w}_2\odot(1-\tanh^2\mathbf{W}_1G_i)^T\big)",
+                r"z_d^1 &= \mathbf{W}_d^1G_i\ \Rightarrow\ \frac{\partial L}{\partial G_i} = "
+                r"\frac{\partial L}{\partial z_d^1(G_i)}\mathbf{W}_d^1",
+            ),
             asks=r"(5) $\partial L/\partial G_i$ for every generated sample (row $i$, $n\times p$)",
             of=objective, wrt="Gz", layout="numerator",
             answer=dL_dG,
@@ -271,6 +333,15 @@ PROBLEM = Problem(
         ),
         Derivative(
             name="grad-generator",
+            derivation=(
+                r"G_i &= \tanh(AZ^i+\theta_g)\ \Rightarrow\ \nabla_{\theta_g}G(Z^i) = "
+                r"\operatorname{diag}(1-G_i^2)",
+                r"\nabla_{\theta_g}L &= \sum_i\frac{\partial L}{\partial "
+                r"G_i}\nabla_{\theta_g}G(Z^i) = \sum_i\frac{\partial L}{\partial "
+                r"z_d^1(G_i)}\mathbf{W}_d^1\operatorname{diag}(1-G_i^2)",
+                r"&\text{(the } \tfrac1n \text{ is already inside } \partial L/\partial "
+                r"z_d^1(G_i))",
+            ),
             asks=r"(6) $\nabla_{\theta_g}L$ through $\nabla_{\theta_g}G(Z^i)$, "
                  r"$G(z)=\tanh(Az+\theta_g)$ (a row)",
             of=generator_objective, wrt="b_g", layout="numerator",

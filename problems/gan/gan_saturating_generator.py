@@ -39,6 +39,11 @@ PROBLEM = Problem(
     parts=(
         Derivative(
             name="saturating-logit-gradient",
+            derivation=(
+                r"\frac{d}{dh}\log(1-\sigma(h)) &= \frac{-\sigma'(h)}{1-\sigma(h)} = "
+                r"\frac{-\sigma(h)(1-\sigma(h))}{1-\sigma(h)}",
+                r"&= -\sigma(h) = -D",
+            ),
             asks=r"$\frac{d}{dh}\log(1-\sigma(h))$",
             of=lambda h: log(1 - sigmoid(h)),
             wrt="h",
@@ -52,6 +57,13 @@ PROBLEM = Problem(
         ),
         Derivative(
             name="saturating-generator-gradient",
+            derivation=(
+                r"\delta_h &= \partial L_G/\partial h = -\sigma(h) = -D(G(z))",
+                r"\boldsymbol\delta_G &= \phi\,\delta_h,\qquad \boldsymbol\delta_a = "
+                r"(1-G^2)\odot\boldsymbol\delta_G\quad(a=\Theta z,\ G=\tanh a)",
+                r"\partial L_G/\partial\Theta &= \boldsymbol\delta_a z^T = "
+                r"-D\,\big(\phi\odot(1-G^2)\big)z^T\to0 \text{ as } D\to0",
+            ),
             asks=r"$\partial L_G/\partial\Theta$ for $L_G=\log(1-D(G_\Theta(z)))$",
             of=lambda Theta, phi, z: log(1 - fake_score(Theta, phi, z)),
             wrt="Theta",
@@ -70,6 +82,13 @@ PROBLEM = Problem(
         ),
         Derivative(
             name="non-saturating-generator-gradient",
+            derivation=(
+                r"\delta_h &= \frac{d}{dh}\big(-\log\sigma(h)\big) = "
+                r"-\frac{\sigma(h)(1-\sigma(h))}{\sigma(h)} = -(1-D)",
+                r"\partial(-\log D)/\partial\Theta &= \delta_h\,\big(\phi\odot(1-G^2)\big)z^T = "
+                r"-(1-D)\big(\phi\odot(1-G^2)\big)z^T",
+                r"D\to0:\ &\to -\big(\phi\odot(1-G^2)\big)z^T\neq0",
+            ),
             asks=r"$\partial/\partial\Theta$ of the non-saturating loss $-\log D(G_\Theta(z))$",
             of=lambda Theta, phi, z: -log(fake_score(Theta, phi, z)),
             wrt="Theta",

@@ -56,6 +56,11 @@ PROBLEM = Problem(
     parts=(
         Derivative(
             name="stationarity",
+            derivation=(
+                r"V &= \textstyle\sum_x p_{data}(x)\log D(x)+p_g(x)\log\big(1-D(x)\big)",
+                r"\frac{\partial V}{\partial D(x)} &= "
+                r"\frac{p_{data}(x)}{D(x)}-\frac{p_g(x)}{1-D(x)}",
+            ),
             asks=r"$\partial V/\partial D(x)$, the condition the calculus of variations sets to 0",
             of=game_value,
             wrt="D",
@@ -70,6 +75,13 @@ PROBLEM = Problem(
         ),
         Optimum(
             name="optimal-discriminator",
+            derivation=(
+                r"\frac{p_{data}(x)}{D}-\frac{p_g(x)}{1-D} &= 0 \;\Rightarrow\; "
+                r"p_{data}(x)\,(1-D) = p_g(x)\,D",
+                r"D^*(x) &= \frac{p_{data}(x)}{p_{data}(x)+p_g(x)},\quad "
+                r"\frac{\partial^2V}{\partial D(x)^2} = -\frac{p_{data}}{D^2}-\frac{p_g}{(1-D)^2} "
+                r"< 0",
+            ),
             asks=r"The discriminator's best response: $\arg\max_DV(D,G)$",
             of=game_value,
             wrt="D",
@@ -84,6 +96,13 @@ PROBLEM = Problem(
         ),
         Equation(
             name="virtual-criterion",
+            derivation=(
+                r"C(G) &= \textstyle\sum_x p_{data}\log\frac{p_{data}}{p_{data}+p_g}+ "
+                r"p_g\log\frac{p_g}{p_{data}+p_g}",
+                r"&= -\log4+\mathrm{KL}\big(p_{data}\,\|\,m\big)+\mathrm{KL}\big(p_g\,\|\,m\big), "
+                r"\quad m = \tfrac12(p_{data}+p_g)",
+                r"&= -\log4+2H(m)-H(p_{data})-H(p_g) = -\log4+2\,\mathrm{JSD}",
+            ),
             asks=r"$C(G)=V(D^*,G)$ in terms of the Jensen-Shannon divergence (entropy form)",
             lhs=lambda p_data, p_g: game_value(p_data, p_g, optimal_discriminator(p_data, p_g)),
             rhs=lambda p_data, p_g: -log(4) + 2 * (entropy((p_data + p_g) / 2)
@@ -95,6 +114,10 @@ PROBLEM = Problem(
         ),
         Optimum(
             name="generator-minimises",
+            derivation=(
+                r"C(G) &= -\log4+2\,\mathrm{JSD}(p_{data}\,\|\,p_g),\quad \mathrm{JSD} \ge 0",
+                r"\mathrm{JSD} = 0 &\iff p_g = p_{data} \;\Rightarrow\; \min_G C(G) = -\log4",
+            ),
             asks=r"The generator minimises $C(G)$: its minimiser over $p_g$",
             of=criterion,
             wrt="q",
@@ -108,6 +131,13 @@ PROBLEM = Problem(
         ),
         Derivative(
             name="generator-gradient",
+            derivation=(
+                r"V &= \textstyle\sum_x p_{data}\log D+\sum_{i<s}q_i\log\big(1-D(x_i)\big)+ "
+                r"\big(1-\sum_{i<s}q_i\big)\log\big(1-D(x_s)\big)",
+                r"\frac{\partial V}{\partial q_i} &= "
+                r"0+\log\big(1-D(x_i)\big)-\log\big(1-D(x_s)\big) \quad\text{(the data term has "
+                r"no } q)",
+            ),
             asks=r"$\partial V/\partial q$ with $D$ fixed (the generator's update)",
             of=lambda p_data, q, D: game_value(p_data, generator_distribution(q), D),
             wrt="q",

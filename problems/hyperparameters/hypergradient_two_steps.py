@@ -59,6 +59,18 @@ PROBLEM = Problem(
     parts=(
         Derivative(
             name="dloss-deta",
+            derivation=(
+                r"\nabla\tilde{\mathcal L}(\mathbf w) &= \tfrac2nX^T(X\mathbf w-\mathbf "
+                r"t)+2\lambda\mathbf w,\qquad \frac{\partial\nabla\tilde{\mathcal "
+                r"L}}{\partial\mathbf w} = H = \tfrac2nX^TX+2\lambda I",
+                r"\frac{\partial\mathbf w_1}{\partial\eta} &= -\nabla\tilde{\mathcal L}_0",
+                r"\frac{\partial\mathbf w_2}{\partial\eta} &= \frac{\partial\mathbf "
+                r"w_1}{\partial\eta}-\eta H\frac{\partial\mathbf "
+                r"w_1}{\partial\eta}-\nabla\tilde{\mathcal L}_1 = -(I-\eta "
+                r"H)\nabla\tilde{\mathcal L}_0-\nabla\tilde{\mathcal L}_1",
+                r"\frac{\partial\tilde{\mathcal L}_2}{\partial\eta} &= \nabla\tilde{\mathcal "
+                r"L}_2^T\,\frac{\partial\mathbf w_2}{\partial\eta}",
+            ),
             asks=r"$\partial\tilde{\mathcal L}_2/\partial\eta$ by back-propagation through the "
                  r"graph",
             of=final_loss,

@@ -73,6 +73,12 @@ PROBLEM = Problem(
     parts=(
         Equation(
             name="loss-after-one-step",
+            derivation=(
+                r"X\mathbf w_1-\mathbf t &= X\mathbf w_0-\mathbf t-\frac{2\eta}{n}XX^T(X\mathbf "
+                r"w_0-\mathbf t) = \Big(I-\frac{2\eta}{n}XX^T\Big)\mathbf a",
+                r"\mathcal L_1 &= \frac1n\Big\|\Big(I-\frac{2\eta}{n}XX^T\Big)\mathbf a\Big\|^2 = "
+                r"\frac1n\mathbf a^T\Big(I-\frac{2\eta}{n}XX^T\Big)^2\mathbf a\quad(XX^T=(XX^T)^T)",
+            ),
             asks=r"$\mathcal L_1$ in terms of $\eta$ and $\mathbf a$",
             lhs=loss_after_one_step,
             rhs=lambda X, w0, t, eta: scalar(
@@ -90,6 +96,12 @@ PROBLEM = Problem(
         ),
         Equation(
             name="loss-after-one-step-expanded",
+            derivation=(
+                r"\Big(I-\frac{2\eta}{n}XX^T\Big)^2 &= "
+                r"I-2\cdot\frac{2\eta}{n}XX^T+\frac{4\eta^2}{n^2}XX^TXX^T",
+                r"\mathcal L_1 &= \frac1n\Big(\mathbf a^T\mathbf a-\frac{4\eta}{n}\mathbf "
+                r"a^TXX^T\mathbf a+\frac{4\eta^2}{n^2}\mathbf a^TXX^TXX^T\mathbf a\Big)",
+            ),
             asks=r"$\mathcal L_1$ expanded in powers of $\eta$",
             lhs=loss_after_one_step,
             rhs=expanded_loss,
@@ -111,6 +123,14 @@ PROBLEM = Problem(
         ),
         Derivative(
             name="loss-derivative",
+            derivation=(
+                r"\mathcal L_1 &= \frac1n\|\mathbf u\|^2,\quad \mathbf "
+                r"u=\Big(I-\frac{2\eta}{n}XX^T\Big)\mathbf a,\quad \frac{\partial\mathbf "
+                r"u}{\partial\eta}=-\frac2nXX^T\mathbf a",
+                r"\frac{\partial\mathcal L_1}{\partial\eta} &= \frac2n\mathbf "
+                r"u^T\frac{\partial\mathbf u}{\partial\eta} = -\frac4{n^2}\mathbf "
+                r"a^T\Big(I-\frac{2\eta}{n}XX^T\Big)XX^T\mathbf a",
+            ),
             asks=r"$\partial\mathcal L_1/\partial\eta$",
             of=loss_after_one_step,
             wrt="eta",
@@ -123,6 +143,13 @@ PROBLEM = Problem(
         ),
         Equation(
             name="loss-after-one-step-chatgpt-expansion",
+            derivation=(
+                r"\mathbf a^TXX^T\mathbf a &= \|X^T\mathbf a\|^2,\qquad \mathbf "
+                r"a^TXX^TXX^T\mathbf a = \|XX^T\mathbf a\|^2",
+                r"\mathcal L_1 &= \frac1n\Big(\|\mathbf a\|^2-\frac{4\eta}{n}\|X^T\mathbf "
+                r"a\|^2+\frac{4\eta^2}{n^2}\|XX^T\mathbf a\|^2\Big)\quad(\mathbf a^T\mathbf a "
+                r"\text{ once; a quadratic form, not } (\cdot)^2)",
+            ),
             asks=r"$\mathcal L_1$ expanded once more, judged against the ChatGPT output of 2.2.3",
             lhs=loss_after_one_step,
             rhs=expanded_loss,
@@ -140,6 +167,11 @@ PROBLEM = Problem(
         ),
         Derivative(
             name="loss-derivative-chatgpt",
+            derivation=(
+                r"\frac{\partial\mathcal L_1}{\partial\eta} &= \frac1n\Big(-\frac4n\|X^T\mathbf "
+                r"a\|^2+\frac{8\eta}{n^2}\|XX^T\mathbf a\|^2\Big)",
+                r"&= -\frac4{n^2}\|X^T\mathbf a\|^2+\frac{8\eta}{n^3}\|XX^T\mathbf a\|^2",
+            ),
             asks=r"$\partial\mathcal L_1/\partial\eta$, judged against the ChatGPT output",
             of=loss_after_one_step,
             wrt="eta",
@@ -151,6 +183,12 @@ PROBLEM = Problem(
         ),
         Derivative(
             name="loss-curvature",
+            derivation=(
+                r"\frac{\partial\mathcal L_1}{\partial\eta} &= -\frac4{n^2}\|X^T\mathbf "
+                r"a\|^2+\frac{8\eta}{n^3}\|XX^T\mathbf a\|^2",
+                r"\frac{\partial^2\mathcal L_1}{\partial\eta^2} &= \frac8{n^3}\|XX^T\mathbf a\|^2 "
+                r"\ge 0",
+            ),
             asks=r"$\partial^2\mathcal L_1/\partial\eta^2$: is $\mathcal L_1$ convex in $\eta$? "
                  r"(2.2.2)",
             of=loss_derivative,
@@ -162,6 +200,13 @@ PROBLEM = Problem(
         ),
         Optimum(
             name="optimal-learning-rate",
+            derivation=(
+                r"\frac{\partial\mathcal L_1}{\partial\eta} &= -\frac4{n^2}\|X^T\mathbf "
+                r"a\|^2+\frac{8\eta}{n^3}\|XX^T\mathbf a\|^2 = 0",
+                r"\eta^* &= \frac{4}{n^2}\cdot\frac{n^3}{8}\cdot\frac{\|X^T\mathbf "
+                r"a\|^2}{\|XX^T\mathbf a\|^2} = \frac n2\,\frac{\|X^T\mathbf a\|^2}{\|XX^T\mathbf "
+                r"a\|^2}\quad(\text{a minimum: } \partial^2_\eta\mathcal L_1\ge0)",
+            ),
             asks=r"$\eta^*=\arg\min_\eta\mathcal L_1$ (the seed's own solution)",
             of=loss_after_one_step,
             wrt="eta",
@@ -173,6 +218,13 @@ PROBLEM = Problem(
         ),
         Optimum(
             name="optimal-learning-rate-modified-output",
+            derivation=(
+                r"0 = \frac{\partial\mathcal L_1}{\partial\eta} &= -\frac4{n^2}\mathbf "
+                r"a^TXX^T\mathbf a+\frac{8\eta}{n^3}\mathbf a^T(XX^T)^2\mathbf a",
+                r"\eta^* &= \frac n2\,\frac{\mathbf a^TXX^T\mathbf a}{\mathbf a^T(XX^T)^2\mathbf "
+                r"a}\quad(\text{a ratio of quadratic forms, not } \tfrac n4\,\mathbf "
+                r"a^TXX^T\mathbf a)",
+            ),
             asks=r"$\eta^*$ again, judged against the ChatGPT 'Modified output'",
             of=loss_after_one_step,
             wrt="eta",

@@ -40,6 +40,13 @@ PROBLEM = Problem(
     parts=(
         Derivative(
             name="regularised-gradient",
+            derivation=(
+                r"\nabla_{\mathbf w}\tfrac1n\|X\mathbf w-\mathbf t\|^2 &= \tfrac2nX^T(X\mathbf "
+                r"w-\mathbf t),\qquad \nabla_{\mathbf w}\tilde\lambda\|\mathbf w\|^2 = "
+                r"2\tilde\lambda\mathbf w",
+                r"\mathbf w_1 &= \mathbf w_0-\tfrac2n\eta X^T(X\mathbf w_0-\mathbf "
+                r"t)-2\eta\tilde\lambda\mathbf w_0",
+            ),
             asks=r"$\nabla_{\mathbf w}\tilde{\mathcal L}$ (so $\mathbf w_1=\mathbf w_0-\eta"
                  r"\nabla\tilde{\mathcal L}(\mathbf w_0)$)",
             of=regularised_loss,
@@ -54,6 +61,14 @@ PROBLEM = Problem(
         ),
         Equation(
             name="equivalent-l2-coefficient",
+            derivation=(
+                r"\text{L2 step: } \mathbf w_1 &= (1-2\eta\tilde\lambda)\mathbf "
+                r"w_0-\eta\nabla\mathcal L(\mathbf w_0)",
+                r"\text{weight decay: } \mathbf w_1 &= (1-\lambda)\mathbf w_0-\eta\nabla\mathcal "
+                r"L(\mathbf w_0)",
+                r"\text{equal for every } \mathbf w_0 &\iff 2\eta\tilde\lambda=\lambda \iff "
+                r"\tilde\lambda=\frac{\lambda}{2\eta}",
+            ),
             asks=r"$\tilde\lambda$ such that the weight-decay step equals the L2 step",
             lhs=decay_step,
             rhs=lambda X, w, t, eta, lam: l2_step(X, w, t, eta, lam / (2 * eta)),
@@ -71,6 +86,11 @@ PROBLEM = Problem(
         ),
         Equation(
             name="weight-decay-step",
+            derivation=(
+                r"\nabla\mathcal L(\mathbf w_0) &= \tfrac2nX^T(X\mathbf w_0-\mathbf t)",
+                r"\mathbf w_1 &= \mathbf w_0-\lambda\mathbf w_0-\eta\nabla\mathcal L(\mathbf w_0) "
+                r"= (1-\lambda)\mathbf w_0-\tfrac2n\eta X^T(X\mathbf w_0-\mathbf t)",
+            ),
             asks=r"$\mathbf w_1$ with weight decay",
             lhs=lambda X, w, t, eta, lam: w - lam * w - eta * (2 / X.shape[0]) * X.T @ X @ w
             + eta * (2 / X.shape[0]) * X.T @ t,

@@ -110,6 +110,13 @@ PROBLEM = Problem(
             answer_latex=(r"H_1=D_1\bar D_2\bar D_4\vee\bar D_1D_2\bar D_4\vee\bar D_1\bar D_2D_4"
                           r"\vee D_1D_2D_4,\ H_2,H_3\text{ likewise over }(D_1,D_3,D_4),"
                           r"(D_2,D_3,D_4)"),
+            derivation=(
+                r"D_1\oplus D_2\oplus D_4 &= 1 \iff \text{an odd number of } D_1,D_2,D_4 \text{ "
+                r"equal } 1",
+                r"&\Rightarrow \text{minterms } 100,\ 010,\ 001,\ 111 \text{ of } (D_1,D_2,D_4)",
+                r"H_1 &= D_1\bar D_2\bar D_4\vee\bar D_1D_2\bar D_4\vee\bar D_1\bar D_2D_4\vee "
+                r"D_1D_2D_4",
+            ),
             notes="Column j of both 3 x 16 tables is the input whose bits D1..D4 spell j.",
             claim=Claim(r"H1 = (D1 ∧ ¬D2 ∧ ¬D4) ∨ (¬D1 ∧ D2 ∧ ¬D4) ∨ (¬D1 ∧ ¬D2 ∧ D4) ∨ "
                         r"(D1 ∧ D2 ∧ D4); H2 over D1, D3, D4; H3 over D2, D3, D4 (and the "
@@ -124,6 +131,14 @@ PROBLEM = Problem(
             lhs=lambda: 3,
             rhs=lambda: min_distance(PARITY_INPUTS),
             answer_latex=r"d_{\min}=3",
+            derivation=(
+                r"d_{\min} &= \min_{D\neq0}\operatorname{wt}(D,P)\quad\text{(the code is linear)}",
+                r"\operatorname{wt}(D)=1 &\Rightarrow \text{each } D_i \text{ enters} \ge 2 "
+                r"\text{ parities, so } \operatorname{wt}\ge3",
+                r"\operatorname{wt}(D)=2 &\Rightarrow \text{parity columns } 110,101,011,111 "
+                r"\text{ differ, so } \operatorname{wt}\ge3",
+                r"D=1000 &\Rightarrow P=(1,1,0),\ \operatorname{wt}=3 \;\Rightarrow\; d_{\min}=3",
+            ),
             claim=Claim(r"P_1 = D_1 \oplus D_2 \oplus D_4,\ P_2 = D_1 \oplus D_3 \oplus D_4,\ "
                         r"P_3 = D_2 \oplus D_3 \oplus D_4", lambda: min_distance(PARITY_INPUTS),
                         section="1"),
@@ -137,6 +152,14 @@ PROBLEM = Problem(
             lhs=lambda: parity_table(PARITY_INPUTS),
             rhs=designed_net,
             answer_latex=NETWORK_LATEX,
+            derivation=(
+                r"\text{minterm } a\bar b\bar c &: (1,-1,-1)\cdot(a,b,c)\le1, \text{ with } =1 "
+                r"\text{ only at } 100 \Rightarrow b=-\tfrac12",
+                r"\text{minterm } abc &: (1,1,1)\cdot(a,b,c)=3 \text{ only at } 111, =2 \text{ at "
+                r"} 110 \Rightarrow b=-\tfrac52",
+                r"P_k &= \mathbb 1\big[\textstyle\sum_{r=4k-3}^{4k}H_r-\tfrac12>0\big]\quad "
+                r"\text{(OR of its four minterms)}",
+            ),
             notes=("lhs: the parity bits by arithmetic mod 2; rhs: the network run on all 16 "
                    "inputs (column j = input with bits D1..D4 spelling j; row = output P1..P3). "
                    "The seed's W_o is 3 x 4 while H has 12 units: it is read as each output "

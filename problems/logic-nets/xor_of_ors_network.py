@@ -74,6 +74,11 @@ PROBLEM = Problem(
             lhs=target,
             rhs=sop,
             answer_latex=r"ACD\vee\bar BCD\vee\bar AB\bar C\vee\bar AB\bar D",
+            derivation=(
+                r"P\oplus Q &= P\bar Q\vee\bar PQ,\quad P=A\vee\bar B,\ Q=\bar C\vee\bar D",
+                r"\bar Q &= CD,\quad \bar P=\bar AB\quad\text{(De Morgan)}",
+                r"P\bar Q &= ACD\vee\bar BCD,\quad \bar PQ=\bar AB\bar C\vee\bar AB\bar D",
+            ),
             claim=Claim(r"(A \wedge C \wedge D) \vee (\neg B \wedge C \wedge D) \vee (\neg A "
                         r"\wedge B \wedge \neg C) \vee (\neg A \wedge B \wedge \neg D)", sop,
                         section="2"),
@@ -90,6 +95,14 @@ PROBLEM = Problem(
             answer_latex=(r"w_{H1}=(1,0,1,1),b_{H1}=-2.5;\ w_{H2}=(0,-1,1,1),b_{H2}=-1.5;\ "
                           r"w_{H3}=(-1,1,-1,0),b_{H3}=-0.5;\ w_{H4}=(-1,1,0,-1),b_{H4}=-0.5;\ "
                           r"w_O=(1,1,1,1),b_O=-0.5"),
+            derivation=(
+                r"\text{AND of } k \text{ literals, } u \text{ negated} &: \mathbf w\cdot\mathbf "
+                r"x\le k-u, \text{ with equality only on the term}",
+                r"\Rightarrow b &= -(k-u)+\tfrac12:\quad ACD\ (u=0)\to-2.5,\quad \bar BCD\ "
+                r"(u=1)\to-1.5",
+                r"\bar AB\bar C,\ \bar AB\bar D\ (u=2) &\to -0.5;\qquad \text{OR: } "
+                r"w_O=(1,1,1,1),\ b_O=-\tfrac12",
+            ),
             notes="A unit fires when its weighted sum exceeds -b: an AND of k literals of "
                   "which u are negated needs b between -(k-u) and -(k-u-1), e.g. -(k-u) + 1/2.",
             claim=Claim(r"H1: w=(1,·,1,1), b=-2.5; H2: w=(·,-1,1,1), b=-1.5; H3: w=(-1,1,-1,·), "
@@ -106,6 +119,12 @@ PROBLEM = Problem(
             lhs=P_and_Q,
             rhs=lambda: layer(((1, -1, 0, 0), (0, 0, -1, -1)), (0.5, 1.5), INPUTS),
             answer_latex=r"w_P=(1,-1,0,0),\ b_P=0.5;\ w_Q=(0,0,-1,-1),\ b_Q=1.5",
+            derivation=(
+                r"P=A\vee\bar B &: A-B\in\{-1,0,1\},\ P=0 \text{ only at } A-B=-1 \Rightarrow "
+                r"b_P=\tfrac12",
+                r"Q=\bar C\vee\bar D &: -C-D\in\{0,-1,-2\},\ Q=0 \text{ only at } -C-D=-2 "
+                r"\Rightarrow b_Q=\tfrac32",
+            ),
             claim=Claim(r"w_{P1}=1, w_{P2}=-1, b_P=0.5; w_{Q1}=-1, w_{Q2}=-1, b_Q=0.5 (sigmoid)",
                         lambda: layer(((1, -1, 0, 0), (0, 0, -1, -1)), (0.5, 0.5), INPUTS),
                         section="2"),
@@ -118,6 +137,11 @@ PROBLEM = Problem(
             lhs=and_table,
             rhs=lambda: layer(((-1, 1), (1, -1)), (-0.5, -0.5), PQ),
             answer_latex=r"w_{\bar PQ}=(-1,1),\ b=-0.5;\ w_{P\bar Q}=(1,-1),\ b=-0.5",
+            derivation=(
+                r"\bar P\wedge Q &: -P+Q\in\{-1,0,1\},\ =1 \text{ only at } (P,Q)=(0,1) "
+                r"\Rightarrow b=-\tfrac12",
+                r"P\wedge\bar Q &: P-Q=1 \text{ only at } (P,Q)=(1,0) \Rightarrow b=-\tfrac12",
+            ),
             claim=Claim(r"w_{\neg P,Q}=(-1,1), b=-0.5; w_{P,\neg Q}=(1,-1), b=-0.5 (sigmoid)",
                         lambda: layer(((-1, 1), (1, -1)), (-0.5, -0.5), PQ), section="2"),
             wrong=(Wrong("bias +0.5 (fires on P = Q = 0 too)",

@@ -66,6 +66,12 @@ PROBLEM = Problem(
     parts=(
         Derivative(
             name="grad-a",
+            derivation=(
+                r"\mathcal{L} &= -\textstyle\sum_c y_c a_c + \log\sum_k "
+                r"e^{a_k}\quad(\textstyle\sum_c y_c=1)",
+                r"\frac{\partial\mathcal{L}}{\partial a_c} &= -y_c + \frac{e^{a_c}}{\sum_k "
+                r"e^{a_k}} = p_c - y_c",
+            ),
             asks=r"$\mathbf{u}_2=\nabla_{\mathbf{a}}\mathcal{L}$",
             of=loss, wrt="b2",
             answer=u2,
@@ -79,6 +85,12 @@ PROBLEM = Problem(
         ),
         Derivative(
             name="grad-z",
+            derivation=(
+                r"\frac{\partial\mathcal{L}}{\partial\mathbf{h}} &= "
+                r"\mathbf{V}^T\mathbf{u}_2\quad(\mathbf{a}=\mathbf{V}\mathbf{h}+\mathbf{b}_2)",
+                r"\frac{\partial h_k}{\partial z_k} &= H(z_k)\ \Rightarrow\ \mathbf{u}_1 = "
+                r"(\mathbf{V}^T\mathbf{u}_2)\odot H(\mathbf{z})",
+            ),
             asks=r"$\mathbf{u}_1=\nabla_{\mathbf{z}}\mathcal{L}$",
             of=lambda x, W, b1, V, b2, y: loss(x, W, b1, V, b2, y), wrt="b1",
             answer=u1,
@@ -91,6 +103,13 @@ PROBLEM = Problem(
         ),
         Derivative(
             name="grad-V",
+            derivation=(
+                r"a_c &= \textstyle\sum_k V_{ck}h_k + b_{2c}\ \Rightarrow\ \frac{\partial "
+                r"a_c}{\partial V_{ij}} = h_j\,\mathbb{1}[i=c]",
+                r"\frac{\partial\mathcal{L}}{\partial V_{ij}} &= \textstyle\sum_c "
+                r"u_{2c}\,h_j\,\mathbb{1}[i=c] = u_{2i}h_j",
+                r"\nabla_{\mathbf{V}}\mathcal{L} &= \mathbf{u}_2\mathbf{h}^T",
+            ),
             asks=r"$\nabla_{\mathbf{V}}\mathcal{L}$ ($C\times K$, the shape of $\mathbf{V}$)",
             of=loss, wrt="V",
             answer=lambda x, W, b1, V, b2, y: u2(x, W, b1, V, b2, y) @ hidden(W, x, b1).T,
@@ -105,6 +124,11 @@ PROBLEM = Problem(
         ),
         Derivative(
             name="da-dV",
+            derivation=(
+                r"a_c &= \textstyle\sum_k V_{ck}h_k + b_{2c}",
+                r"\frac{\partial a_c}{\partial V_{ij}} &= \textstyle\sum_k "
+                r"h_k\,\mathbb{1}[i=c,\,j=k] = h_j\,\mathbb{1}[i=c]",
+            ),
             asks=r"$\partial a_c/\partial V_{ij}$ ($C\times CK$, columns $(i,j)$ row-major)",
             of=lambda x, W, b1, V, b2: V @ hidden(W, x, b1) + b2, wrt="V", layout="numerator",
             answer=lambda x, W, b1, V: weight_jacobian(hidden(W, x, b1), V.shape[0]),
@@ -119,6 +143,12 @@ PROBLEM = Problem(
         ),
         Derivative(
             name="grad-b2",
+            derivation=(
+                r"\frac{\partial\mathbf{a}}{\partial\mathbf{b}_2} &= \mathbf{I}_C",
+                r"\nabla_{\mathbf{b}_2}\mathcal{L} &= "
+                r"\mathbf{I}_C^T\,\nabla_{\mathbf{a}}\mathcal{L} = \mathbf{u}_2 = "
+                r"\mathbf{p}-\mathbf{y}",
+            ),
             asks=r"$\nabla_{\mathbf{b}_2}\mathcal{L}$",
             of=loss, wrt="b2",
             answer=u2,
@@ -130,6 +160,14 @@ PROBLEM = Problem(
         ),
         Derivative(
             name="grad-W",
+            derivation=(
+                r"z_k &= \textstyle\sum_j W_{kj}x_j + b_{1k}\ \Rightarrow\ \frac{\partial "
+                r"z_k}{\partial W_{ij}} = x_j\,\mathbb{1}[i=k]",
+                r"\frac{\partial\mathcal{L}}{\partial W_{ij}} &= \textstyle\sum_k "
+                r"u_{1k}\,x_j\,\mathbb{1}[i=k] = u_{1i}x_j",
+                r"\nabla_{\mathbf{W}}\mathcal{L} &= \mathbf{u}_1\mathbf{x}^T,\quad \mathbf{u}_1 = "
+                r"(\mathbf{V}^T\mathbf{u}_2)\odot H(\mathbf{z})",
+            ),
             asks=r"$\nabla_{\mathbf{W}}\mathcal{L}$ ($K\times D$)",
             of=loss, wrt="W",
             answer=lambda x, W, b1, V, b2, y: u1(x, W, b1, V, b2, y) @ x.T,
@@ -143,6 +181,11 @@ PROBLEM = Problem(
         ),
         Derivative(
             name="grad-b1",
+            derivation=(
+                r"\frac{\partial\mathbf{z}}{\partial\mathbf{b}_1} &= \mathbf{I}_K\ \Rightarrow\ "
+                r"\nabla_{\mathbf{b}_1}\mathcal{L} = \nabla_{\mathbf{z}}\mathcal{L}",
+                r"&= \mathbf{u}_1 = (\mathbf{V}^T\mathbf{u}_2)\odot H(\mathbf{z})\in\mathbb{R}^K",
+            ),
             asks=r"$\nabla_{\mathbf{b}_1}\mathcal{L}$",
             of=loss, wrt="b1",
             answer=u1,
@@ -155,6 +198,12 @@ PROBLEM = Problem(
         ),
         Equation(
             name="grad-b1-size",
+            derivation=(
+                r"\mathbf{b}_1,\ \mathbf{z} &\in "
+                r"\mathbb{R}^K\quad(\mathbf{W}\in\mathbb{R}^{K\times D})",
+                r"\nabla_{\mathbf{b}_1}\mathcal{L} &= \mathbf{u}_1\in\mathbb{R}^K\ \Rightarrow\ "
+                r"K\text{ entries (not } C)",
+            ),
             asks=r"The number of entries of $\nabla_{\mathbf{b}_1}\mathcal{L}$",
             lhs=lambda x, W, b1, V, b2, y: total(1 + 0 * u1(x, W, b1, V, b2, y)),
             rhs=lambda W: W.shape[0],
@@ -166,6 +215,11 @@ PROBLEM = Problem(
         ),
         Derivative(
             name="da-db2",
+            derivation=(
+                r"a_c &= \textstyle\sum_k V_{ck}h_k + b_{2c}",
+                r"\frac{\partial a_c}{\partial b_{2j}} &= \mathbb{1}[c=j]\ \Rightarrow\ "
+                r"\frac{\partial\mathbf{a}}{\partial\mathbf{b}_2} = \mathbf{I}_C",
+            ),
             asks=r"$\partial\mathbf{a}/\partial\mathbf{b}_2$",
             of=lambda x, W, b1, V, b2: V @ hidden(W, x, b1) + b2, wrt="b2", layout="numerator",
             answer=lambda b2: identity_like(b2),
@@ -177,6 +231,11 @@ PROBLEM = Problem(
         ),
         Derivative(
             name="dz-dx",
+            derivation=(
+                r"z_i &= \textstyle\sum_k W_{ik}x_k + b_{1i}",
+                r"\frac{\partial z_i}{\partial x_j} &= W_{ij}\ \Rightarrow\ "
+                r"\frac{\partial\mathbf{z}}{\partial\mathbf{x}} = \mathbf{W}",
+            ),
             asks=r"$\partial\mathbf{z}/\partial\mathbf{x}$ (row $i$: $\partial z_i/\partial"
                  r"\mathbf{x}$)",
             of=lambda W, x, b1: W @ x + b1, wrt="x", layout="numerator",
@@ -188,6 +247,14 @@ PROBLEM = Problem(
         ),
         Derivative(
             name="grad-x",
+            derivation=(
+                r"\frac{\partial\mathcal{L}}{\partial\mathbf{x}} &= "
+                r"\frac{\partial\mathcal{L}}{\partial\mathbf{z}} "
+                r"\frac{\partial\mathbf{z}}{\partial\mathbf{x}} = "
+                r"\mathbf{u}_1^T\mathbf{W}\quad\text{(a row)}",
+                r"\nabla_{\mathbf{x}}\mathcal{L} &= (\mathbf{u}_1^T\mathbf{W})^T = "
+                r"\mathbf{W}^T\mathbf{u}_1",
+            ),
             asks=r"$\nabla_{\mathbf{x}}\mathcal{L}$ (a column)",
             of=loss, wrt="x",
             answer=lambda x, W, b1, V, b2, y: W.T @ u1(x, W, b1, V, b2, y),
@@ -201,6 +268,15 @@ PROBLEM = Problem(
         ),
         Derivative(
             name="dl-dx-numerator",
+            derivation=(
+                r"\frac{\partial\mathcal{L}}{\partial\mathbf{z}} &= \mathbf{u}_1^T\ (1\times "
+                r"K),\qquad \frac{\partial\mathbf{z}}{\partial\mathbf{x}} = \mathbf{W}\ (K\times "
+                r"D)",
+                r"\frac{\partial\mathcal{L}}{\partial\mathbf{x}} &= "
+                r"\frac{\partial\mathcal{L}}{\partial\mathbf{z}} "
+                r"\frac{\partial\mathbf{z}}{\partial\mathbf{x}} = \mathbf{u}_1^T\mathbf{W}\ "
+                r"(1\times D)",
+            ),
             asks=r"$\partial\mathcal{L}/\partial\mathbf{x}$ in numerator layout ($1\times D$)",
             of=loss, wrt="x", layout="numerator",
             answer=lambda x, W, b1, V, b2, y: u1(x, W, b1, V, b2, y).T @ W,

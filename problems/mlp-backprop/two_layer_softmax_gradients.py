@@ -76,6 +76,11 @@ PROBLEM = Problem(
     parts=(
         Derivative(
             name="grad-ohat",
+            derivation=(
+                r"E &= -\textstyle\sum_k o_k\log\hat o_k",
+                r"\frac{\partial E}{\partial\hat o_i} &= -o_i\cdot\frac{1}{\hat o_i} = "
+                r"-\frac{o_i}{\hat o_i}",
+            ),
             asks=r"(a) $\partial E/\partial\hat o_i$",
             of=lambda o, ohat: -total(o * log(ohat)), wrt="ohat",
             answer=lambda o, ohat: -o / ohat,
@@ -86,6 +91,12 @@ PROBLEM = Problem(
         ),
         Derivative(
             name="softmax-jacobian",
+            derivation=(
+                r"\hat o_i &= \frac{e^{z_i}}{\sum_k e^{z_k}}\quad(\mathbf{z}=\mathbf{z}_2)",
+                r"\frac{\partial\hat o_i}{\partial z_j} &= \frac{e^{z_i}\,\mathbb{1}[i=j]}{\sum_k "
+                r"e^{z_k}} - \frac{e^{z_i}e^{z_j}}{(\sum_k e^{z_k})^2} = \hat "
+                r"o_i(\mathbb{1}[i=j]-\hat o_j)",
+            ),
             asks=r"(a) $\partial\hat o_i/\partial(\mathbf{z}_2)_j$ (row $i$, column $j$)",
             of=lambda z2: softmax(z2), wrt="z2", layout="numerator",
             answer=softmax_jacobian,
@@ -99,6 +110,12 @@ PROBLEM = Problem(
         ),
         Derivative(
             name="grad-z2",
+            derivation=(
+                r"\frac{\partial E}{\partial(\mathbf{z}_2)_j} &= \textstyle\sum_i "
+                r"-\frac{o_i}{\hat o_i}\,\hat o_i(\mathbb{1}[i=j]-\hat o_j)",
+                r"&= -o_j + \hat o_j\textstyle\sum_i o_i = \hat o_j - o_j\quad(\textstyle\sum_i "
+                r"o_i=1)",
+            ),
             asks=r"(a) $\partial E/\partial\mathbf{z}_2$",
             of=error, wrt="b2",
             answer=delta2,
@@ -111,6 +128,14 @@ PROBLEM = Problem(
         ),
         Derivative(
             name="grad-W2",
+            derivation=(
+                r"\frac{\partial(\mathbf{z}_2)_k}{\partial(\mathbf{W}_2)_{ij}} &= "
+                r"h_j\,\mathbb{1}[k=i]",
+                r"\frac{\partial E}{\partial(\mathbf{W}_2)_{ij}} &= \textstyle\sum_k(\hat "
+                r"o_k-o_k)\,h_j\,\mathbb{1}[k=i] = (\hat o_i-o_i)h_j",
+                r"\frac{\partial E}{\partial\mathbf{W}_2} &= "
+                r"(\hat{\mathbf{o}}-\mathbf{o})\mathbf{h}^T",
+            ),
             asks=r"(b) $\partial E/\partial\mathbf{W}_2$ ($K\times d$)",
             of=error, wrt="W2",
             answer=lambda x, W1, b1, W2, b2, o: delta2(x, W1, b1, W2, b2, o)
@@ -126,6 +151,11 @@ PROBLEM = Problem(
         ),
         Derivative(
             name="dz2-dW2",
+            derivation=(
+                r"(\mathbf{z}_2)_k &= \textstyle\sum_l(\mathbf{W}_2)_{kl}h_l + (\mathbf{b}_2)_k",
+                r"\frac{\partial(\mathbf{z}_2)_k}{\partial(\mathbf{W}_2)_{ij}} &= "
+                r"\textstyle\sum_l h_l\,\mathbb{1}[k=i,\,l=j] = h_j\,\mathbb{1}[k=i]",
+            ),
             asks=r"(b) $\partial(\mathbf{z}_2)_k/\partial(\mathbf{W}_2)_{ij}$ ($K\times Kd$, "
                  r"columns $(i,j)$ row-major)",
             of=lambda h, W2, b2: W2 @ h + b2, wrt="W2", layout="numerator",
@@ -139,6 +169,11 @@ PROBLEM = Problem(
         ),
         Derivative(
             name="dz2-db2",
+            derivation=(
+                r"(\mathbf{z}_2)_k &= \textstyle\sum_l(\mathbf{W}_2)_{kl}h_l + (\mathbf{b}_2)_k",
+                r"\frac{\partial(\mathbf{z}_2)_k}{\partial(\mathbf{b}_2)_j} &= \mathbb{1}[k=j]\ "
+                r"\Rightarrow\ \mathbf{I}_K",
+            ),
             asks=r"(b) $\partial(\mathbf{z}_2)_k/\partial(\mathbf{b}_2)_j$",
             of=lambda h, W2, b2: W2 @ h + b2, wrt="b2", layout="numerator",
             answer=lambda b2: identity_like(b2),
@@ -149,6 +184,10 @@ PROBLEM = Problem(
         ),
         Derivative(
             name="grad-b2",
+            derivation=(
+                r"\frac{\partial E}{\partial(\mathbf{b}_2)_j} &= \textstyle\sum_k\frac{\partial "
+                r"E}{\partial(\mathbf{z}_2)_k}\,\mathbb{1}[k=j] = \hat o_j-o_j",
+            ),
             asks=r"(b) $\partial E/\partial\mathbf{b}_2$",
             of=error, wrt="b2",
             answer=delta2,
@@ -160,6 +199,12 @@ PROBLEM = Problem(
         ),
         Derivative(
             name="grad-h",
+            derivation=(
+                r"\frac{\partial(\mathbf{z}_2)_k}{\partial h_j} &= (\mathbf{W}_2)_{kj}",
+                r"\frac{\partial E}{\partial h_j} &= \textstyle\sum_k(\hat "
+                r"o_k-o_k)(\mathbf{W}_2)_{kj}\ \Rightarrow\ \frac{\partial E}{\partial\mathbf{h}} "
+                r"= \mathbf{W}_2^T(\hat{\mathbf{o}}-\mathbf{o})",
+            ),
             asks=r"(c) $\partial E/\partial\mathbf{h}$ ($d\times1$)",
             of=error_from_h, wrt="h",
             answer=lambda h, W2, b2, o: W2.T @ (softmax(W2 @ h + b2) - o),
@@ -173,6 +218,11 @@ PROBLEM = Problem(
         ),
         Derivative(
             name="dz2-dh",
+            derivation=(
+                r"(\mathbf{z}_2)_k &= \textstyle\sum_l(\mathbf{W}_2)_{kl}h_l + (\mathbf{b}_2)_k",
+                r"\frac{\partial(\mathbf{z}_2)_k}{\partial h_j} &= "
+                r"\textstyle\sum_l(\mathbf{W}_2)_{kl}\,\mathbb{1}[l=j] = (\mathbf{W}_2)_{kj}",
+            ),
             asks=r"(c) $\partial(\mathbf{z}_2)_k/\partial h_j$ (row $k$, column $j$)",
             of=lambda h, W2, b2: W2 @ h + b2, wrt="h", layout="numerator",
             answer=lambda W2: W2,
@@ -183,6 +233,13 @@ PROBLEM = Problem(
         ),
         Derivative(
             name="grad-z1",
+            derivation=(
+                r"\frac{\partial E}{\partial\mathbf{h}} &= "
+                r"\mathbf{W}_2^T(\hat{\mathbf{o}}-\mathbf{o})\quad(d\times1)",
+                r"\frac{\partial h_j}{\partial(\mathbf{z}_1)_j} &= \mathbb{1}[(\mathbf{z}_1)_j>0]",
+                r"\frac{\partial E}{\partial\mathbf{z}_1} &= "
+                r"\mathbf{W}_2^T(\hat{\mathbf{o}}-\mathbf{o})\odot\mathbb{1}(\mathbf{z}_1>0)",
+            ),
             asks=r"(c) $\partial E/\partial\mathbf{z}_1$ ($d\times1$)",
             of=error, wrt="b1",
             answer=delta1,
@@ -200,6 +257,14 @@ PROBLEM = Problem(
         ),
         Derivative(
             name="grad-W1",
+            derivation=(
+                r"\boldsymbol{\delta}_1 &= \frac{\partial E}{\partial\mathbf{z}_1} = "
+                r"\mathbf{W}_2^T(\hat{\mathbf{o}}-\mathbf{o})\odot\mathbb{1}(\mathbf{z}_1>0)",
+                r"\frac{\partial(\mathbf{z}_1)_k}{\partial(\mathbf{W}_1)_{ij}} &= "
+                r"x_j\,\mathbb{1}[k=i]\ \Rightarrow\ \frac{\partial "
+                r"E}{\partial(\mathbf{W}_1)_{ij}} = \delta_{1,i}\,x_j",
+                r"\frac{\partial E}{\partial\mathbf{W}_1} &= \boldsymbol{\delta}_1\mathbf{x}^T",
+            ),
             asks=r"(d) $\partial E/\partial\mathbf{W}_1$ ($d\times n$)",
             of=error, wrt="W1",
             answer=lambda x, W1, b1, W2, b2, o: delta1(x, W1, b1, W2, b2, o) @ x.T,
@@ -216,6 +281,11 @@ PROBLEM = Problem(
         ),
         Derivative(
             name="dz1-dW1",
+            derivation=(
+                r"(\mathbf{z}_1)_k &= \textstyle\sum_l(\mathbf{W}_1)_{kl}x_l + (\mathbf{b}_1)_k",
+                r"\frac{\partial(\mathbf{z}_1)_k}{\partial(\mathbf{W}_1)_{ij}} &= "
+                r"\textstyle\sum_l x_l\,\mathbb{1}[k=i,\,l=j] = x_j\,\mathbb{1}[k=i]",
+            ),
             asks=r"(d) $\partial(\mathbf{z}_1)_k/\partial(\mathbf{W}_1)_{ij}$ ($d\times dn$, "
                  r"columns $(i,j)$ row-major)",
             of=z1, wrt="W1", layout="numerator",
@@ -229,6 +299,12 @@ PROBLEM = Problem(
         ),
         Derivative(
             name="grad-b1",
+            derivation=(
+                r"\frac{\partial\mathbf{z}_1}{\partial\mathbf{b}_1} &= \mathbf{I}_d\ \Rightarrow\ "
+                r"\frac{\partial E}{\partial\mathbf{b}_1} = \frac{\partial "
+                r"E}{\partial\mathbf{z}_1}",
+                r"&= \mathbf{W}_2^T(\hat{\mathbf{o}}-\mathbf{o})\odot\mathbb{1}(\mathbf{z}_1>0)",
+            ),
             asks=r"(d) $\partial E/\partial\mathbf{b}_1$ ($d\times1$)",
             of=error, wrt="b1",
             answer=delta1,

@@ -94,6 +94,13 @@ PROBLEM = Problem(
     parts=(
         Derivative(
             name="loss-gradient",
+            derivation=(
+                r"\frac{\partial}{\partial w_i}(\mathbf x^T\mathbf w-t)^2 &= 2(\mathbf x^T\mathbf "
+                r"w-t)\,\frac{\partial(\mathbf x^T\mathbf w)}{\partial w_i} = 2(\mathbf "
+                r"x^T\mathbf w-t)\,x_i",
+                r"\nabla_{\mathbf w}(\mathbf x^T\mathbf w-t)^2 &= 2\mathbf x(\mathbf x^T\mathbf "
+                r"w-t)\quad(\text{the residual, not the loss, multiplies } \mathbf x)",
+            ),
             asks=r"$\nabla_{\mathbf w}(\mathbf x^T\mathbf w-t)^2$ (what RMSProp divides)",
             of=lambda x, w, t: (scalar(x.T @ w) - t) ** 2,
             wrt="w",
@@ -106,6 +113,15 @@ PROBLEM = Problem(
         ),
         Iteration(
             name="iterates-on-sign-ray",
+            derivation=(
+                r"\mathbf w_t=s_t\operatorname{sign}(\mathbf x) &\;\Rightarrow\; \mathbf "
+                r"x^T\mathbf w_t=s_t\|\mathbf x\|_1,\quad g_{i,t}=2(s_t\|\mathbf "
+                r"x\|_1-t)\,x_i=r_t\,x_i",
+                r"v_{i,t} &= \beta V_{t-1}x_i^2+(1-\beta)r_t^2x_i^2 = "
+                r"V_t\,x_i^2\quad(v_{i,-1}=V_{-1}=0)",
+                r"w_{i,t+1} &= s_t\operatorname{sign}(x_i)-\frac{\eta\,r_tx_i}{\sqrt{V_t}\,|x_i|} "
+                r"= \Big(s_t-\frac{\eta\,r_t}{\sqrt{V_t}}\Big)\operatorname{sign}(x_i)",
+            ),
             asks=r"RMSProp ($\epsilon=0$) state $(\mathbf w_t,\mathbf v_{t-1})$, run coordinate by "
                  r"coordinate, versus the one-dimensional run along $\operatorname{sign}(\mathbf x)$",
             step=rmsprop_step,
@@ -122,6 +138,11 @@ PROBLEM = Problem(
         ),
         Optimum(
             name="example-minimum-norm",
+            derivation=(
+                r"\frac{d}{dw_1}\big(w_1^2+(2-2w_1)^2\big) &= 2w_1-4(2-2w_1) = 10w_1-8 = 0",
+                r"w_1 &= \tfrac45,\quad w_2=2-\tfrac85=\tfrac25,\quad \|\mathbf "
+                r"w^*\|^2=\tfrac{16}{25}+\tfrac4{25}=\tfrac45",
+            ),
             asks=r"The minimum-norm solution of $2w_1+w_2=2$: $w_1$ minimising "
                  r"$w_1^2+(2-2w_1)^2$",
             of=lambda w1: w1**2 + (2 - 2 * w1) ** 2,
@@ -135,6 +156,16 @@ PROBLEM = Problem(
         ),
         Equation(
             name="ray-solution-norm-excess",
+            derivation=(
+                r"\Big\|\frac{t\operatorname{sign}(\mathbf x)}{\|\mathbf x\|_1}\Big\|^2 &= "
+                r"\frac{d\,t^2}{\|\mathbf x\|_1^2},\qquad \|\mathbf w^*\|^2=\Big\|\frac{\mathbf "
+                r"x\,t}{\|\mathbf x\|_2^2}\Big\|^2=\frac{t^2}{\|\mathbf x\|_2^2}",
+                r"\frac{d\,t^2}{\|\mathbf x\|_1^2}-\frac{t^2}{\|\mathbf x\|_2^2} &= "
+                r"t^2\frac{d\|\mathbf x\|_2^2-\|\mathbf x\|_1^2}{\|\mathbf x\|_1^2\|\mathbf "
+                r"x\|_2^2} \ge 0\quad(\|\mathbf x\|_1^2\le d\|\mathbf x\|_2^2)",
+                r"\text{example: } \tfrac{2\cdot4}{9}-\tfrac45 &= \tfrac89-\tfrac45 = "
+                r"\tfrac{40-36}{45} = \tfrac4{45}",
+            ),
             asks=r"$\|t\operatorname{sign}(\mathbf x)/\|\mathbf x\|_1\|^2-\|\mathbf w^*\|^2$ "
                  r"(RMSProp's solution minus the minimum norm)",
             lhs=lambda x, t: sqnorm(on_ray(x, t)) - sqnorm(minimum_norm(x, t)),

@@ -89,6 +89,14 @@ PROBLEM = Problem(
     parts=(
         Limit(
             name="gd-limit",
+            derivation=(
+                r"\mathbf w_{t+1} &= \mathbf w_t-\frac{2\eta}{n}X^T(X\mathbf w_t-\mathbf t),\ "
+                r"\mathbf w_0=0 \;\Rightarrow\; \mathbf w_t=X^T\mathbf c_t",
+                r"X\mathbf w_\infty=\mathbf t,\ \mathbf w_\infty=X^T\mathbf c &\;\Rightarrow\; "
+                r"XX^T\mathbf c=\mathbf t \;\Rightarrow\; \mathbf c=(XX^T)^{-1}\mathbf t",
+                r"\mathbf w_\infty &= X^T(XX^T)^{-1}\mathbf t\quad(XX^T\text{ invertible: rank } "
+                r"n;\ X^TX \text{ is singular})",
+            ),
             asks=r"$\lim_t\mathbf w_t$ for full-batch gradient descent from $\mathbf w_0=0$",
             step=gd_step,
             start=zero,
@@ -104,6 +112,15 @@ PROBLEM = Problem(
         ),
         Limit(
             name="sgd-limit",
+            derivation=(
+                r"\mathbf w_{t+1}-\mathbf w_t &= -\frac{2\eta}{b}X_{\mathcal B}^T(X_{\mathcal "
+                r"B}\mathbf w_t-\mathbf t_{\mathcal B}) \in \operatorname{span}(\text{rows of } X)",
+                r"\mathbf w_0=0 &\;\Rightarrow\; \mathbf w_t=X^T\mathbf c_t \text{ for every } t "
+                r"\text{ (and every batch order)}",
+                r"X\hat{\mathbf w}=\mathbf t,\ \hat{\mathbf w}=X^T\mathbf c &\;\Rightarrow\; "
+                r"\mathbf c=(XX^T)^{-1}\mathbf t,\quad \hat{\mathbf w}=X^T(XX^T)^{-1}\mathbf "
+                r"t=\mathbf w^*",
+            ),
             asks=r"$\lim\mathbf w_t$ for mini-batch SGD ($b=2$, batches visited in turn; one "
                  r"step of the map is one epoch) from $\mathbf w_0=0$",
             step=sgd_epoch,
@@ -120,6 +137,14 @@ PROBLEM = Problem(
         ),
         Equation(
             name="minibatch-step",
+            derivation=(
+                r"\nabla_{\mathbf w}(\mathbf x_j^T\mathbf w-t_j)^2 &= 2\mathbf x_j(\mathbf "
+                r"x_j^T\mathbf w-t_j)",
+                r"\textstyle\sum_{j\in\mathcal B}2\mathbf x_j(\mathbf x_j^T\mathbf w-t_j) &= "
+                r"2X_{\mathcal B}^T(X_{\mathcal B}\mathbf w-\mathbf t_{\mathcal B})",
+                r"\mathbf w_{t+1} &= \mathbf w-\frac{\eta}{b}\cdot2X_{\mathcal B}^T(X_{\mathcal "
+                r"B}\mathbf w-\mathbf t_{\mathcal B})\quad(X_{\mathcal B}, \text{ not } X)",
+            ),
             asks=r"One mini-batch step (batch $\mathcal B$ = the first $b$ rows) in matrix form",
             lhs=first_batch_step_by_examples,
             rhs=lambda w, X, t, eta: batch_step(w, X, t, eta, batches(X.shape[0])[0]),
@@ -136,6 +161,14 @@ PROBLEM = Problem(
         ),
         Equation(
             name="step-stays-in-row-space",
+            derivation=(
+                r"X_{\mathcal B} &= E_{\mathcal B}^TX,\quad X_{\mathcal B}^T=X^TE_{\mathcal "
+                r"B}\quad(E_{\mathcal B}\in\mathbb R^{n\times b}\text{ picks the batch rows})",
+                r"\mathbf w_{t+1} &= X^T\mathbf c-\frac{2\eta}{b}X^TE_{\mathcal B}(X_{\mathcal "
+                r"B}X^T\mathbf c-\mathbf t_{\mathcal B})",
+                r"&= X^T\Big(\mathbf c-\frac{2\eta}{b}E_{\mathcal B}(X_{\mathcal B}X^T\mathbf "
+                r"c-\mathbf t_{\mathcal B})\Big)",
+            ),
             asks=r"A mini-batch step from $\mathbf w=X^T\mathbf c$, written as $X^T\mathbf c'$",
             lhs=lambda X, t, c, eta: batch_step(X.T @ c, X, t, eta, batches(X.shape[0])[0]),
             rhs=lambda X, t, c, eta: X.T @ (c - (2 * eta / BATCH) * identity_like(c)[:, :BATCH]
@@ -154,6 +187,12 @@ PROBLEM = Problem(
         ),
         Equation(
             name="orthogonality",
+            derivation=(
+                r"\mathbf w^* &= X^T(XX^T)^{-1}\mathbf t,\qquad X\mathbf w=X\mathbf w^*=\mathbf t",
+                r"(\mathbf w^*-\mathbf w)^T\mathbf w^* &= (X\mathbf w^*-X\mathbf "
+                r"w)^T(XX^T)^{-1}\mathbf t = (\mathbf t-\mathbf t)^T(XX^T)^{-1}\mathbf t = 0",
+                r"\mathbf w^T\mathbf w^* &= \mathbf w^{*T}\mathbf w^* = \|\mathbf w^*\|^2",
+            ),
             asks=r"$\mathbf w^T\mathbf w^*$ for any other solution $\mathbf w$ of "
                  r"$X\mathbf w=\mathbf t$",
             lhs=lambda X, t, z: scalar(other_solution(X, t, z).T @ minimum_norm(X, t)),
@@ -166,6 +205,12 @@ PROBLEM = Problem(
         ),
         Equation(
             name="pythagoras",
+            derivation=(
+                r"\|\mathbf w\|^2 &= \|(\mathbf w-\mathbf w^*)+\mathbf w^*\|^2 = \|\mathbf "
+                r"w-\mathbf w^*\|^2+2(\mathbf w-\mathbf w^*)^T\mathbf w^*+\|\mathbf w^*\|^2",
+                r"&= \|\mathbf w-\mathbf w^*\|^2+\|\mathbf w^*\|^2\quad\big((\mathbf w-\mathbf "
+                r"w^*)^T\mathbf w^*=0\big)",
+            ),
             asks=r"$\|\mathbf w\|^2$ for any solution $\mathbf w$ of $X\mathbf w=\mathbf t$",
             lhs=lambda X, t, z: sqnorm(other_solution(X, t, z)),
             rhs=lambda X, t, z: sqnorm(other_solution(X, t, z) - minimum_norm(X, t))

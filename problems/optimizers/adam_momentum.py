@@ -69,6 +69,11 @@ PROBLEM = Problem(
     parts=(
         Equation(
             name="momentum-weighted-sum",
+            derivation=(
+                r"v_1 &= (1-\beta)g_1,\quad v_2 = \beta(1-\beta)g_1+(1-\beta)g_2",
+                r"v_T &= \beta v_{T-1}+(1-\beta)g_T = "
+                r"(1-\beta)\textstyle\sum_{i=1}^T\beta^{T-i}g_i \quad\text{(induction on } T)",
+            ),
             asks=r"$v_T$ (run the momentum recursion) as a weighted sum of $g_1..g_T$",
             lhs=ewma,
             rhs=weighted_sum,
@@ -82,6 +87,11 @@ PROBLEM = Problem(
         ),
         Expectation(
             name="first-moment-bias",
+            derivation=(
+                r"m_T &= (1-\beta_1)\textstyle\sum_{t=1}^T\beta_1^{T-t}g_t,\quad E[g_t] = \mu",
+                r"E[m_T] &= (1-\beta_1)\,\mu\textstyle\sum_{t=1}^T\beta_1^{T-t} = "
+                r"(1-\beta_1)\,\mu\, \frac{1-\beta_1^T}{1-\beta_1} = (1-\beta_1^T)\,\mu",
+            ),
             asks=r"$E[m_T]$ for i.i.d. gradients of mean $\mu$",
             of=lambda mu, beta1, N: ewma(mu + N, beta1),
             noise=(Given("N", ("T", 1), normal("sigma"), "N"),),
@@ -95,6 +105,10 @@ PROBLEM = Problem(
         ),
         Expectation(
             name="first-moment-corrected",
+            derivation=(
+                r"E[\hat m_T] &= \frac{E[m_T]}{1-\beta_1^T} = "
+                r"\frac{(1-\beta_1^T)\,\mu}{1-\beta_1^T} = \mu",
+            ),
             asks=r"$E[\hat m_T]=E[m_T/(1-\beta_1^T)]$",
             of=lambda mu, beta1, N: ewma(mu + N, beta1) / (1 - beta1 ** N.shape[0]),
             noise=(Given("N", ("T", 1), normal("sigma"), "N"),),
@@ -108,6 +122,12 @@ PROBLEM = Problem(
         ),
         Expectation(
             name="second-moment-corrected",
+            derivation=(
+                r"E[g_t^2] &= \operatorname{Var}(g_t)+E[g_t]^2 = \sigma^2+\mu^2",
+                r"E[v_T] &= (1-\beta_2)\textstyle\sum_{t=1}^T\beta_2^{T-t}E[g_t^2] = "
+                r"(1-\beta_2^T)(\mu^2+\sigma^2)",
+                r"E[\hat v_T] &= \frac{E[v_T]}{1-\beta_2^T} = \mu^2+\sigma^2",
+            ),
             asks=r"$E[\hat v_T]=E[v_T/(1-\beta_2^T)]$",
             of=lambda mu, beta2, N: ewma((mu + N) ** 2, beta2) / (1 - beta2 ** N.shape[0]),
             noise=(Given("N", ("T", 1), normal("sigma"), "N"),),
@@ -120,6 +140,12 @@ PROBLEM = Problem(
         ),
         Iteration(
             name="constant-gradient-moments",
+            derivation=(
+                r"m_t &= (1-\beta_1)\,g\textstyle\sum_{i=0}^{t-1}\beta_1^i = (1-\beta_1^t)\,g",
+                r"v_t &= (1-\beta_2)\,g^2\textstyle\sum_{i=0}^{t-1}\beta_2^i = (1-\beta_2^t)\,g^2",
+                r"\hat m_t &= \frac{m_t}{1-\beta_1^t} = g,\quad \hat v_t = "
+                r"\frac{v_t}{1-\beta_2^t} = g^2",
+            ),
             asks=r"$(m_t, v_t)$ under a constant gradient $g$, from $m_0=v_0=0$",
             step=lambda state, gc, beta1, beta2: vstack(
                 beta1 * state[0, 0] + (1 - beta1) * gc, beta2 * state[1, 0] + (1 - beta2) * gc ** 2),
@@ -134,6 +160,13 @@ PROBLEM = Problem(
         ),
         Equation(
             name="uncorrected-first-step",
+            derivation=(
+                r"m_1 &= (1-\beta_1)\,g,\quad v_1 = (1-\beta_2)\,g^2,\quad \hat m_1 = g,\quad "
+                r"\hat v_1 = g^2",
+                r"\frac{m_1/\sqrt{v_1}}{\hat m_1/\sqrt{\hat v_1}} &= "
+                r"\frac{(1-\beta_1)\,g\,/\,(\sqrt{1-\beta_2}\,|g|)}{g\,/\,|g|} = "
+                r"\frac{1-\beta_1}{\sqrt{1-\beta_2}}",
+            ),
             asks=r"Adam's first step without bias correction over the step with it "
                  r"($\epsilon=0$)",
             lhs=step_ratio,
@@ -145,6 +178,10 @@ PROBLEM = Problem(
         ),
         Equation(
             name="uncorrected-first-step-defaults",
+            derivation=(
+                r"\frac{1-0.9}{\sqrt{1-0.999}} &= \frac{0.1}{\sqrt{0.001}} = 0.1\sqrt{1000} = "
+                r"\sqrt{10} \approx 3.16",
+            ),
             asks=r"That ratio at the usual $\beta_1=0.9$, $\beta_2=0.999$",
             lhs=lambda: step_ratio(1.0, 0.9, 0.999),
             rhs=lambda: sqrt(10),
@@ -153,6 +190,11 @@ PROBLEM = Problem(
         ),
         Optimum(
             name="newton-step",
+            derivation=(
+                r"\nabla f(\theta) &= A\theta-c,\quad H = \nabla^2 f = A",
+                r"\theta_{t+1} &= \theta_t-A^{-1}(A\theta_t-c) = A^{-1}c",
+                r"\nabla f(A^{-1}c) &= 0,\quad A\succ0 \;\Rightarrow\; A^{-1}c = \arg\min_\theta f",
+            ),
             asks=r"One Newton step ($\alpha=1$) from any $\theta_t$ on the quadratic "
                  r"$f(\theta)=\frac12\theta^TA\theta-c^T\theta$ lands on its minimiser",
             of=quadratic,

@@ -39,6 +39,10 @@ PROBLEM = Problem(
     parts=(
         Equation(
             name="row-expansion",
+            derivation=(
+                r"\tilde X_i^Tw-y_i &= r+u,\qquad r = X_i^Tw-y_i,\ u = N_i^Tw",
+                r"(r+u)^2 &= r^2+2ur+u^2 = (X_i^Tw-y_i)^2+2(N_i^Tw)(X_i^Tw-y_i)+(N_i^Tw)^2",
+            ),
             asks=r"$(X_i^Tw+N_i^Tw-y_i)^2$ expanded",
             lhs=lambda x, e, w, y1: (scalar((x + e).T @ w) - y1) ** 2,
             rhs=lambda x, e, w, y1: residual(x, w, y1) ** 2
@@ -61,6 +65,11 @@ PROBLEM = Problem(
         ),
         Expectation(
             name="noise-covariance",
+            derivation=(
+                r"E[(N_iN_i^T)_{jk}] &= E[N_{ij}N_{ik}] = \sigma^2\delta_{jk}\ \Rightarrow\ "
+                r"E[N_iN_i^T] = \sigma^2 I_n",
+                r"a^TE[N_iN_i^T]\,b &= \sigma^2a^Tb",
+            ),
             asks=r"$E[N_iN_i^T]$, read through $a^TE[N_iN_i^T]b$ for arbitrary $a$, $b$",
             of=lambda N, x, w: scalar(x.T @ N @ N.T @ w),
             noise=(Given("N", ("n", 1), normal("sigma"), "N_i"),),
@@ -77,6 +86,10 @@ PROBLEM = Problem(
         ),
         Expectation(
             name="noise-term",
+            derivation=(
+                r"(N_i^Tw)^2 &= w^TN_iN_i^Tw",
+                r"E[(N_i^Tw)^2] &= w^TE[N_iN_i^T]\,w = w^T\sigma^2I_n w = \sigma^2\|w\|^2",
+            ),
             asks=r"$E[(N_i^Tw)^2]$",
             of=lambda N, w: scalar(N.T @ w) ** 2,
             noise=(Given("N", ("n", 1), normal("sigma"), "N_i"),),

@@ -34,6 +34,10 @@ PROBLEM = Problem(
     parts=(
         Derivative(
             name="grad-regularized-loss",
+            derivation=(
+                r"\nabla_w(\lambda w^Tw) &= \lambda(I+I^T)w = 2\lambda w",
+                r"\nabla_w L' &= \nabla_w L+2\lambda w\qquad(\text{here } \nabla_w L = X^T(Xw-y))",
+            ),
             asks=r"$\nabla_w L'=\nabla_w\big(L+\lambda w^Tw\big)$",
             of=lambda X, y, w, lam: data_loss(X, y, w) + lam * sqnorm(w),
             wrt="w",
@@ -47,6 +51,10 @@ PROBLEM = Problem(
         ),
         Equation(
             name="sgd-step-is-weight-decay",
+            derivation=(
+                r"w-\alpha\nabla_w L' &= w-\alpha(\nabla_w L+2\lambda w)",
+                r"&= w-2\alpha\lambda w-\alpha\nabla_w L = (1-2\alpha\lambda)\,w-\alpha\nabla_w L",
+            ),
             asks=r"The update $w-\alpha\nabla_w L'$ written as decay plus the plain step",
             lhs=lambda X, y, w, alpha, lam: w - alpha * (data_grad(X, y, w) + 2 * lam * w),
             rhs=lambda X, y, w, alpha, lam: (1 - 2 * alpha * lam) * w
@@ -63,6 +71,10 @@ PROBLEM = Problem(
         ),
         Equation(
             name="shrink-factor",
+            derivation=(
+                r"\nabla_w L=0:\quad w_{\text{new}} &= w-2\alpha\lambda w = (1-2\alpha\lambda)\,w",
+                r"w_{\text{new},j}/w_j &= 1-2\alpha\lambda\ \text{ for every } j",
+            ),
             asks=r"Where $\nabla_w L=0$, the factor each weight is multiplied by in one step",
             lhs=lambda w, alpha, lam: (w - alpha * 2 * lam * w) / w,
             rhs=lambda w, alpha, lam: (1 - 2 * alpha * lam) + 0 * w,

@@ -189,6 +189,12 @@ PROBLEM = Problem(
     parts=(
         Derivative(
             name="transition-jacobian",
+            derivation=(
+                r"a_t &= W_hh_{t-1}+W_xx_t+b,\quad h_{t,i} = \tanh(a_{t,i})",
+                r"\frac{\partial h_{t,i}}{\partial h_{t-1,j}} &= \tanh'(a_{t,i})\,(W_h)_{ij} = "
+                r"(1-h_{t,i}^2)\,(W_h)_{ij}",
+                r"J_t &= \operatorname{diag}\big(1-\tanh^2(a_t)\big)\,W_h",
+            ),
             asks=r"$J_t=\partial h_t/\partial h_{t-1}$ (numerator layout: rows index $h_t$)",
             of=lambda h_prev, x, W_h, W_x, b: tanh(W_h @ h_prev + W_x @ x + b),
             wrt="h_prev",
@@ -204,6 +210,12 @@ PROBLEM = Problem(
         ),
         Derivative(
             name="jacobian-through-time",
+            derivation=(
+                r"h_j &= \tanh(W_hh_{j-1}+W_xx_j+b),\quad \frac{\partial h_j}{\partial h_{j-1}} = "
+                r"J_j",
+                r"\frac{\partial h_T}{\partial h_0} &= \frac{\partial h_T}{\partial "
+                r"h_{T-1}}\cdots \frac{\partial h_1}{\partial h_0} = J_TJ_{T-1}\cdots J_1",
+            ),
             asks=r"$\partial h_T/\partial h_0$ (numerator layout)",
             of=lambda h0, X, W_h, W_x, b: unroll(h0, X, W_h, W_x, b)[-1],
             wrt="h0",
@@ -223,6 +235,15 @@ PROBLEM = Problem(
         ),
         Derivative(
             name="bptt-W_h",
+            derivation=(
+                r"e_t &= y_t-\hat y_t,\quad \frac{\partial L_t}{\partial h_t} = W_y^Te_t",
+                r"\delta_T &= W_y^Te_T,\quad \delta_t = \frac{\partial L}{\partial h_t} = "
+                r"W_y^Te_t+J_{t+1}^T\delta_{t+1}",
+                r"\frac{\partial L}{\partial a_t} &= \delta_t\odot(1-h_t^2),\quad a_t = "
+                r"W_hh_{t-1}+W_xx_t+b",
+                r"\frac{\partial L}{\partial W_h} &= \textstyle\sum_{t=1}^T \frac{\partial "
+                r"L}{\partial a_t}\,h_{t-1}^T",
+            ),
             asks=r"$\partial L/\partial W_h$",
             of=loss,
             wrt="W_h",
@@ -246,6 +267,13 @@ PROBLEM = Problem(
         ),
         Derivative(
             name="bptt-b",
+            derivation=(
+                r"\delta_T &= W_y^Te_T,\quad \delta_t = W_y^Te_t+J_{t+1}^T\delta_{t+1},\quad e_t "
+                r"= y_t-\hat y_t",
+                r"\frac{\partial L}{\partial a_t} &= \delta_t\odot(1-h_t^2),\quad \frac{\partial "
+                r"a_t}{\partial b} = I",
+                r"\frac{\partial L}{\partial b} &= \textstyle\sum_{t=1}^T\delta_t\odot(1-h_t^2)",
+            ),
             asks=r"$\partial L/\partial b$",
             of=loss,
             wrt="b",
@@ -259,6 +287,14 @@ PROBLEM = Problem(
         ),
         Derivative(
             name="bptt-W_x",
+            derivation=(
+                r"\delta_T &= W_y^Te_T,\quad \delta_t = W_y^Te_t+J_{t+1}^T\delta_{t+1},\quad e_t "
+                r"= y_t-\hat y_t",
+                r"\frac{\partial L}{\partial a_t} &= \delta_t\odot(1-h_t^2),\quad a_t = "
+                r"W_hh_{t-1}+W_xx_t+b",
+                r"\frac{\partial L}{\partial W_x} &= \textstyle\sum_{t=1}^T \frac{\partial "
+                r"L}{\partial a_t}\,x_t^T",
+            ),
             asks=r"$\partial L/\partial W_x$",
             of=loss,
             wrt="W_x",
@@ -272,6 +308,11 @@ PROBLEM = Problem(
         ),
         Derivative(
             name="bptt-W_y",
+            derivation=(
+                r"y_t &= W_yh_t+c,\quad \frac{\partial L}{\partial y_t} = y_t-\hat y_t",
+                r"\frac{\partial L}{\partial W_y} &= \textstyle\sum_{t=1}^T(y_t-\hat y_t)\,h_t^T "
+                r"\quad(h_t\text{ does not depend on } W_y)",
+            ),
             asks=r"$\partial L/\partial W_y$ (linear read-out $\psi=\mathrm{id}$)",
             of=loss,
             wrt="W_y",
@@ -289,6 +330,11 @@ PROBLEM = Problem(
         ),
         Derivative(
             name="bptt-c",
+            derivation=(
+                r"\frac{\partial L}{\partial c} &= \textstyle\sum_{t=1}^T \frac{\partial "
+                r"L}{\partial y_t}\frac{\partial y_t}{\partial c} = "
+                r"\textstyle\sum_{t=1}^T(y_t-\hat y_t)",
+            ),
             asks=r"$\partial L/\partial c$",
             of=loss,
             wrt="c",
@@ -305,6 +351,11 @@ PROBLEM = Problem(
         ),
         ConvergenceRange(
             name="constant-jacobian-stability",
+            derivation=(
+                r"J &= \gamma\begin{bmatrix}0&p_1a\\q_1b'&0\end{bmatrix},\quad \lambda^2 = "
+                r"\gamma^2p_1q_1ab'",
+                r"\delta_t = J^t\delta_0 \to 0 &\iff |\lambda| = |\gamma|\sqrt{p_1q_1ab'} < 1",
+            ),
             asks=r"Same $J$ at every step ($\tanh'=\operatorname{diag}(p_1,q_1)$): the "
                  r"$\gamma$ for which perturbations decay",
             step=constant_step,
@@ -318,6 +369,15 @@ PROBLEM = Problem(
         ),
         ConvergenceRange(
             name="alternating-jacobian-stability",
+            derivation=(
+                r"J_2J_1 &= \gamma^2\begin{bmatrix}0&p_2a\\q_2b'&0\end{bmatrix} "
+                r"\begin{bmatrix}0&p_1a\\q_1b'&0\end{bmatrix} = "
+                r"\gamma^2ab'\operatorname{diag}(p_2q_1,\,p_1q_2)",
+                r"\delta_{2m} = (J_2J_1)^m\delta_0 \to 0 &\iff \gamma^2ab'\max(p_2q_1,\,p_1q_2) < "
+                r"1",
+                r"|\lambda(J_1)|,\,|\lambda(J_2)| < 1 &\;\not\Rightarrow\; \rho(J_2J_1) < 1 "
+                r"\quad\text{(e.g. } p_2q_1 > p_1q_1 = p_2q_2)",
+            ),
             asks=r"$J_t$ alternating between $\tanh'=\operatorname{diag}(p_1,q_1)$ and "
                  r"$\operatorname{diag}(p_2,q_2)$: the $\gamma$ for which perturbations decay",
             step=alternating_step,

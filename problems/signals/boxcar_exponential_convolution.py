@@ -74,6 +74,11 @@ PROBLEM = Problem(
     parts=(
         Equation(
             name="convolution-is-flipped-correlation",
+            derivation=(
+                r"(x*h)[n] &= \textstyle\sum_{i=0}^{k-1} x[n-i]\,h[i]",
+                r"&= \textstyle\sum_{j=0}^{k-1} x[n+j-(k-1)]\,h[k-1-j]\qquad(i=k-1-j)",
+                r"&= \text{correlation of } x \text{ with } g[j] = h[k-1-j]",
+            ),
             asks=r"Convolution with $h$ equals the CNN correlation with the flipped filter",
             lhs=convolution,
             rhs=lambda x, h: correlation(x, h[::-1, :]),
@@ -87,6 +92,13 @@ PROBLEM = Problem(
         ),
         Equation(
             name="boxcar-response",
+            derivation=(
+                r"y[n] &= \textstyle\sum_{i\ge0} x[n-i]\,(1/2)^i = "
+                r"\sum_{i=\max(0,\,n-L+1)}^{n}(1/2)^i\quad(=0 \text{ for } n<0)",
+                r"y[n] &= \textstyle\sum_{i=0}^{n}(1/2)^i = 2-(1/2)^n\qquad(0\le n\le L-1)",
+                r"y[n] &= \textstyle\sum_{i=n-L+1}^{n}(1/2)^i = (1/2)^n\sum_{j=0}^{L-1}2^j = "
+                r"(2^L-1)(1/2)^n\qquad(n\ge L-1)",
+            ),
             asks=r"$y[n]=x[n]*h[n]$ in closed form, checked against the convolution sum",
             lhs=lambda n, L: convolve_sum(n, L),
             rhs=closed_form,
@@ -101,6 +113,10 @@ PROBLEM = Problem(
         ),
         Equation(
             name="shifted-response",
+            derivation=(
+                r"y_2[n] &= \textstyle\sum_i x_2[n-i]\,h[i] = \sum_i x[(n-5)-i]\,h[i]",
+                r"&= y[n-5]",
+            ),
             asks=r"$y_2[n]=h[n]*x[n-5]$",
             lhs=lambda n, L: convolve_sum(n, L, shift=5),
             rhs=lambda n, L: closed_form(n - 5, L),

@@ -75,6 +75,10 @@ PROBLEM = Problem(
     parts=(
         Equation(
             name="patch-count",
+            derivation=(
+                r"\text{patches per side} &= 224/16 = 14",
+                r"\text{patches} &= 14\cdot14 = 196",
+            ),
             asks=r"Number of $16\times16$ patches of a $224\times224$ image",
             lhs=lambda: len(PATCH_SIZES),
             rhs=lambda: (224 // 16) ** 2,
@@ -86,6 +90,10 @@ PROBLEM = Problem(
         ),
         Equation(
             name="patches-are-full",
+            derivation=(
+                r"224 &= 14\cdot16\ \Rightarrow\ \text{no remainder along either side}",
+                r"\text{every patch} &= 16\cdot16 = 256\text{ pixels}",
+            ),
             asks=r"Every patch is a full $16\times16$ block (224 is a multiple of 16)",
             lhs=lambda: min(PATCH_SIZES.values()) + max(PATCH_SIZES.values()),
             rhs=lambda: 2 * 16 * 16,
@@ -95,6 +103,10 @@ PROBLEM = Problem(
         ),
         Equation(
             name="flattened-length",
+            derivation=(
+                r"\text{one patch} &= 16\times16\text{ pixels}\times3\text{ channels}",
+                r"\text{length} &= 16\cdot16\cdot3 = 768",
+            ),
             asks=r"Length of a flattened $16\times16$ RGB patch",
             lhs=lambda: len(flattened_patch()),
             rhs=lambda: 16 * 16 * 3,
@@ -104,6 +116,13 @@ PROBLEM = Problem(
         ),
         Equation(
             name="attention-permutation-equivariant",
+            derivation=(
+                r"S(PX) &= PXW_q(PXW_k)^T/\sqrt d = P\,S(X)\,P^T",
+                r"\mathrm{softmax}_{\text{rows}}(PSP^T) &= "
+                r"P\,\mathrm{softmax}_{\text{rows}}(S)\,P^T\quad\text{(rows and columns permuted)}",
+                r"\mathrm{SA}(PX) &= P\,\mathrm{softmax}(S)\,P^TPXW_v = "
+                r"P\,\mathrm{SA}(X)\quad(P^TP=I)",
+            ),
             asks=r"Without positional encodings, $\mathrm{SA}(PX)=P\,\mathrm{SA}(X)$ for a "
                  r"permutation $P$ of the patches",
             lhs=lambda X, Wq, Wk, Wv: self_attention(reversal(X) @ X, Wq, Wk, Wv),

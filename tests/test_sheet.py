@@ -128,3 +128,9 @@ def test_every_answer_key_compiles(seed_number: str, tmp_path: Path) -> None:
     result = runner.invoke(app, ["sheet", "--seed", seed_number, "-o", str(tmp_path), "--pdf"])
     assert result.exit_code == 0, result.output
     assert list(tmp_path.glob("*.pdf"))
+
+
+def test_escape_unicode_math() -> None:
+    assert escape("∇θ ≤ 1") == r"\ensuremath{\nabla}\ensuremath{\theta} \ensuremath{\le} 1"
+    assert escape("§2 — ok") == r"\S{}2 --- ok"
+    assert escape("日") == "?"

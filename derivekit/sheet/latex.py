@@ -36,10 +36,33 @@ PREAMBLE = r"""\documentclass[11pt]{article}
 """
 
 
+_MATH_SYMBOLS = {
+    "∂": r"\partial", "∇": r"\nabla", "Σ": r"\Sigma", "Π": r"\Pi", "σ": r"\sigma",
+    "δ": r"\delta", "Δ": r"\Delta", "π": r"\pi", "θ": r"\theta", "η": r"\eta",
+    "α": r"\alpha", "β": r"\beta", "γ": r"\gamma", "λ": r"\lambda", "μ": r"\mu",
+    "ρ": r"\rho", "τ": r"\tau", "ε": r"\varepsilon", "κ": r"\kappa", "φ": r"\phi",
+    "¬": r"\neg", "∨": r"\vee", "∧": r"\wedge", "⊙": r"\odot", "⊕": r"\oplus",
+    "⊗": r"\otimes", "∘": r"\circ", "·": r"\cdot", "×": r"\times", "≤": r"\le",
+    "≥": r"\ge", "≠": r"\ne", "≈": r"\approx", "→": r"\to", "∞": r"\infty",
+    "‖": r"\|", "−": "-", "²": "^2", "³": "^3", "ŷ": r"\hat y", "ô": r"\hat o",
+}
+_TEXT_SYMBOLS = {"§": r"\S{}", "—": "---", "–": "--", "’": "'", "“": "``", "”": "''"}
+
+
 def escape(text: str) -> str:
-    """Plain text made safe for LaTeX (also unicode-free for pdfTeX)."""
-    out = "".join(_ESCAPES.get(c, c) for c in text)
-    return out.encode("ascii", "replace").decode("ascii") if not out.isascii() else out
+    """Plain text made safe for LaTeX; common unicode math becomes LaTeX (pdfTeX has no
+    unicode fonts), anything else unknown becomes '?'."""
+    out = []
+    for c in text:
+        if c in _ESCAPES:
+            out.append(_ESCAPES[c])
+        elif c in _MATH_SYMBOLS:
+            out.append(rf"\ensuremath{{{_MATH_SYMBOLS[c]}}}")
+        elif c in _TEXT_SYMBOLS:
+            out.append(_TEXT_SYMBOLS[c])
+        else:
+            out.append(c if c.isascii() else "?")
+    return "".join(out)
 
 
 def sheet(title: str, solved: list[Solved], extra_figures: tuple[tuple[str, str], ...] = ()

@@ -385,6 +385,11 @@ def _validate(problem: Problem) -> None:
                 raise ProblemDefinitionError(
                     f"{where}/{part.name}: {attr}={ref!r} is not a given"
                 )
+        if isinstance(part, (Derivative, Optimum)) and problem.given(part.wrt).domain.kind in (
+                "spd", "simplex", "binary", "integer"):
+            raise ProblemDefinitionError(
+                f"{where}/{part.name}: cannot differentiate with respect to {part.wrt!r}: its "
+                "entries are tied (symmetric, summing to 1) or discrete; use free entries")
         if isinstance(part, Derivative) and part.layout not in LAYOUTS:
             raise ProblemDefinitionError(f"{where}/{part.name}: layout must be one of {LAYOUTS}")
         valid_fields = {f.name for f in fields(part)}

@@ -9,7 +9,7 @@ import pytest
 
 from derivekit import registry
 from derivekit.errors import ProblemDefinitionError, UnknownProblemError
-from derivekit.model import Derivative, Given, Problem, Source
+from derivekit.model import SPD, Derivative, Given, Problem, Source
 
 MINIMAL = textwrap.dedent('''
     from derivekit.model import Equation, Problem, Source
@@ -73,6 +73,7 @@ def _problem(**kw) -> Problem:
     ({"parts": (_derivative(layout="diagonal"),)}, "layout must be"),
     ({"parts": (_derivative(), _derivative())}, "duplicate part names"),
     ({"parts": ()}, "at least one part"),
+    ({"givens": (Given("x", ("n", "n"), SPD),)}, "cannot differentiate"),
 ])
 def test_validation(change: dict, message: str) -> None:
     with pytest.raises(ProblemDefinitionError, match=message):

@@ -337,6 +337,96 @@ def sheet(
             console.print(f"wrote {_guard(lambda t=tex: compile_pdf(t))}", markup=False)
 
 
+# --------------------------------------------------------------------------- derive
+GivenOption = Annotated[list[str], typer.Option(
+    "--given", "-g", help="NAME:SHAPE[:DOMAIN], repeatable. SHAPE: scalar, n (a column) or "
+    "m,n (symbols or numbers); DOMAIN: real (default), positive, invertible.")]
+WrtOption = Annotated[str, typer.Option("--wrt", help="The variable to differentiate by.")]
+
+
+def _derive(expression: str, wrt: str, given: list[str], layout: str, seed: int):  # noqa: ANN202
+    from derivekit.derive import verified
+
+    parsed = [verified.parse_given(g) for g in given]
+    names = [name for name, _, _ in parsed]
+    if len(set(names)) != len(names):
+        _fail("a name is given twice")
+    return verified.derive(expression, wrt, {n: s for n, s, _ in parsed}, layout, seed,
+                           {n: d for n, _, d in parsed if d is not None})
+
+
+@app.command()
+def derive(
+    expression: Annotated[str, typer.Argument(help="ASCII or LaTeX, e.g. 'log(det(X))', "
+                                              "'trace((X@w-t)@(X@w-t).T)', 'sigmoid(w.T@x)'.")],
+    wrt: WrtOption,
+    given: GivenOption,
+    layout: Annotated[str, typer.Option(help="denominator (gradient has the variable's "
+                                        "shape) or numerator.")] = "denominator",
+    at: Annotated[Optional[Path], typer.Option(
+        "--at", help="JSON object of values: also print the derivative there.",
+        show_default=False)] = None,
+    latex: Annotated[bool, typer.Option("--latex", help="Print the result as LaTeX.")] = False,
+    json: JsonFlag = False,
+    seed: Annotated[int, typer.Option(help="Seed for the witnesses' random points.")] = 0,
+) -> None:
+    """Derive a matrix-form gradient or Jacobian and prove it before printing it."""
+    from derivekit.derive import verified
+    from derivekit.expr.render import ascii_
+    from derivekit.expr.render import latex as to_latex
+
+    derived = _guard(lambda: _derive(expression, wrt, given, layout, seed))
+    value = _guard(lambda: verified.value_at(derived, at)) if at else None
+    if json:
+        import json as json_lib
+
+        typer.echo(json_lib.dumps(verified.to_dict(derived, value), indent=2))
+        raise typer.Exit(0 if derived.verified else 1)
+    if not derived.verified:
+        _fail_verdict(f"derivation of d/d{wrt} failed its witnesses, not shown: "
+                      f"{derived.verdict.message}")
+    result = derived.derivation.result
+    text = to_latex(result) if latex else ascii_(result)
+    shape = "×".join(map(str, result.shape)) or "scalar"
+    console = _console()
+    console.print(f"d/d{wrt} ({derived.derivation.layout} layout, {shape}) = {text}",
+                  markup=False)
+    witnesses = ", ".join(f"{w.name} {_WITNESS_MARK[w.passed]}"
+                          for w in derived.verdict.witnesses)
+    console.print(f"[green]verified[/]: {witnesses}; max error {derived.verdict.max_error:.1e}")
+    if value is not None:
+        import numpy as np
+
+        console.print("at the given values:", markup=False)
+        console.print(np.array2string(value, precision=10), markup=False)
+
+
+def _fail_verdict(message: str) -> None:
+    typer.secho(f"not verified: {message}", err=True, fg="red")
+    raise typer.Exit(1)
+
+
+@app.command()
+def codegen(
+    expression: Annotated[str, typer.Argument(help="As for derive.")],
+    wrt: WrtOption,
+    given: GivenOption,
+    layout: Annotated[str, typer.Option(help="denominator or numerator.")] = "denominator",
+    name: Annotated[str, typer.Option(help="Name of the generated function.")] = "derivative",
+) -> None:
+    """Print a Python module computing the verified derivative with NumPy or JAX arrays."""
+    from derivekit.expr.render import ascii_, python_source
+
+    if not name.isidentifier():
+        _fail(f"--name {name!r} is not a Python identifier")
+    derived = _guard(lambda: _derive(expression, wrt, given, layout, 0))
+    if not derived.verified:
+        _fail_verdict(derived.verdict.message)
+    doc = (f"d/d{wrt} of {ascii_(derived.expression)} ({derived.derivation.layout} layout), "
+           f"verified: {ascii_(derived.derivation.result)}")
+    typer.echo(python_source(derived.derivation.result, name, derived.shapes, doc))
+
+
 def _guard(action):  # noqa: ANN001, ANN202
     """Run a library call; a DerivekitError becomes one line and exit status 2."""
     try:

@@ -41,7 +41,8 @@ class Domain:
     a step size be drawn inside a range that depends on the data.
     """
 
-    kind: Literal["real", "positive", "unit", "binary", "spd", "simplex", "interval", "integer",
+    kind: Literal["real", "positive", "unit", "binary", "spd", "invertible", "simplex",
+                  "interval", "integer",
                   "normal"]
     low: float | Fn | None = None
     high: float | Fn | None = None
@@ -62,6 +63,7 @@ class Domain:
             "unit": "open interval (0, 1)",
             "binary": "{0, 1}",
             "spd": "symmetric positive definite",
+            "invertible": "invertible, positive determinant (identity plus noise)",
             "simplex": "probability vector (positive, sums to 1)",
         }[self.kind]
 
@@ -71,6 +73,7 @@ POSITIVE = Domain("positive")
 UNIT = Domain("unit")
 BINARY = Domain("binary")
 SPD = Domain("spd")
+INVERTIBLE = Domain("invertible")
 SIMPLEX = Domain("simplex")
 
 

@@ -22,13 +22,18 @@ from typing import Any, Callable, Iterator
 __all__ = [
     "abs_",
     "cos",
+    "det",
     "diag",
+    "diagonal",
     "eigh",
     "exp",
     "hadamard",
     "identity_like",
     "inv",
+    "kron",
     "log",
+    "log_softmax",
+    "logdet",
     "matrix_power",
     "max_entry",
     "power",
@@ -39,6 +44,8 @@ __all__ = [
     "sigmoid",
     "sin",
     "softmax",
+    "softmax_rows",
+    "softplus",
     "sqnorm",
     "sqrt",
     "step",
@@ -191,6 +198,22 @@ def softmax(a: Any) -> Any:
     return exp(a) / total(exp(a))
 
 
+def softmax_rows(a: Any) -> Any:
+    """Softmax of each row of a matrix (attention weights softmax(QKᵀ/√d))."""
+    e = exp(a)
+    return e / _np(backend(a)).sum(e, axis=1, keepdims=True)
+
+
+def log_softmax(a: Any) -> Any:
+    """log softmax(a) = a - log Σ exp(a), over all entries."""
+    return a - log(total(exp(a)))
+
+
+def softplus(a: Any) -> Any:
+    """log(1 + e^a) element-wise (its derivative is the sigmoid)."""
+    return log(1 + exp(a))
+
+
 def sqnorm(a: Any) -> Any:
     """Squared Euclidean (Frobenius) norm ‖a‖²."""
     return total(a * a)
@@ -214,6 +237,42 @@ def diag(v: Any) -> Any:
     for i, entry in enumerate(flat):
         out[i, i] = entry
     return out
+
+
+def rational(numerator: int, denominator: int = 1) -> Any:
+    """An exact fraction under the symbolic backend, a float otherwise."""
+    if _SYMBOLIC_LIBRARY.get():
+        return _library().Rational(numerator, denominator)
+    return numerator / denominator
+
+
+def full(shape: tuple[int, ...], value: float, *like: Any) -> Any:
+    """An array of ``value`` in the backend of ``like`` (object entries when symbolic)."""
+    kind = backend(*like)
+    if kind == "symbolic":
+        import numpy as np
+
+        return np.full(shape, rational(int(value)), dtype=object)
+    return _np(kind).full(shape, value)
+
+
+def from_rows(rows: list[list[Any]]) -> Any:
+    """A matrix from rows of scalar entries, in the entries' backend."""
+    kind = backend(*(e for row in rows for e in row))
+    np = _np(kind)
+    if kind == "symbolic":
+        import numpy
+
+        return numpy.array(rows, dtype=object)
+    return np.array(rows, dtype=float) if kind == "numpy" else np.array(rows)
+
+
+def diagonal(a: Any) -> Any:
+    """The diagonal of a square matrix, as a column."""
+    kind = backend(a)
+    if kind == "symbolic":
+        return from_rows([[a[i, i]] for i in range(a.shape[0])])
+    return _np(kind).reshape(_np(kind).diagonal(a), (-1, 1))
 
 
 def identity_like(a: Any) -> Any:
@@ -248,6 +307,24 @@ def inv(a: Any) -> Any:
 
         return np.array(_library().Matrix(a.tolist()).inv().tolist(), dtype=object)
     return _np(kind).linalg.inv(a)
+
+
+def det(a: Any) -> Any:
+    """Determinant of a square matrix."""
+    kind = backend(a)
+    if kind == "symbolic":
+        return _library().Matrix(a.tolist()).det()
+    return _np(kind).linalg.det(a)
+
+
+def logdet(a: Any) -> Any:
+    """log det A (A with positive determinant: SPD matrices, for instance)."""
+    return log(det(a))
+
+
+def kron(a: Any, b: Any) -> Any:
+    """Kronecker product a ⊗ b."""
+    return _np(backend(a, b)).kron(a, b)
 
 
 def matrix_power(a: Any, t: Any) -> Any:

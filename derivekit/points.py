@@ -84,6 +84,9 @@ def draw_given(given: Given, dims: Mapping[str, int], rng: np.random.Generator,
         n = shape[0]
         a = rng.normal(size=(n, n))
         return a @ a.T / n + 0.5 * np.eye(n)
+    if kind == "invertible":
+        n = shape[0]
+        return np.eye(n) + 0.4 * rng.normal(size=(n, n)) / np.sqrt(n)
     if kind == "simplex":
         p = rng.uniform(0.2, 1.0, size=shape)
         return p / p.sum()

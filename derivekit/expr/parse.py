@@ -1,0 +1,395 @@
+"""Parse typed math (LaTeX or ASCII) into a raw tree, with a grammar and hard limits.
+
+Two stages, both plain string and grammar work (nothing is ever evaluated):
+
+1. :func:`normalize` rewrites LaTeX spellings into one small token language
+   (``\\mathbf{W}_1`` -> ``W_{1}``, ``\\top`` -> ``'``, ``\\cdot`` -> ``*``, ``\\|`` -> ``||``)
+   and refuses unknown commands, unsupported characters and oversized input up front.
+2. A LALR grammar (lark) builds the raw tree while it reduces, so no recursion runs over
+   the input; the tree's depth is then bounded.
+"""
+
+from __future__ import annotations
+
+import re
+from fractions import Fraction
+from functools import lru_cache
+
+from derivekit.errors import DerivekitError
+from derivekit.expr import raw
+
+MAX_LENGTH = 2000
+MAX_DEPTH = 60
+MAX_DIGITS = 30
+MAX_MATRIX_ENTRIES = 400
+
+
+class InvalidAnswer(DerivekitError):
+    """Text that cannot be read as math here; the message says where and why."""
+
+
+# --------------------------------------------------------------------------- normalize
+GREEK = (
+    "alpha beta gamma delta epsilon varepsilon zeta eta theta vartheta iota kappa lambda mu nu "
+    "xi pi rho sigma tau upsilon phi varphi chi psi omega Gamma Delta Theta Lambda Xi Pi Sigma "
+    "Phi Psi Omega"
+).split()
+FUNCTION_COMMANDS = "log ln exp tanh sin cos det max min tr".split()
+_SPACING = re.compile(
+    r"\\(?:left|right|[bB]igg?[lr]?|displaystyle|textstyle|limits|quad|qquad)(?![A-Za-z])"
+    r"|\\[,;:! ]|~"
+)
+_WRAPPERS = ("mathbf", "boldsymbol", "bm", "mathit", "mathrm", "operatorname", "text",
+             "textrm", "textbf", "mathsf", "mathcal", "vec", "mathnormal")
+_DECORATIONS = ("hat", "tilde", "bar", "widehat", "widetilde", "overline")
+_UNICODE = {
+    "\u2212": "-", "\u00b7": "*", "\u22c5": "*", "\u00d7": "*", "\u2299": r"\odot ",
+    "\u2218": r"\odot ", "\u2297": r"\otimes ", "\u1d40": "'", "\u22a4": "'", "\u2016": "||",
+    "\u2264": "<=", "\u2265": ">=", "\u221a": r"\sqrt ", "\u2211": r"\sum ",
+    "\u03b1": "alpha ", "\u03b2": "beta ", "\u03b3": "gamma ", "\u03b4": "delta ",
+    "\u03b5": "epsilon ", "\u03b7": "eta ", "\u03b8": "theta ", "\u03bb": "lambda ",
+    "\u03bc": "mu ", "\u03c0": "pi ", "\u03c1": "rho ", "\u03c3": "sigma ", "\u03c4": "tau ",
+    "\u03c6": "phi ", "\u03c9": "omega ", "\u0394": "Delta ", "\u03a3": "Sigma ",
+    "\u00b2": "^2", "\u00b3": "^3", "\u207b\u00b9": "^{-1}",
+}
+_STRUCTURAL = {
+    "frac": r" \frac ", "tfrac": r" \frac ", "dfrac": r" \frac ", "sqrt": r" \sqrt ",
+    "sum": r" \sum ", "cdot": "*", "times": "*", "odot": r" \odot ", "circ": r" \odot ",
+    "otimes": r" \otimes ", "top": "'", "intercal": "'", "lVert": "||", "rVert": "||",
+    "Vert": "||", "|": "||", "lvert": "|", "rvert": "|", "vert": "|", "mid": "|",
+    "{": "[", "}": "]", "le": "<=", "leq": "<=", "ge": ">=", "geq": ">=", "lt": "<", "gt": ">",
+    "indicator": r" \indicator ", "\\": ";",
+}
+
+
+def _fail(message: str) -> InvalidAnswer:
+    return InvalidAnswer(message)
+
+
+def normalize(text: str) -> str:
+    """LaTeX or ASCII in, the grammar's token language out; raises InvalidAnswer."""
+    if len(text) > MAX_LENGTH:
+        raise _fail(f"answer too long: {len(text)} characters (limit {MAX_LENGTH})")
+    for key, value in _UNICODE.items():
+        text = text.replace(key, value)
+    for i, ch in enumerate(text):
+        if ord(ch) > 126 or (ord(ch) < 32 and ch not in "\t\n\r"):
+            raise _fail(f"unsupported character {ch!r} (U+{ord(ch):04X}) at position {i + 1}")
+    latex = "\\" in text or "{" in text
+    text = text.replace("\\\\", ";")
+    text = _SPACING.sub(" ", text)
+    text = re.sub(r"\\(?:mathbb|mathbbm|mathds|mathbf)\s*\{\s*[1I]\s*\}\s*(?=[\[(]|\\\{)",
+                  r"\\indicator ", text)
+    text = re.sub(r"\\begin\s*\{[bpvBV]?matrix\}", r" \\begin ", text)
+    text = re.sub(r"\\end\s*\{[bpvBV]?matrix\}", r" \\end ", text)
+    text = text.replace("&", ",")
+    wrappers = "|".join(_WRAPPERS)
+    for _ in range(3):  # nested wrappers: \mathbf{\hat{\mathbf{y}}}
+        text = re.sub(rf"\\(?:{wrappers})\s*\{{([^{{}}]*)\}}", r"\1", text)
+        text = re.sub(rf"\\(?:{wrappers})\s+([A-Za-z])", r"\1", text)
+        text = re.sub(rf"\\(?:{wrappers})\s*(?=\\)", "", text)
+    text = re.sub(r"\^\s*\{?\s*\\?(?:top|intercal|mathsf\{T\})\s*\}?", "'", text)
+    text = re.sub(r"\^\s*\{\s*-\s*(?:T|\\top)\s*\}", "^{-1}'", text)
+    text = re.sub(r"\^\s*\{\s*\(([A-Za-z0-9]+)\)\s*\}", r"_{\1}", text)
+    text = re.sub(r"\^\s*\{?\s*\*\s*\}?", "_{star}", text)
+    words = "|".join(GREEK + FUNCTION_COMMANDS)
+    text = re.sub(rf"\\({words})(?![A-Za-z])\s*", r"\1 ", text)
+    decorations = "|".join(_DECORATIONS)
+    text = re.sub(rf"\\({decorations})\s*\{{\s*([A-Za-z]+)\s*\}}", r"\2\1", text)
+    text = re.sub(rf"\\({decorations})\s*([A-Za-z]+)", r"\2\1", text)
+    text = re.sub(r"\\sum\s*(?:_\s*(?:\{[^{}]*\}|\S))?\s*(?:\^\s*(?:\{[^{}]*\}|\S))?",
+                  r" \\sum ", text)
+    text = re.sub(r"\\sum\s*\^\s*(?:\{[^{}]*\}|\S)\s*(?:_\s*(?:\{[^{}]*\}|\S))?",
+                  r" \\sum ", text)
+    text = re.sub(r"\\([A-Za-z]+|\\|\||\{|\})", _structural, text)
+    text = text.replace("**", "^").replace(".*", r" \odot ")
+    text = re.sub(r"(?<![A-Za-z0-9_.])1\s*\[", r" \\indicator [", text)
+    text = re.sub(r"\.T(?![A-Za-z0-9_])", "'", text)
+    text = re.sub(r"([A-Za-z0-9])\s+_", r"\1_", text)
+    if latex:  # LaTeX subscripts take one character unless braced
+        text = re.sub(r"_\s*([A-Za-z0-9])", r"_{\1}", text)
+    return _pair_bars(text)
+
+
+def _pair_bars(text: str) -> str:
+    """``||`` and ``|`` open and close alike; alternate them into distinct tokens so that the
+    grammar can tell the end of ``|x|`` from the start of a juxtaposed ``|y|``."""
+    out, open_ = [], {"||": False, "|": False}
+    for piece in re.split(r"(\|\||\|)", text):
+        if piece in open_:
+            kind = "norm" if piece == "||" else "abs"
+            out.append(f" \\{'r' if open_[piece] else 'l'}{kind} ")
+            open_[piece] = not open_[piece]
+        else:
+            out.append(piece)
+    return "".join(out)
+
+
+def _structural(match: re.Match) -> str:
+    word = match.group(1)
+    if word in ("frac", "sqrt", "sum", "odot", "otimes", "indicator", "begin", "end"):
+        return f" \\{word} " if word not in _STRUCTURAL else _STRUCTURAL[word]
+    if word in _STRUCTURAL:
+        return _STRUCTURAL[word]
+    raise _fail(f"unknown LaTeX command \\{word}")
+
+
+# --------------------------------------------------------------------------- grammar
+GRAMMAR = r"""
+?start: expr
+      | expr ("," expr)+            -> tuple_
+
+?expr: sum
+?sum: product
+    | sum "+" product               -> add
+    | sum "-" product               -> sub
+?product: signed
+    | product "*" signed            -> mul
+    | product "@" signed            -> matmul
+    | product "/" signed            -> div
+    | product ODOT signed           -> hadamard
+    | product OTIMES signed         -> kron
+?signed: juxt
+    | "-" signed                    -> neg
+    | "+" signed
+    | SUM signed                    -> total
+?juxt: postfix
+    | juxt postfix                  -> juxtapose
+    | juxt SUM signed               -> juxtapose_total
+?postfix: atom
+    | postfix "^" exponent          -> power
+    | postfix "'"                   -> transpose
+?exponent: NUMBER                   -> number
+    | NAME                          -> name
+    | "{" expr "}"
+    | "(" expr ")"
+    | "-" exponent                  -> neg
+?atom: NUMBER                       -> number
+    | NAME                          -> name
+    | NAME "(" arglist ")"          -> apply
+    | "(" arglist ")"               -> group
+    | "{" expr "}"
+    | FRAC "{" expr "}" "{" expr "}"    -> frac
+    | SQRT atom                     -> sqrt
+    | LNORM expr RNORM SUB?         -> norm
+    | LABS expr RABS                -> abs_
+    | INDICATOR "[" expr RELATION expr "]"  -> indicator
+    | INDICATOR "(" expr RELATION expr ")"  -> indicator
+    | BEGIN rows END                -> matrix
+    | "[" rows "]"                  -> matrix
+    | "[" bracketed ("," bracketed)* "]"    -> nested_matrix
+arglist: expr ("," expr)*
+rows: row (";" row)* ";"?
+row: expr ("," expr)*
+bracketed: "[" row "]"
+
+NAME: /[A-Za-z][A-Za-z0-9]*(?:_\{[^{}]*\}|_[A-Za-z0-9]+)*/
+SUB: /_\{[^{}]*\}|_[A-Za-z0-9]+/
+NUMBER: /[0-9]+(?:\.[0-9]*)?|\.[0-9]+/
+RELATION: "<=" | ">=" | "<" | ">" | "="
+ODOT: "\\odot"
+OTIMES: "\\otimes"
+FRAC: "\\frac"
+SQRT: "\\sqrt"
+SUM: "\\sum"
+INDICATOR: "\\indicator"
+BEGIN: "\\begin"
+LNORM: "\\lnorm"
+RNORM: "\\rnorm"
+LABS: "\\labs"
+RABS: "\\rabs"
+END: "\\end"
+%ignore /\s+/
+"""
+
+
+class _Build:
+    """Lark callbacks run at each reduction: they build raw nodes bottom-up, no recursion."""
+
+    def number(self, children: list) -> raw.Number:
+        text = str(children[0])
+        if len(text) > MAX_DIGITS:
+            raise _fail(f"number {text[:12]}… has more than {MAX_DIGITS} digits")
+        return raw.Number(Fraction(text))
+
+    def name(self, children: list) -> raw.Name:
+        return raw.Name(str(children[0]))
+
+    def apply(self, children: list) -> raw.Apply:
+        return raw.Apply(raw.Name(str(children[0])), tuple(children[1]))
+
+    def arglist(self, children: list) -> list:
+        return children
+
+    def group(self, children: list) -> raw.Raw:
+        return raw.Group(tuple(children[0]))
+
+    def tuple_(self, children: list) -> raw.Group:
+        return raw.Group(tuple(children))
+
+    def add(self, c: list) -> raw.Binary:
+        return raw.Binary("+", c[0], c[1])
+
+    def sub(self, c: list) -> raw.Binary:
+        return raw.Binary("-", c[0], c[1])
+
+    def mul(self, c: list) -> raw.Binary:
+        return raw.Binary("*", c[0], c[1])
+
+    def matmul(self, c: list) -> raw.Binary:
+        return raw.Binary("@", c[0], c[1])
+
+    def div(self, c: list) -> raw.Binary:
+        return raw.Binary("/", c[0], c[1])
+
+    def hadamard(self, c: list) -> raw.Binary:
+        return raw.Binary("hadamard", c[0], c[2])
+
+    def kron(self, c: list) -> raw.Binary:
+        return raw.Binary("kron", c[0], c[2])
+
+    def neg(self, c: list) -> raw.Negate:
+        return raw.Negate(c[0])
+
+    def total(self, c: list) -> raw.Total:
+        return raw.Total(c[1])
+
+    def juxtapose(self, c: list) -> raw.Juxtapose:
+        left = c[0].factors if isinstance(c[0], raw.Juxtapose) else (c[0],)
+        return raw.Juxtapose((*left, c[1]))
+
+    def juxtapose_total(self, c: list) -> raw.Juxtapose:
+        return self.juxtapose([c[0], raw.Total(c[2])])
+
+    def power(self, c: list) -> raw.Power:
+        return raw.Power(c[0], c[1])
+
+    def transpose(self, c: list) -> raw.Transpose:
+        return raw.Transpose(c[0])
+
+    def frac(self, c: list) -> raw.Frac:
+        return raw.Frac(c[1], c[2])
+
+    def sqrt(self, c: list) -> raw.Sqrt:
+        return raw.Sqrt(c[1])
+
+    def norm(self, c: list) -> raw.Norm:
+        sub = str(c[3]).strip("_{}") if len(c) > 3 else ""
+        return raw.Norm(c[1], sub)
+
+    def abs_(self, c: list) -> raw.Abs:
+        return raw.Abs(c[1])
+
+    def indicator(self, c: list) -> raw.Indicator:
+        return raw.Indicator(c[1], str(c[2]), c[3])
+
+    def row(self, c: list) -> tuple:
+        return tuple(c)
+
+    def rows(self, c: list) -> tuple:
+        return tuple(c)
+
+    def bracketed(self, c: list) -> tuple:
+        return c[0]
+
+    def matrix(self, c: list) -> raw.Matrix:
+        rows = c[1] if len(c) == 3 else c[0]
+        return _matrix(rows)
+
+    def nested_matrix(self, c: list) -> raw.Matrix:
+        return _matrix(tuple(c))
+
+
+def _matrix(rows: tuple) -> raw.Matrix:
+    widths = {len(r) for r in rows}
+    if len(widths) != 1:
+        raise _fail("matrix rows have different lengths")
+    if len(rows) * widths.pop() > MAX_MATRIX_ENTRIES:
+        raise _fail(f"matrix has more than {MAX_MATRIX_ENTRIES} entries")
+    return raw.Matrix(tuple(rows))
+
+
+@lru_cache(maxsize=1)
+def _parser():  # noqa: ANN202  (lark is imported lazily)
+    from lark import Lark
+
+    return Lark(GRAMMAR, parser="lalr", transformer=_Build(), maybe_placeholders=False)
+
+
+def parse(text: str) -> raw.Raw:
+    """The raw tree of ``text``; raises :class:`InvalidAnswer` with a one-line reason."""
+    from lark.exceptions import UnexpectedCharacters, UnexpectedInput, VisitError
+
+    if not text.strip():
+        raise _fail("empty answer")
+    source = normalize(text)
+    _check_brackets(source)
+    try:
+        tree = _parser().parse(source)
+    except VisitError as exc:
+        if isinstance(exc.orig_exc, InvalidAnswer):
+            raise exc.orig_exc from None
+        raise
+    except UnexpectedCharacters as exc:
+        raise _fail(f"unexpected {source[exc.pos_in_stream]!r} in {_excerpt(source, exc)}") \
+            from None
+    except UnexpectedInput as exc:
+        token = getattr(exc, "token", None)
+        what = "end of input" if token is None or token.type == "$END" else repr(str(token))
+        raise _fail(f"unexpected {what} in {_excerpt(source, exc)}") from None
+    _check_depth(tree)
+    return tree
+
+
+def _excerpt(source: str, exc: Exception) -> str:
+    pos = getattr(exc, "pos_in_stream", None)
+    if pos is None:
+        return repr(source[:40])
+    return repr(source[max(0, pos - 15):pos + 15].strip())
+
+
+def _check_brackets(source: str) -> None:
+    depth, deepest = 0, 0
+    pairs = {")": "(", "]": "[", "}": "{"}
+    stack: list[str] = []
+    for ch in source:
+        if ch in "([{":
+            stack.append(ch)
+            deepest = max(deepest, len(stack))
+        elif ch in pairs:
+            if not stack or stack.pop() != pairs[ch]:
+                raise _fail(f"unbalanced {ch!r}")
+    if stack:
+        raise _fail(f"unbalanced {stack[-1]!r}: missing its closing bracket")
+    if deepest > MAX_DEPTH // 2:
+        raise _fail(f"brackets nested more than {MAX_DEPTH // 2} deep")
+    del depth
+
+
+def _check_depth(tree: raw.Raw) -> None:
+    """Iterative: later passes recurse over the tree, so its depth must stay small."""
+    stack = [(tree, 1)]
+    while stack:
+        node, depth = stack.pop()
+        if depth > MAX_DEPTH:
+            raise _fail(f"expression nested more than {MAX_DEPTH} levels deep")
+        stack.extend((child, depth + 1) for child in children(node))
+
+
+def children(node: raw.Raw) -> tuple[raw.Raw, ...]:
+    if isinstance(node, raw.Matrix):
+        return tuple(e for row in node.rows for e in row)
+    if isinstance(node, (raw.Group, raw.Juxtapose)):
+        return node.items if isinstance(node, raw.Group) else node.factors
+    if isinstance(node, raw.Apply):
+        return node.args
+    out = []
+    for value in vars(node).values():
+        if isinstance(value, tuple(_RAW_TYPES)):
+            out.append(value)
+    return tuple(out)
+
+
+_RAW_TYPES = (raw.Number, raw.Name, raw.Apply, raw.Binary, raw.Juxtapose, raw.Negate, raw.Power,
+              raw.Transpose, raw.Frac, raw.Sqrt, raw.Total, raw.Norm, raw.Abs, raw.Indicator,
+              raw.Matrix, raw.Group)

@@ -1,0 +1,285 @@
+"""Print a typed tree as LaTeX, as ASCII (the notation ``derivekit check`` reads back), or as
+NumPy/JAX source for ``derivekit codegen``.
+
+Parentheses come from precedence, so printing and re-parsing gives the same tree.
+"""
+
+from __future__ import annotations
+
+import re
+from fractions import Fraction
+from derivekit.expr.tree import Node
+
+_SUM, _NEG, _PRODUCT, _POSTFIX, _ATOM = 1, 2, 3, 4, 5
+_LATEX_FUNCTIONS = {
+    "sigmoid": r"\sigma", "tanh": r"\tanh", "relu": r"\operatorname{ReLU}",
+    "step": r"\mathbb{1}", "exp": r"\exp", "log": r"\log", "sin": r"\sin", "cos": r"\cos",
+    "softplus": r"\operatorname{softplus}", "softmax": r"\operatorname{softmax}",
+    "softmax_rows": r"\operatorname{softmax}",
+    "log_softmax": r"\operatorname{log\,softmax}", "trace": r"\operatorname{tr}",
+    "det": r"\det", "logdet": r"\log\det", "total": r"\operatorname{sum}",
+    "diag": r"\operatorname{diag}", "diagonal": r"\operatorname{diag}", "abs": "",
+}
+_ASCII_FUNCTIONS = {"total": "sum", "softmax_rows": "softmax", "log_softmax": "logsoftmax", "diagonal": "diag"}
+_GREEK = {"alpha", "beta", "gamma", "delta", "epsilon", "eta", "theta", "kappa", "lambda", "mu",
+          "nu", "xi", "pi", "rho", "sigma", "tau", "phi", "chi", "psi", "omega", "Gamma",
+          "Delta", "Theta", "Lambda", "Sigma", "Phi", "Psi", "Omega"}
+
+
+def _fraction(value: Fraction, latex: bool) -> str:
+    if value.denominator == 1:
+        return str(value.numerator)
+    if latex:
+        sign = "-" if value < 0 else ""
+        return rf"{sign}\frac{{{abs(value.numerator)}}}{{{value.denominator}}}"
+    return f"{value.numerator}/{value.denominator}"
+
+
+def _latex_name(name: str, latex_names: dict[str, str]) -> str:
+    if name in latex_names:
+        return latex_names[name]
+    base, _, sub = name.partition("_")
+    base = {"lam": "lambda", "eps": "epsilon"}.get(base, base)
+    base = rf"\{base}" if base in _GREEK else base
+    return f"{base}_{{{sub}}}" if sub else base
+
+
+def _precedence(node: Node) -> int:
+    if node.op in ("add", "sub"):
+        return _SUM
+    if node.op == "neg" or (node.op == "const" and node.value < 0):
+        return _NEG
+    if node.op in ("scale", "matmul", "hadamard", "div", "kron"):
+        return _PRODUCT
+    if node.op in ("pow", "matpow", "T", "inv") or (
+            node.op == "const" and node.value.denominator != 1):
+        return _POSTFIX
+    return _ATOM
+
+
+class _Printer:
+    def __init__(self, latex: bool, names: dict[str, str] | None = None) -> None:
+        self.latex = latex
+        self.names = names or {}
+
+    def __call__(self, node: Node) -> str:
+        return getattr(self, "_" + node.op, self._function)(node)
+
+    def wrap(self, node: Node, at_least: int) -> str:
+        text = self(node)
+        if _precedence(node) < at_least:
+            return rf"\left({text}\right)" if self.latex else f"({text})"
+        return text
+
+    def _const(self, node: Node) -> str:
+        return _fraction(node.value, self.latex)
+
+    def _var(self, node: Node) -> str:
+        return _latex_name(node.value, self.names) if self.latex else node.value
+
+    def _zeros(self, node: Node) -> str:
+        return r"\mathbf{0}" if self.latex else "0"
+
+    def _ones(self, node: Node) -> str:
+        return r"\mathbf{1}\mathbf{1}^\top" if self.latex else "ones"
+
+    def _identity(self, node: Node) -> str:
+        return "I"
+
+    def _add(self, node: Node) -> str:
+        return f"{self(node.args[0])} + {self.wrap(node.args[1], _SUM + 1)}"
+
+    def _sub(self, node: Node) -> str:
+        return f"{self(node.args[0])} - {self.wrap(node.args[1], _SUM + 1)}"
+
+    def _neg(self, node: Node) -> str:
+        return f"-{self.wrap(node.args[0], _PRODUCT)}"
+
+    def _product(self, node: Node, latex_op: str, ascii_op: str) -> str:
+        left, right = node.args
+        chain = {"scale", "matmul"}
+        left_text = self.wrap(left, _PRODUCT + (left.op != node.op and not (
+            {left.op, node.op} <= chain)))
+        right_text = self.wrap(right, _PRODUCT + (node.op not in chain or right.op not in chain))
+        op = latex_op if self.latex else ascii_op
+        return f"{left_text}{op}{right_text}"
+
+    def _scale(self, node: Node) -> str:
+        return self._product(node, r"\," if node.args[0].op == "const" else " ", "*")
+
+    def _matmul(self, node: Node) -> str:
+        return self._product(node, " ", " @ ")
+
+    def _hadamard(self, node: Node) -> str:
+        return self._product(node, r" \odot ", " .* ")
+
+    def _kron(self, node: Node) -> str:
+        return self._product(node, r" \otimes ", " kron ") if self.latex else \
+            f"kron({self(node.args[0])}, {self(node.args[1])})"
+
+    def _div(self, node: Node) -> str:
+        a, b = node.args
+        if self.latex:
+            return rf"\frac{{{self(a)}}}{{{self(b)}}}"
+        return f"{self.wrap(a, _PRODUCT)} / {self.wrap(b, _POSTFIX)}"
+
+    def _pow(self, node: Node) -> str:
+        base, exponent = node.args
+        if self.latex:
+            return f"{self.wrap(base, _ATOM)}^{{{self(exponent)}}}"
+        return f"{self.wrap(base, _ATOM)}^{self.wrap(exponent, _ATOM)}"
+
+    _matpow = _pow
+
+    def _inv(self, node: Node) -> str:
+        return f"{self.wrap(node.args[0], _ATOM)}^{{-1}}" if self.latex else \
+            f"inv({self(node.args[0])})"
+
+    def _T(self, node: Node) -> str:
+        inner = node.args[0]
+        if inner.op == "inv":
+            return f"{self.wrap(inner.args[0], _ATOM)}^{{-\\top}}" if self.latex else \
+                f"inv({self(inner.args[0])}).T"
+        return f"{self.wrap(inner, _ATOM)}^\\top" if self.latex else f"{self.wrap(inner, _ATOM)}.T"
+
+    def _matrix(self, node: Node) -> str:
+        rows, cols = node.shape
+        cells = [self(e) for e in node.args]
+        lines = [cells[r * cols:(r + 1) * cols] for r in range(rows)]
+        if self.latex:
+            body = r" \\ ".join(" & ".join(line) for line in lines)
+            return rf"\begin{{bmatrix}} {body} \end{{bmatrix}}"
+        return "[" + ", ".join("[" + ", ".join(line) + "]" for line in lines) + "]"
+
+    def _tuple(self, node: Node) -> str:
+        return ", ".join(self(a) for a in node.args)
+
+    def _function(self, node: Node) -> str:
+        (arg,) = node.args
+        if node.op == "total" and arg.op == "hadamard" and arg.args[0] == arg.args[1]:
+            inner = self(arg.args[0])
+            return rf"\left\|{inner}\right\|^2" if self.latex else f"sqnorm({inner})"
+        if self.latex:
+            if node.op == "abs":
+                return rf"\left|{self(arg)}\right|"
+            if node.op == "sqrt":
+                return rf"\sqrt{{{self(arg)}}}"
+            if node.op == "step":
+                return rf"\mathbb{{1}}\left[{self(arg)} > 0\right]"
+            return rf"{_LATEX_FUNCTIONS[node.op]}\left({self(arg)}\right)"
+        if node.op == "step":
+            return f"1[{self(arg)} > 0]"
+        return f"{_ASCII_FUNCTIONS.get(node.op, node.op)}({self(arg)})"
+
+
+def latex(node: Node, names: dict[str, str] | None = None) -> str:
+    """LaTeX; ``names`` maps variable names to their LaTeX spelling (a problem's givens)."""
+    return _tidy(_Printer(True, names)(node))
+
+
+def ascii_(node: Node) -> str:
+    """Plain text in the notation the parser reads (``@`` for matrix products, ``.T``)."""
+    return _Printer(False)(node)
+
+
+def _tidy(text: str) -> str:
+    return re.sub(r"\\left\((\\?[A-Za-z0-9_{}]+)\\right\)", r"(\1)", text)
+
+
+
+class _PythonPrinter(_Printer):
+    """Source for a function over :mod:`derivekit.ops` (NumPy and JAX arrays alike)."""
+
+    def __init__(self) -> None:
+        super().__init__(False)
+
+    def _shape(self, node: Node) -> str:
+        return "(" + ", ".join(str(d) for d in node.shape) + ("," if len(node.shape) == 1
+                                                              else "") + ")"
+
+    def _zeros(self, node: Node) -> str:
+        return f"full({self._shape(node)}, 0.0, *_like)"
+
+    def _ones(self, node: Node) -> str:
+        return f"full({self._shape(node)}, 1.0, *_like)"
+
+    def _identity(self, node: Node) -> str:
+        return f"identity_like(full({self._shape(node)}, 0.0, *_like))"
+
+    def _hadamard(self, node: Node) -> str:
+        return self._product(node, "", " * ")
+
+    def _scale(self, node: Node) -> str:
+        s, a = node.args
+        factor = self(s) if s.op == "const" else f"scalar({self(s)})" if s.shape else self(s)
+        return f"{self.wrap_text(factor, s)} * {self.wrap(a, _PRODUCT + 1)}"
+
+    def wrap_text(self, text: str, node: Node) -> str:
+        return f"({text})" if _precedence(node) < _POSTFIX else text
+
+    def _const(self, node: Node) -> str:
+        value = node.value
+        return str(value.numerator) + ".0" if value.denominator == 1 else \
+            f"({value.numerator} / {value.denominator})"
+
+    def _pow(self, node: Node) -> str:
+        return f"{self.wrap(node.args[0], _ATOM)} ** {self.wrap(node.args[1], _ATOM)}"
+
+    def _matpow(self, node: Node) -> str:
+        return f"matrix_power({self(node.args[0])}, {int(node.args[1].value)})"
+
+    def _div(self, node: Node) -> str:
+        a, b = node.args
+        b_text = f"scalar({self(b)})" if b.shape and all(d == 1 for d in b.shape) and \
+            a.shape != b.shape else self.wrap(b, _POSTFIX)
+        return f"{self.wrap(a, _PRODUCT)} / {b_text}"
+
+    def _inv(self, node: Node) -> str:
+        return f"inv({self(node.args[0])})"
+
+    def _T(self, node: Node) -> str:
+        return f"{self.wrap(node.args[0], _ATOM)}.T"
+
+    def _kron(self, node: Node) -> str:
+        return f"kron({self(node.args[0])}, {self(node.args[1])})"
+
+    def _matrix(self, node: Node) -> str:
+        rows, cols = node.shape
+        cells = [f"scalar({self(e)})" if e.shape else self(e) for e in node.args]
+        lines = [cells[r * cols:(r + 1) * cols] for r in range(rows)]
+        return "from_rows([" + ", ".join("[" + ", ".join(line) + "]" for line in lines) + "])"
+
+    def _function(self, node: Node) -> str:
+        (arg,) = node.args
+        name = "abs_" if node.op == "abs" else node.op
+        return f"{name}({self(arg)})"
+
+
+def python_source(node: Node, name: str, inputs: dict[str, tuple], doc: str) -> str:
+    """A module defining ``name(**inputs)`` that computes ``node`` with derivekit.ops."""
+    dims = {}
+    for var_name, shape in inputs.items():
+        for axis, d in enumerate(shape):
+            if isinstance(d, str):
+                dims.setdefault(d, f"{var_name}.shape[{axis}]")
+    expression = _PythonPrinter()(node)
+    body = [f"    {d} = {where}" for d, where in dims.items()
+            if re.search(rf"\b{re.escape(d)}\b", expression)]
+    body.append(f"    _like = ({', '.join(inputs)},)")
+    body.append(f"    return {expression}")
+    imports = ("abs_, cos, det, diag, diagonal, exp, from_rows, full, identity_like, inv, kron, log, "
+               "log_softmax, logdet, matrix_power, relu, scalar, sigmoid, sin, softmax, "
+               "softmax_rows, softplus, sqrt, step, tanh, total, trace")
+    return "\n".join([
+        f'"""Generated by derivekit: {doc}"""',
+        "",
+        "from derivekit.ops import (  # noqa: F401",
+        f"    {imports},",
+        ")",
+        "",
+        "",
+        f"def {name}({', '.join(inputs)}):",
+        f'    """{doc}"""',
+        *body,
+        "",
+    ])

@@ -1,0 +1,72 @@
+"""The typed tree: every node knows its operation and its shape.
+
+One small node class with an ``op`` tag keeps evaluation, printing and differentiation as
+tables (one rule per op) instead of class hierarchies. Shapes follow the model's
+conventions: ``()`` for scalars, ``(n, 1)`` for column vectors; dimensions are ints or
+symbol names (``"n"``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from fractions import Fraction
+from typing import Any, Union
+
+Dim = Union[int, str]
+Shape = tuple[Dim, ...]
+
+ELEMENTWISE = ("sigmoid", "tanh", "relu", "step", "exp", "log", "sqrt", "abs", "sin", "cos",
+               "softplus")
+"""Functions applied entry by entry (shape in = shape out)."""
+REDUCTIONS = ("trace", "det", "logdet", "total")
+"""Functions of a whole array with a scalar value."""
+VECTOR_MAPS = ("softmax", "log_softmax")
+"""Functions of a whole column with a column value."""
+
+
+@dataclass(frozen=True)
+class Node:
+    op: str
+    """const, var, add, neg, scale, matmul, hadamard, div, pow, inv, T, kron, diag, matrix,
+    tuple, or a function name (ELEMENTWISE, REDUCTIONS, VECTOR_MAPS)."""
+    args: tuple[Node, ...]
+    shape: Shape
+    value: Any = None
+    """const: a Fraction; var: the name; pow: nothing (the exponent is args[1])."""
+
+    def __repr__(self) -> str:
+        from derivekit.expr.render import ascii_
+
+        return f"Node<{ascii_(self)} : {self.shape}>"
+
+
+def const(value: Fraction | int) -> Node:
+    return Node("const", (), (), Fraction(value))
+
+
+def var(name: str, shape: Shape) -> Node:
+    return Node("var", (), tuple(shape), name)
+
+
+def is_scalar(shape: Shape) -> bool:
+    """Scalars and 1x1 matrices multiply like numbers."""
+    return all(d == 1 for d in shape)
+
+
+def is_const(node: Node, value: Fraction | int | None = None) -> bool:
+    return node.op == "const" and (value is None or node.value == value)
+
+
+def walk(node: Node):  # noqa: ANN201  (a generator of Nodes)
+    """Every node, parents first."""
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        yield current
+        stack.extend(reversed(current.args))
+
+
+def shape_text(shape: Shape) -> str:
+    if not shape:
+        return "scalar"
+    return "×".join(str(d) for d in shape)

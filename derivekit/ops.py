@@ -26,7 +26,9 @@ __all__ = [
     "diag",
     "diagonal",
     "eigh",
+    "ceil",
     "exp",
+    "floor",
     "hadamard",
     "identity_like",
     "inv",
@@ -149,6 +151,8 @@ sin = _elementwise("sin", lambda np, x: np.sin(x), "Sine, element-wise.")
 cos = _elementwise("cos", lambda np, x: np.cos(x), "Cosine, element-wise.")
 log = _elementwise("log", lambda np, x: np.log(x), "Natural logarithm, element-wise.")
 sqrt = _elementwise("sqrt", lambda np, x: np.sqrt(x), "Square root, element-wise.")
+floor = _elementwise("floor", lambda np, x: np.floor(x), "Round down, element-wise.")
+ceil = _elementwise("ceiling", lambda np, x: np.ceil(x), "Round up, element-wise.")
 abs_ = _elementwise("Abs", lambda np, x: np.abs(x), "Absolute value, element-wise.")
 
 

@@ -153,6 +153,8 @@ _RULES: dict[str, Callable[..., Any]] = {
     "sin": _elementwise(ops.sin),
     "cos": _elementwise(ops.cos),
     "softplus": _elementwise(ops.softplus),
+    "floor": _elementwise(ops.floor),
+    "ceil": _elementwise(ops.ceil),
     "softmax": _elementwise(ops.softmax),
     "softmax_rows": _elementwise(ops.softmax_rows),
     "log_softmax": _elementwise(ops.log_softmax),

@@ -57,7 +57,8 @@ _STRUCTURAL = {
     "sum": r" \sum ", "cdot": "*", "times": "*", "odot": r" \odot ", "circ": r" \odot ",
     "otimes": r" \otimes ", "top": "'", "intercal": "'", "lVert": "||", "rVert": "||",
     "Vert": "||", "|": "||", "lvert": "|", "rvert": "|", "vert": "|", "mid": "|",
-    "{": "[", "}": "]", "le": "<=", "leq": "<=", "ge": ">=", "geq": ">=", "lt": "<", "gt": ">",
+    "{": "[", "}": "]", "approx": "=", "lfloor": " floor(", "rfloor": ") ",
+    "lceil": " ceil(", "rceil": ") ", "le": "<=", "leq": "<=", "ge": ">=", "geq": ">=", "lt": "<", "gt": ">",
     "indicator": r" \indicator ", "\\": ";",
 }
 
@@ -85,8 +86,8 @@ def normalize(text: str) -> str:
     text = text.replace("&", ",")
     wrappers = "|".join(_WRAPPERS)
     for _ in range(3):  # nested wrappers: \mathbf{\hat{\mathbf{y}}}
-        text = re.sub(rf"\\(?:{wrappers})\s*\{{([^{{}}]*)\}}", r"\1", text)
-        text = re.sub(rf"\\(?:{wrappers})\s+([A-Za-z])", r"\1", text)
+        text = re.sub(rf"\\(?:{wrappers})\s*\{{([^{{}}]*)\}}", r" \1 ", text)
+        text = re.sub(rf"\\(?:{wrappers})\s+([A-Za-z])", r" \1 ", text)
         text = re.sub(rf"\\(?:{wrappers})\s*(?=\\)", "", text)
     text = re.sub(r"\^\s*\{?\s*\\?(?:top|intercal|mathsf\{T\})\s*\}?", "'", text)
     text = re.sub(r"\^\s*\{\s*-\s*(?:T|\\top)\s*\}", "^{-1}'", text)
@@ -101,6 +102,7 @@ def normalize(text: str) -> str:
                   r" \\sum ", text)
     text = re.sub(r"\\sum\s*\^\s*(?:\{[^{}]*\}|\S)\s*(?:_\s*(?:\{[^{}]*\}|\S))?",
                   r" \\sum ", text)
+    text = _brace_frac_arguments(text)
     text = re.sub(r"\\([A-Za-z]+|\\|\||\{|\})", _structural, text)
     text = text.replace("**", "^").replace(".*", r" \odot ")
     text = re.sub(r"(?<![A-Za-z0-9_.])1\s*\[", r" \\indicator [", text)
@@ -109,6 +111,39 @@ def normalize(text: str) -> str:
     if latex:  # LaTeX subscripts take one character unless braced
         text = re.sub(r"_\s*([A-Za-z0-9])", r"_{\1}", text)
     return _pair_bars(text)
+
+
+def _brace_frac_arguments(text: str) -> str:
+    """``\\frac12`` and ``\\frac1{n}`` as LaTeX allows them: one-character arguments get
+    braces."""
+    out, i = [], 0
+    for match in re.finditer(r"\\[td]?frac(?![A-Za-z])", text):
+        out.append(text[i:match.end()])
+        i = match.end()
+        for _ in range(2):
+            while i < len(text) and text[i] == " ":
+                i += 1
+            if i >= len(text) or text[i] == "\\":
+                break
+            if text[i] == "{":
+                end = _closing_brace(text, i)
+                out.append(text[i:end])
+                i = end
+            else:
+                out.append("{" + text[i] + "}")
+                i += 1
+    out.append(text[i:])
+    return "".join(out)
+
+
+def _closing_brace(text: str, start: int) -> int:
+    """Index just past the brace group opening at ``start`` (the end of text if unclosed)."""
+    depth = 0
+    for i in range(start, len(text)):
+        depth += {"{": 1, "}": -1}.get(text[i], 0)
+        if depth == 0:
+            return i + 1
+    return len(text)
 
 
 def _pair_bars(text: str) -> str:

@@ -162,6 +162,9 @@ class _Printer:
         if self.latex:
             if node.op == "abs":
                 return rf"\left|{self(arg)}\right|"
+            if node.op in ("floor", "ceil"):
+                side = "floor" if node.op == "floor" else "ceil"
+                return rf"\left\l{side}{self(arg)}\right\r{side}"
             if node.op == "sqrt":
                 return rf"\sqrt{{{self(arg)}}}"
             if node.op == "step":

@@ -25,6 +25,7 @@ FUNCTIONS = {
     "tr": "trace", "det": "det", "logdet": "logdet", "sum": "total", "total": "total",
     "diag": "diag", "inv": "inv", "inverse": "inv", "transpose": "transpose", "norm": "norm",
     "sqnorm": "sqnorm", "kron": "kron", "hadamard": "hadamard", "max": "max",
+    "floor": "floor", "ceil": "ceil",
 }
 """Function names a user may type (lower-cased, underscores dropped) and what they mean."""
 

@@ -1,0 +1,360 @@
+"""Grade a typed answer against a part's verified truth, with STACK-style feedback.
+
+The answer is parsed by the grammar (never evaluated as code), its names resolved against the
+problem's givens, and its value compared with the part's closed form at the same random
+points and shapes the witnesses use. A mismatch comes with a counterexample and, when one
+explains it, a diagnosis: transposed / wrong layout, sign flipped, constant factor, an extra
+or missing term, wrong shape.
+"""
+
+from __future__ import annotations
+
+import inspect
+import re
+import signal
+import threading
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass
+from fractions import Fraction
+from typing import Any, Iterator
+
+import numpy as np
+
+from derivekit.errors import DerivekitError
+from derivekit.expr import build
+from derivekit.expr.evaluate import evaluate, exact
+from derivekit.expr.parse import parse
+from derivekit.expr.render import ascii_, latex
+from derivekit.expr.resolve import Scope, resolve
+from derivekit.expr.tree import Node
+from derivekit.model import (ConvergenceRange, Derivative, Equation, Expectation, Iteration,
+                             Limit, Optimum, Part, Problem)
+from derivekit.points import call, shape_sets
+from derivekit.witness.compare import ATOL, RTOL
+
+TIMEOUT_S = 3.0
+VERDICTS = ("equivalent", "not-equivalent", "invalid")
+
+
+@dataclass
+class Feedback:
+    problem: str
+    part: str
+    answer: str
+    verdict: str
+    interpreted: str = ""
+    interpreted_latex: str = ""
+    layout: str | None = None
+    message: str = ""
+    diagnosis: str = ""
+    counterexample: dict[str, Any] | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+class AnswerTimeout(DerivekitError):
+    """Checking one answer took longer than the limit."""
+
+
+@contextmanager
+def time_limit(seconds: float) -> Iterator[None]:
+    """Interrupt pure-Python work after ``seconds`` (main thread only, where signals work)."""
+    if threading.current_thread() is not threading.main_thread() or not hasattr(
+            signal, "setitimer"):
+        yield
+        return
+
+    def expire(signum: int, frame: Any) -> None:
+        raise AnswerTimeout(f"checking took longer than {seconds:g} s")
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+# --------------------------------------------------------------------------- targets
+def _truth_fields(part: Part) -> tuple[str, ...]:
+    if isinstance(part, ConvergenceRange):
+        return ("lower", "upper")
+    return (part.ANSWER_FIELD,)
+
+
+def _iteration_variable(part: Part) -> str | None:
+    """The name of the step counter in an Iteration's closed form (``t``, ``k``)."""
+    if not isinstance(part, Iteration):
+        return None
+    params = list(inspect.signature(part.closed_form).parameters)
+    return params[0] if params else "t"
+
+
+def scope_for(problem: Problem, part: Part) -> Scope:
+    entries = [(g.name, g.shape, g.latex) for g in problem.givens]
+    counter = _iteration_variable(part)
+    if counter:
+        entries.append((counter, (), None))
+    return Scope.of(entries)
+
+
+def _split_answer(text: str, part: Part) -> list[str]:
+    """The pieces to grade: the last side of ``a = b``; both ends of ``lo < p < hi``."""
+    text = text.strip()
+    if isinstance(part, ConvergenceRange):
+        pieces = [p for p in re.split(r"<=?|\\le(?:q)?(?![a-z])|\\lt(?![a-z])", text)]
+        if len(pieces) == 3:
+            return [pieces[0], pieces[2]]
+        return [text]
+    depth, last = 0, 0
+    for i, ch in enumerate(text):
+        depth += ch in "([{"
+        depth -= ch in ")]}"
+        if ch == "=" and depth == 0 and text[i - 1:i] not in "<>!" and text[i + 1:i + 2] != "=":
+            last = i + 1
+    return [text[last:]]
+
+
+# --------------------------------------------------------------------------- check
+def check(problem: Problem, part: Part, text: str, seed: int = 0,
+          timeout: float = TIMEOUT_S) -> Feedback:
+    """Grade ``text`` as an answer to ``part``; never raises for a bad answer."""
+    feedback = Feedback(problem.id, part.name, text, "invalid")
+    try:
+        with time_limit(timeout):
+            _grade(problem, part, text, seed, feedback)
+    except DerivekitError as exc:
+        feedback.verdict = "invalid"
+        feedback.message = str(exc)
+    except (ArithmeticError, ValueError, TypeError, KeyError, IndexError, MemoryError,
+            RecursionError) as exc:
+        feedback.verdict = "invalid"
+        feedback.message = f"could not evaluate the answer: {type(exc).__name__}"
+    return feedback
+
+
+def _grade(problem: Problem, part: Part, text: str, seed: int, feedback: Feedback) -> None:
+    scope = scope_for(problem, part)
+    pieces = _split_answer(text, part)
+    nodes = [resolve(parse(piece), scope) for piece in pieces]
+    feedback.interpreted = " < p < ".join(ascii_(n) for n in nodes)
+    feedback.interpreted_latex = ", ".join(latex(n, _latex_names(problem)) for n in nodes)
+    fields = _truth_fields(part)
+    if len(nodes) == 1 and len(fields) == 2:
+        fields = fields[1:]  # one bound typed: the upper one (the lower is 0 for step sizes)
+    if len(nodes) != len(fields):
+        raise DerivekitError(f"expected {len(fields)} value(s), got {len(nodes)}")
+    for node, field in zip(nodes, fields):
+        _compare(problem, part, node, field, seed, feedback)
+        if feedback.verdict != "equivalent":
+            return
+
+
+def _latex_names(problem: Problem) -> dict[str, str]:
+    return {g.name: g.tex for g in problem.givens}
+
+
+def _points(problem: Problem, part: Part, seed: int) -> list[tuple[dict, dict]]:
+    """(dims, values) at every point the witnesses use, plus the step counter if any."""
+    counter = _iteration_variable(part)
+    out = []
+    for dims, points, _, _ in shape_sets(problem, part, seed):
+        for i, values in enumerate(points):
+            if counter:
+                values = {**values, counter: np.asarray(float(i + 1))}
+            out.append((dims, values))
+    return out
+
+
+def _truth(part: Part, field: str, values: dict) -> np.ndarray:
+    fn = getattr(part, field)
+    if not callable(fn):
+        return np.asarray(fn, dtype=float)
+    counter = _iteration_variable(part)
+    if counter:
+        given = {k: v for k, v in values.items() if k != counter}
+        return np.asarray(call(fn, given, int(values[counter])), dtype=float)
+    return np.asarray(call(fn, values), dtype=float)
+
+
+def _value(node: Node, values: dict) -> np.ndarray:
+    out = evaluate(node, values)
+    return np.asarray(out if not isinstance(out, tuple) else [np.asarray(x) for x in out],
+                      dtype=float)
+
+
+def _compare(problem: Problem, part: Part, node: Node, field: str, seed: int,
+             feedback: Feedback) -> None:
+    layout = getattr(part, "layout", None) if isinstance(part, Derivative) else None
+    feedback.layout = layout
+    typed_precision = _typed_precision(feedback.answer, node)
+    pairs = []
+    with np.errstate(all="ignore"):
+        for dims, values in _points(problem, part, seed):
+            try:
+                want = _truth(part, field, values)
+            except (TypeError, ValueError) as exc:
+                raise DerivekitError(f"this part's answer is not a value that can be typed "
+                                     f"({type(exc).__name__}); use derivekit verify") from None
+            pairs.append((dims, values, _value(node, values), want))
+    got_shape, want_shape = pairs[0][2].shape, pairs[0][3].shape
+    if _squeeze(got_shape) != _squeeze(want_shape):
+        _explain_shape(pairs, layout, feedback)
+        return
+    if all(_close(_squeeze_to(g, w), w, typed_precision) for _, _, g, w in pairs):
+        feedback.verdict = "equivalent"
+        feedback.message = "equivalent" + (f" at the precision typed (±{typed_precision:g})"
+                                           if typed_precision else "")
+        return
+    feedback.verdict = "not-equivalent"
+    _diagnose(problem, part, node, pairs, layout, feedback)
+
+
+def _squeeze(shape: tuple) -> tuple:
+    return tuple(d for d in shape if d != 1)
+
+
+def _squeeze_to(got: np.ndarray, want: np.ndarray) -> np.ndarray:
+    return got.reshape(want.shape)
+
+
+def _close(got: np.ndarray, want: np.ndarray, precision: float | None = None) -> bool:
+    if not (np.all(np.isfinite(got)) and np.all(np.isfinite(want))):
+        return bool(np.array_equal(got, want))
+    if precision:
+        return bool(np.all(np.abs(got - want) <= precision * (1 + 1e-9)))
+    return bool(np.all(np.abs(got - want) <= ATOL + RTOL * np.abs(want)))
+
+
+def _typed_precision(text: str, node: Node) -> float | None:
+    """A bare decimal like ``-1.386`` is judged at the precision it was typed."""
+    if node.op not in ("const", "neg") or exact(node) is None:
+        return None
+    decimals = [len(m) for m in re.findall(r"\d\.(\d+)", text)]
+    return 0.5 * 10.0 ** -max(decimals) if decimals else None
+
+
+# --------------------------------------------------------------------------- diagnosis
+def _counterexample(dims: dict, values: dict, got: np.ndarray, want: np.ndarray) -> dict:
+    return {
+        "shapes": dict(dims),
+        "values": {k: np.round(np.asarray(v, dtype=float), 6).tolist() for k, v in values.items()},
+        "expected": np.round(want, 10).tolist(),
+        "given": np.round(got, 10).tolist(),
+    }
+
+
+def _explain_shape(pairs: list, layout: str | None, feedback: Feedback) -> None:
+    dims, values, got, want = pairs[0]
+    feedback.verdict = "not-equivalent"
+    feedback.counterexample = _counterexample(dims, values, got, want)
+    if got.ndim == 2 and want.ndim == 2 and got.shape == want.T.shape and all(
+            _close(g, w.T) for _, _, g, w in pairs):
+        other = "numerator" if layout == "denominator" else "denominator"
+        feedback.diagnosis = "wrong layout" if layout else "transposed"
+        feedback.message = (f"your answer is the {other}-layout form (the transpose); this part "
+                            f"asks for {layout} layout" if layout else
+                            "your answer is the transpose of the expected one")
+        return
+    feedback.diagnosis = "wrong shape"
+    feedback.message = f"your answer has shape {got.shape}, expected {want.shape}"
+
+
+def _diagnose(problem: Problem, part: Part, node: Node, pairs: list, layout: str | None,
+              feedback: Feedback) -> None:
+    bad = next(p for p in pairs if not _close(_squeeze_to(p[2], p[3]), p[3]))
+    feedback.counterexample = _counterexample(*bad)
+    got = [_squeeze_to(g, w) for _, _, g, w in pairs]
+    want = [w for _, _, _, w in pairs]
+    if all(_close(g, -w) for g, w in zip(got, want)):
+        return _say(feedback, "sign flipped", "your answer is the negative of the expected one")
+    if all(w.ndim == 2 and w.shape[0] == w.shape[1] and _close(g, w.T)
+           for g, w in zip(got, want)):
+        return _say(feedback, "transposed", "your answer is the transpose of the expected one"
+                    + (f" (the other layout; this part asks for {layout} layout)" if layout
+                       else ""))
+    factor = _common_factor(got, want)
+    if factor is not None:
+        return _say(feedback, "constant factor",
+                    f"your answer is {_nice(factor)} times the expected one")
+    term = _extra_term(node, pairs)
+    if term:
+        return _say(feedback, "extra term", f"your answer has an extra term {term}")
+    term = _missing_term(problem, part, node, pairs)
+    if term:
+        return _say(feedback, "missing term", f"your answer is missing the term {term}")
+    entry = _first_bad_entry(bad)
+    feedback.message = f"not equivalent: {entry}"
+
+
+def _say(feedback: Feedback, diagnosis: str, message: str) -> None:
+    feedback.diagnosis = diagnosis
+    feedback.message = message
+
+
+def _common_factor(got: list, want: list) -> float | None:
+    g = np.concatenate([x.ravel() for x in got])
+    w = np.concatenate([x.ravel() for x in want])
+    scale = float(w @ w)
+    if scale < 1e-12:
+        return None
+    c = float(g @ w) / scale
+    if abs(c - 1) < 1e-9 or abs(c) < 1e-12 or not _close(g, c * w):
+        return None
+    return c
+
+
+def _nice(c: float) -> str:
+    f = Fraction(c).limit_denominator(64)
+    return str(f) if abs(float(f) - c) < 1e-9 * max(1, abs(c)) else f"{c:.6g}"
+
+
+def _terms(node: Node) -> list[Node]:
+    if node.op == "add":
+        return _terms(node.args[0]) + _terms(node.args[1])
+    if node.op == "sub":
+        return _terms(node.args[0]) + [build.neg(t) for t in _terms(node.args[1])]
+    return [node]
+
+
+def _extra_term(node: Node, pairs: list) -> str:
+    terms = _terms(node)
+    if len(terms) < 2:
+        return ""
+    for term in terms:
+        with np.errstate(all="ignore"):
+            if all(_close(_squeeze_to(g - np.broadcast_to(_value(term, v), g.shape), w), w)
+                   for _, v, g, w in pairs):
+                return ascii_(term)
+    return ""
+
+
+def _missing_term(problem: Problem, part: Part, node: Node, pairs: list) -> str:
+    """A term of the part's own closed form (when its LaTeX reads as math) that the answer
+    lacks."""
+    try:
+        reference = resolve(parse(_split_answer(part.answer_latex, part)[-1]),
+                            scope_for(problem, part))
+    except DerivekitError:
+        return ""
+    terms = _terms(reference)
+    if len(terms) < 2:
+        return ""
+    for term in terms:
+        with np.errstate(all="ignore"):
+            if all(_close(_squeeze_to(g, w), w - _value(term, v).reshape(w.shape))
+                   for _, v, g, w in pairs):
+                return ascii_(term)
+    return ""
+
+
+def _first_bad_entry(bad: tuple) -> str:
+    dims, _, got, want = bad
+    g = _squeeze_to(got, want)
+    err = np.abs(g - want)
+    index = np.unravel_index(int(np.argmax(err)), err.shape) if err.ndim else ()
+    where = f" at entry {tuple(int(i) for i in index)}" if index else ""
+    return (f"expected {float(want[index]):.6g}, got {float(g[index]):.6g}{where} "
+            f"(shapes {dims})")

@@ -337,6 +337,131 @@ def sheet(
             console.print(f"wrote {_guard(lambda t=tex: compile_pdf(t))}", markup=False)
 
 
+# --------------------------------------------------------------------------- check
+_VERDICT_STYLE = {"equivalent": "green", "not-equivalent": "bold red", "invalid": "bold yellow"}
+
+
+@app.command("check")
+def check_answer(
+    problem_id: Annotated[Optional[str], typer.Argument(help="Problem id.",
+                                                        show_default=False)] = None,
+    part_name: Annotated[Optional[str], typer.Argument(help="Part name (see derivekit show).",
+                                                       show_default=False)] = None,
+    answer: Annotated[Optional[str], typer.Option(
+        "--answer", "-a", help="The answer, LaTeX or ASCII.", show_default=False)] = None,
+    answer_file: Annotated[Optional[Path], typer.Option(
+        "--answer-file", help="Read the answer from a file.", show_default=False)] = None,
+    batch: Annotated[Optional[Path], typer.Option(
+        "--batch", help="CSV with columns student, problem, part, answer.",
+        show_default=False)] = None,
+    out: Annotated[Optional[Path], typer.Option(
+        "--out", "-o", help="Batch results file (.csv or .json).", show_default=False)] = None,
+    force: Annotated[bool, typer.Option(help="Overwrite --out if it exists.")] = False,
+    json: JsonFlag = False,
+    seed: Annotated[int, typer.Option(help="Seed for the comparison points.")] = 0,
+    problems: ProblemsDir = None,
+) -> None:
+    """Grade typed answers against the verified truth (exit 0 all equivalent, 1 not)."""
+    from derivekit import grade, registry
+
+    if batch is not None:
+        if problem_id or part_name or answer is not None or answer_file is not None:
+            _fail("--batch takes no problem, part or answer")
+        if out is not None and out.exists() and not force:
+            _fail(f"{out} exists; pass --force to overwrite")
+        rows = _guard(lambda: grade.read_batch(batch))
+        results = _checked_batch(rows, problems, seed)
+        if out is not None:
+            _guard(lambda: grade.write_results(results, out, force))
+        if json:
+            import json as json_lib
+
+            typer.echo(json_lib.dumps(results, indent=2))
+        else:
+            _print_batch(results)
+        raise typer.Exit(0 if all(r["verdict"] == "equivalent" for r in results) else 1)
+    if not problem_id or not part_name:
+        _fail("give PROBLEM PART --answer TEXT (or --batch answers.csv)")
+    if (answer is None) == (answer_file is None):
+        _fail("give exactly one of --answer or --answer-file")
+    if answer_file is not None:
+        answer = _guard(lambda: _read_answer(answer_file))
+    problem = _guard(lambda: registry.lookup(problem_id, problems))
+    part = _guard(lambda: problem.part(part_name))
+    feedback = grade.check(problem, part, answer, seed)
+    if json:
+        import json as json_lib
+
+        typer.echo(json_lib.dumps(feedback.to_dict(), indent=2))
+    else:
+        _print_feedback(feedback)
+    raise typer.Exit({"equivalent": 0, "not-equivalent": 1}.get(feedback.verdict, 2))
+
+
+def _read_answer(path: Path) -> str:
+    from derivekit.expr.parse import MAX_LENGTH
+
+    try:
+        with path.open(encoding="utf-8") as handle:
+            text = handle.read(MAX_LENGTH + 1)
+    except (OSError, UnicodeDecodeError) as exc:
+        raise DerivekitError(f"cannot read {path}: {exc}") from None
+    if len(text) > MAX_LENGTH:
+        raise DerivekitError(f"{path}: answer longer than {MAX_LENGTH} characters")
+    return text.strip()
+
+
+def _checked_batch(rows: list, problems: Optional[Path], seed: int) -> list:
+    from derivekit import grade, registry
+
+    catalog = _guard(lambda: registry.catalog(problems))
+    lookup = lambda pid: registry.lookup(pid, problems) if pid not in catalog else (  # noqa: E731
+        catalog[pid])
+    if not sys.stderr.isatty():
+        return grade.check_batch(rows, lookup, seed)
+    from rich.progress import Progress
+
+    results = []
+    with Progress(console=_console(stderr=True), transient=True) as progress:
+        task = progress.add_task("checking", total=len(rows))
+        for row in rows:
+            results.extend(grade.check_batch([row], lookup, seed))
+            progress.advance(task)
+    return results
+
+
+def _print_feedback(feedback) -> None:  # noqa: ANN001
+    console = _console()
+    style = _VERDICT_STYLE[feedback.verdict]
+    console.print(f"[{style}]{feedback.verdict}[/]  {feedback.problem}/{feedback.part}")
+    if feedback.interpreted:
+        console.print(f"your answer was interpreted as: {feedback.interpreted}", markup=False)
+    if feedback.layout:
+        console.print(f"layout: {feedback.layout}", markup=False)
+    if feedback.diagnosis:
+        console.print(f"diagnosis: {feedback.diagnosis}", markup=False)
+    console.print(feedback.message, markup=False)
+    example = feedback.counterexample
+    if example:
+        console.print(f"counterexample at shapes {example['shapes']}:", markup=False)
+        console.print(f"  expected {example['expected']}", markup=False)
+        console.print(f"  given    {example['given']}", markup=False)
+
+
+def _print_batch(results: list) -> None:
+    from rich.table import Table
+
+    from derivekit import grade
+
+    table = Table("problem", "part", *grade.VERDICTS, box=None, header_style="bold")
+    for (problem, part), counts in grade.summary(results).items():
+        table.add_row(problem, part, *(str(counts[v]) for v in grade.VERDICTS))
+    console = _console()
+    console.print(table)
+    total = {v: sum(r["verdict"] == v for r in results) for v in grade.VERDICTS}
+    console.print(f"{len(results)} answers: " + ", ".join(f"{n} {v}" for v, n in total.items()))
+
+
 # --------------------------------------------------------------------------- derive
 GivenOption = Annotated[list[str], typer.Option(
     "--given", "-g", help="NAME:SHAPE[:DOMAIN], repeatable. SHAPE: scalar, n (a column) or "

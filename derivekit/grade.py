@@ -199,8 +199,7 @@ def _compare(problem: Problem, part: Part, node: Node, field: str, seed: int,
                 raise DerivekitError(f"this part's answer is not a value that can be typed "
                                      f"({type(exc).__name__}); use derivekit verify") from None
             pairs.append((dims, values, _value(node, values), want))
-    got_shape, want_shape = pairs[0][2].shape, pairs[0][3].shape
-    if _squeeze(got_shape) != _squeeze(want_shape):
+    if not _same_shape(pairs[0][2], pairs[0][3]):
         _explain_shape(pairs, layout, feedback)
         return
     if all(_close(_squeeze_to(g, w), w, typed_precision) for _, _, g, w in pairs):
@@ -212,8 +211,11 @@ def _compare(problem: Problem, part: Part, node: Node, field: str, seed: int,
     _diagnose(problem, part, node, pairs, layout, feedback)
 
 
-def _squeeze(shape: tuple) -> tuple:
-    return tuple(d for d in shape if d != 1)
+def _same_shape(got: np.ndarray, want: np.ndarray) -> bool:
+    """Equal shapes; a scalar and a 1x1 matrix alike; a typed list matches a column."""
+    if got.shape == want.shape or (got.size == 1 and want.size == 1):
+        return True
+    return got.ndim == 1 and want.shape in ((got.size,), (got.size, 1))
 
 
 def _squeeze_to(got: np.ndarray, want: np.ndarray) -> np.ndarray:
@@ -358,3 +360,71 @@ def _first_bad_entry(bad: tuple) -> str:
     where = f" at entry {tuple(int(i) for i in index)}" if index else ""
     return (f"expected {float(want[index]):.6g}, got {float(g[index]):.6g}{where} "
             f"(shapes {dims})")
+
+
+# --------------------------------------------------------------------------- batch
+BATCH_COLUMNS = ("student", "problem", "part", "answer")
+
+
+def read_batch(path: Any) -> list[dict[str, str]]:
+    """Rows of a class's answers CSV (columns student, problem, part, answer)."""
+    import csv
+
+    try:
+        with open(path, newline="", encoding="utf-8") as handle:
+            reader = csv.DictReader(handle)
+            missing = [c for c in BATCH_COLUMNS if c not in (reader.fieldnames or [])]
+            if missing:
+                raise DerivekitError(f"{path}: missing column(s) {', '.join(missing)} "
+                                     f"(expected {', '.join(BATCH_COLUMNS)})")
+            return [{c: (row.get(c) or "") for c in BATCH_COLUMNS} for row in reader]
+    except (OSError, UnicodeDecodeError, csv.Error) as exc:
+        raise DerivekitError(f"cannot read {path}: {exc}") from None
+
+
+def check_batch(rows: list[dict[str, str]], lookup: Any, seed: int = 0) -> list[dict[str, Any]]:
+    """Grade every row; an unknown problem or part is an ``invalid`` result for that row
+    (one bad line must not stop a class's batch). ``lookup`` maps an id to a Problem."""
+    results = []
+    for row in rows:
+        try:
+            problem = lookup(row["problem"])
+            part = problem.part(row["part"])
+        except DerivekitError as exc:
+            feedback = Feedback(row["problem"], row["part"], row["answer"], "invalid",
+                                message=str(exc))
+        else:
+            feedback = check(problem, part, row["answer"], seed)
+        results.append({"student": row["student"], **feedback.to_dict()})
+    return results
+
+
+def summary(results: list[dict[str, Any]]) -> dict[tuple[str, str], dict[str, int]]:
+    """Counts of each verdict per (problem, part)."""
+    out: dict[tuple[str, str], dict[str, int]] = {}
+    for r in results:
+        counts = out.setdefault((r["problem"], r["part"]), dict.fromkeys(VERDICTS, 0))
+        counts[r["verdict"]] += 1
+    return out
+
+
+def write_results(results: list[dict[str, Any]], path: Any, force: bool = False) -> None:
+    """CSV or JSON by suffix; an existing file is kept unless ``force``."""
+    import csv
+    import json
+    from pathlib import Path
+
+    path = Path(path)
+    if path.exists() and not force:
+        raise DerivekitError(f"{path} exists; pass --force to overwrite")
+    if path.suffix == ".json":
+        path.write_text(json.dumps(results, indent=2) + "\n")
+        return
+    if path.suffix != ".csv":
+        raise DerivekitError(f"{path}: results go to a .csv or .json file")
+    columns = ["student", "problem", "part", "answer", "verdict", "diagnosis", "message",
+               "interpreted"]
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.DictWriter(handle, columns, extrasaction="ignore")
+        writer.writeheader()
+        writer.writerows(results)

@@ -185,6 +185,9 @@ class Derivative(Part):
     layout: Layout = "denominator"
     avoid: Fn | None = None
     """Values kept away from 0 by the sampler (pre-activations of ReLU): non-smooth points."""
+    expression: str = ""
+    """``of`` in derivekit's notation (``"trace(A.T@A)"``): the matrix deriver then derives
+    the answer too, and the authored ``answer`` must equal the derived form."""
 
     KIND: ClassVar[str] = "derivative"
 

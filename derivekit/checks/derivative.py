@@ -62,11 +62,40 @@ def check(problem: Problem, part: Derivative, seed: int) -> tuple[str, tuple[Wit
     symbolic = (not_applicable(sym.name, f"{symbolic_gap}; the numeric witnesses decide")
                 if symbolic_gap else
                 sym.result("entry-by-entry symbolic diff (SymEngine) on explicit matrices"))
-    return asks, (
-        symbolic,
-        jax_.result("jax.jacrev, float64"),
-        fd.result("central differences, h = 1e-6·max(1,|x|)"),
-    )
+    witnesses = (symbolic, jax_.result("jax.jacrev, float64"),
+                 fd.result("central differences, h = 1e-6·max(1,|x|)"))
+    if part.expression:
+        witnesses += (_matrix_deriver(problem, part, seed),)
+    return asks, witnesses
+
+
+def _matrix_deriver(problem: Problem, part: Derivative, seed: int) -> WitnessResult:
+    """The authored answer against the matrix deriver's form of ``part.expression`` (and the
+    expression against ``part.of``, so both state the same function)."""
+    from derivekit.derive.matrix import derivative
+    from derivekit.expr.evaluate import evaluate
+    from derivekit.expr.parse import parse
+    from derivekit.expr.render import ascii_
+    from derivekit.expr.resolve import Scope, resolve
+    from derivekit.expr.tree import var
+
+    tally = Tally("matrix-deriver")
+    shapes = {g.name: g.shape for g in problem.givens}
+    scope = Scope.of((g.name, g.shape, None) for g in problem.givens)
+    expression = resolve(parse(part.expression), scope)
+    derived = derivative(expression, var(part.wrt, shapes[part.wrt]), part.layout).result
+    for dims, points, _, _ in shape_sets(problem, part, seed):
+        tally.shape_set(dims)
+        for i, p in enumerate(points):
+            where = f"shapes {dims}, point {i}"
+            stated = np.asarray(call(part.of, p), dtype=float)
+            tally.compare(np.asarray(evaluate(expression, p, shapes), dtype=float).reshape(
+                stated.shape), stated, f"expression vs of, {where}", point=i)
+            answer = np.asarray(call(part.answer, p), dtype=float)
+            value = np.asarray(evaluate(derived, p, shapes), dtype=float)
+            tally.compare(answer, value.reshape(answer.shape) if value.size == answer.size
+                          else value, where, point=i)
+    return tally.result(f"derived by differentials: {ascii_(derived)}")
 
 
 def _componentwise(problem: Problem, part: Derivative, dims: dict, stacked: dict) -> np.ndarray:

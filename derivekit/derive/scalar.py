@@ -1,8 +1,9 @@
-"""Cancel scalar coefficients with SymPy: ``-y/σ·σ(1-σ) + (1-y)/(1-σ)·σ(1-σ)`` -> ``σ - y``.
+"""Cancel coefficients with SymPy: ``-y/σ·σ(1-σ) + (1-y)/(1-σ)·σ(1-σ)`` -> ``σ - y``.
 
-Only trees the deriver built reach SymPy (never user text): each maximal scalar
-sub-expression becomes a SymPy expression whose atoms (σ(wᵀx), tr(A), …) are plain
-symbols, is cancelled and factored, and comes back as a tree.
+Only trees the deriver built reach SymPy (never user text): each maximal sub-expression
+that is scalar algebra (or element-wise algebra on columns, which is scalar algebra entry
+by entry) becomes a SymPy expression whose atoms (σ(wᵀx), tr(A), Xw, …) are plain symbols,
+is cancelled and factored, and comes back as a tree (products of columns as ⊙).
 """
 
 from __future__ import annotations
@@ -15,8 +16,21 @@ from derivekit.expr.tree import Node, const, is_scalar
 _ARITHMETIC = {"add", "sub", "neg", "scale", "div", "pow", "hadamard", "matmul", "const"}
 
 
+def _entrywise(node: Node) -> bool:
+    """Scalar algebra, or element-wise algebra on vectors (never matrix products/powers)."""
+    if node.op not in _ARITHMETIC or node.op == "const":
+        return False
+    if node.op == "matmul" and not all(is_scalar(a.shape) for a in node.args):
+        return False
+    if is_scalar(node.shape):
+        return True
+    vector = len(node.shape) == 2 and 1 in node.shape
+    return vector and node.op != "matmul" and (node.op != "scale" or is_scalar(
+        node.args[0].shape))
+
+
 def simplify_scalars(node: Node) -> Node:
-    if is_scalar(node.shape) and node.op in _ARITHMETIC and node.op != "const":
+    if _entrywise(node):
         return _via_sympy(node)
     args = tuple(simplify_scalars(a) for a in node.args)
     if node.op == "scale":
@@ -29,9 +43,11 @@ def _via_sympy(node: Node) -> Node:
 
     atoms: dict[Node, sympy.Symbol] = {}
     expr = _to_sympy(node, atoms, sympy)
-    simpler = sympy.factor_terms(sympy.cancel(sympy.together(expr)))
-    if sympy.count_ops(simpler) > sympy.count_ops(expr):
-        simpler = expr
+    cancelled = sympy.cancel(sympy.together(expr))
+    factored = sympy.factor(cancelled)
+    coefficient, rest = factored.as_coeff_Mul()
+    candidates = [expr] + ([] if coefficient != 1 and rest.is_Add else [factored]) + [cancelled]
+    simpler = min(candidates, key=sympy.count_ops)
     back = {symbol: atom for atom, symbol in atoms.items()}
     return _from_sympy(simpler, back, sympy)
 
@@ -39,7 +55,7 @@ def _via_sympy(node: Node) -> Node:
 def _to_sympy(node: Node, atoms: dict, sympy):  # noqa: ANN001, ANN202
     if node.op == "const":
         return sympy.Rational(node.value.numerator, node.value.denominator)
-    if node.op in _ARITHMETIC and is_scalar(node.shape):
+    if node.op == "const" or _entrywise(node):
         args = [_to_sympy(a, atoms, sympy) for a in node.args]
         if node.op == "add":
             return args[0] + args[1]
@@ -79,10 +95,13 @@ def _from_sympy(expr, back: dict, sympy) -> Node:  # noqa: ANN001
             return build.divide(_from_sympy(numerator, back, sympy),
                                 _from_sympy(denominator, back, sympy))
         coefficient, rest = expr.as_coeff_Mul()
-        factors = sympy.Mul.make_args(rest)
+        factors = list(sympy.Mul.make_args(rest))
+        sums = [i for i, f in enumerate(factors) if f.is_Add]
+        if coefficient == -1 and sums:  # -(y - σ)x reads better as (σ - y)x
+            coefficient, factors[sums[0]] = sympy.Integer(1), -factors[sums[0]]
         out = _from_sympy(factors[0], back, sympy)
         for f in factors[1:]:
-            out = build.product(out, _from_sympy(f, back, sympy))
+            out = build.hadamard(out, _from_sympy(f, back, sympy))
         return build.scale(_from_sympy(coefficient, back, sympy), out)
     if expr.is_Pow:
         base, exponent = expr.args

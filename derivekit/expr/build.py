@@ -170,6 +170,8 @@ def hadamard(a: Node, b: Node) -> Node:
         return scale(a, b) if is_scalar(a.shape) else scale(b, a)
     if is_zero(a) or is_zero(b):
         return _zero_like(shape)
+    if a.op == "neg" or b.op == "neg":
+        return neg(hadamard(a.args[0] if a.op == "neg" else a, b.args[0] if b.op == "neg" else b))
     if a.op == "ones" and shape == b.shape:
         return b
     if b.op == "ones" and shape == a.shape:

@@ -9,15 +9,15 @@ from __future__ import annotations
 import jax
 from flax import nnx
 
-from derivekit.train.layers import batch_norm, conv, linear, max_pool2
+from derivekit.train.layers import PatchConv, batch_norm, conv, linear, max_pool2
 
 
 class CifarLeNet(nnx.Module):
     """Seed 000 §2.2: conv 3→6 k5, pool, conv 6→16 k5, pool, FC 400→120→84→10 (logits, no ReLU)."""
 
     def __init__(self, rngs: nnx.Rngs) -> None:
-        self.conv1 = conv(3, 6, 5, rngs)
-        self.conv2 = conv(6, 16, 5, rngs)
+        self.conv1 = PatchConv(3, 6, 5, rngs)
+        self.conv2 = PatchConv(6, 16, 5, rngs)
         self.fc1 = linear(16 * 5 * 5, 120, rngs)
         self.fc2 = linear(120, 84, rngs)
         self.fc3 = linear(84, 10, rngs)

@@ -86,6 +86,7 @@ PROBLEM = Problem(
             ),
             asks=r"$\partial L/\partial\hat{\mathbf{y}}$",
             of=bce,
+            expression="-sum(y .* log(yhat) + (1 - y) .* log(1 - yhat))",
             wrt="yhat",
             answer=lambda y, yhat: (yhat - y) / (yhat * (1 - yhat)),
             answer_latex=r"\frac{\hat{\mathbf{y}}-\mathbf{y}}{\hat{\mathbf{y}}\odot"
@@ -103,6 +104,7 @@ PROBLEM = Problem(
             ),
             asks=r"$\partial L/\partial\mathbf{a}$ with $\hat{\mathbf{y}}=\sigma(\mathbf{a})$",
             of=lambda y, a: bce(y, sigmoid(a)),
+            expression="-sum(y .* log(sigmoid(a)) + (1 - y) .* log(1 - sigmoid(a)))",
             wrt="a",
             answer=lambda y, a: sigmoid(a) - y,
             answer_latex=r"\sigma(\mathbf{a})-\mathbf{y}",

@@ -94,7 +94,7 @@ def normalize(text: str) -> str:
     text = re.sub(r"\^\s*\{\s*\(([A-Za-z0-9]+)\)\s*\}", r"_{\1}", text)
     text = re.sub(r"\^\s*\{?\s*\*\s*\}?", "_{star}", text)
     words = "|".join(GREEK + FUNCTION_COMMANDS)
-    text = re.sub(rf"\\({words})(?![A-Za-z])\s*", r"\1 ", text)
+    text = re.sub(rf"\\({words})(?![A-Za-z])\s*", r" \1 ", text)
     decorations = "|".join(_DECORATIONS)
     text = re.sub(rf"\\({decorations})\s*\{{\s*([A-Za-z]+)\s*\}}", r"\2\1", text)
     text = re.sub(rf"\\({decorations})\s*([A-Za-z]+)", r"\2\1", text)
@@ -108,8 +108,9 @@ def normalize(text: str) -> str:
     text = re.sub(r"(?<![A-Za-z0-9_.])1\s*\[", r" \\indicator [", text)
     text = re.sub(r"\.T(?![A-Za-z0-9_])", "'", text)
     text = re.sub(r"([A-Za-z0-9])\s+_", r"\1_", text)
-    if latex:  # LaTeX subscripts take one character unless braced
+    if latex:  # LaTeX sub- and superscripts take one character unless braced
         text = re.sub(r"_\s*([A-Za-z0-9])", r"_{\1}", text)
+        text = re.sub(r"\^\s*([A-Za-z0-9])", r"^{\1}", text)
     return _pair_bars(text)
 
 

@@ -1,0 +1,360 @@
+"""Side by side: SymPy's MatrixSymbol calculus and ``derivekit derive`` on textbook cases.
+
+Each case is stated three times: as derivekit text, as a SymPy MatrixSymbol expression, and as
+a JAX function. JAX float64 autodiff of the JAX function, at a random point with concrete
+sizes, is the reference both results are checked against (denominator layout: a gradient
+has the variable's shape, a Jacobian of a column f by a column x is (∂f/∂x)ᵀ, as SymPy
+returns). Times are medians over REPEAT runs of one derivation.
+
+    python benchmarks/vs_sympy.py [--markdown] [--repeat N]
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+import sympy as sp
+
+from derivekit.derive.matrix import derivative
+from derivekit.derive.verified import derive
+from derivekit.errors import DerivekitError
+from derivekit.expr.evaluate import evaluate
+from derivekit.expr.parse import parse
+from derivekit.expr.render import ascii_
+from derivekit.expr.resolve import resolve, scope_from
+from derivekit.expr.tree import var
+from derivekit.model import POSITIVE
+
+jax.config.update("jax_enable_x64", True)
+
+SIZES = {"m": 4, "n": 3, "h": 5, "k": 2, "p": 2, "q": 3, "d": 3, "L": 2, "S": 4, "e": 3, "v": 2}
+"""Concrete sizes of the symbolic dimensions (distinct where it matters, so shapes bite)."""
+TOLERANCE = 1e-8
+WIDTH = 44
+
+_U = sp.Dummy("u")
+SIGMOID = sp.Lambda(_U, 1 / (1 + sp.exp(-_U)))
+
+
+@dataclass(frozen=True)
+class Case:
+    name: str
+    text: str
+    wrt: str
+    givens: dict[str, tuple]
+    sympy: Callable[[dict[str, Any]], Any]
+    """The function from SymPy symbols (MatrixSymbol, or Symbol for scalars)."""
+    jax: Callable[[dict[str, Any]], Any]
+    positive: tuple[str, ...] = ()
+    invertible: tuple[str, ...] = ()
+
+
+def _ones(rows: Any, cols: Any) -> Any:
+    return sp.OneMatrix(rows, cols)
+
+
+def _lse(z: Any) -> Any:
+    """log Σ exp(z) as a SymPy scalar."""
+    return sp.log((_ones(1, z.shape[0]) * z.applyfunc(sp.exp))[0, 0])
+
+
+def _row_softmax(Z: Any) -> Any:
+    E = Z.applyfunc(sp.exp)
+    inverse_sums = (E * _ones(E.shape[1], 1)).applyfunc(lambda u: 1 / u)
+    return sp.HadamardProduct(E, inverse_sums * _ones(1, E.shape[1]))
+
+
+def _sympy_bce(s: dict[str, Any]) -> Any:
+    p = SIGMOID((s["w"].T * s["x"])[0, 0])
+    return -(s["y"] * sp.log(p) + (1 - s["y"]) * sp.log(1 - p))
+
+
+def _sympy_layernorm(s: dict[str, Any]) -> Any:
+    x, N, n = s["x"], s["N"], s["x"].shape[0]
+    r = x - _ones(n, 1) * (_ones(1, n) * x) / N
+    return r / sp.sqrt((r.T * r)[0, 0] / N + s["eps"])
+
+
+def _sympy_mlp(s: dict[str, Any]) -> Any:
+    r = s["W2"] * (s["W1"] * s["x"]).applyfunc(sp.tanh) - s["y"]
+    return r.T * r / 2
+
+
+def _sympy_lstm(s: dict[str, Any]) -> Any:
+    def gate(name: str, fn: Any) -> Any:
+        return (s["W" + name] * s["h"] + s["U" + name] * s["x"]).applyfunc(fn)
+
+    return (sp.HadamardProduct(gate("f", SIGMOID), s["c"])
+            + sp.HadamardProduct(gate("i", SIGMOID), gate("g", sp.tanh)))
+
+
+def _jax_lstm(v: dict[str, Any]) -> Any:
+    def gate(name: str) -> Any:
+        return v["W" + name] @ v["h"] + v["U" + name] @ v["x"]
+
+    return (jax.nn.sigmoid(gate("f")) * v["c"]
+            + jax.nn.sigmoid(gate("i")) * jnp.tanh(gate("g")))
+
+
+def _jax_layernorm(v: dict[str, Any]) -> Any:
+    r = v["x"] - jnp.sum(v["x"]) / v["N"]
+    return r / jnp.sqrt(jnp.sum(r ** 2) / v["N"] + v["eps"])
+
+
+def _jax_mlp(v: dict[str, Any]) -> Any:
+    r = v["W2"] @ jnp.tanh(v["W1"] @ v["x"]) - v["y"]
+    return jnp.sum(r ** 2) / 2
+
+
+def _jax_bce(v: dict[str, Any]) -> Any:
+    p = jax.nn.sigmoid(v["w"].T @ v["x"])
+    return -(v["y"] * jnp.log(p) + (1 - v["y"]) * jnp.log(1 - p))
+
+
+def _jax_attention(v: dict[str, Any]) -> Any:
+    return jnp.trace(v["G"].T @ jax.nn.softmax(v["Q"] @ v["K"].T / jnp.sqrt(v["d"]), axis=1)
+                     @ v["V"])
+
+
+MLP = {"W1": ("h", "n"), "W2": ("k", "h"), "x": ("n", 1), "y": ("k", 1)}
+RIDGE = {"X": ("m", "n"), "w": ("n", 1), "t": ("m", 1), "lam": ()}
+LSTM = {**{f"W{g}": ("n", "n") for g in "fig"}, **{f"U{g}": ("n", "d") for g in "fig"},
+        "h": ("n", 1), "x": ("d", 1), "c": ("n", 1)}
+LSTM_TEXT = "sigmoid(Wf@h + Uf@x) .* c + sigmoid(Wi@h + Ui@x) .* tanh(Wg@h + Ug@x)"
+LAYERNORM_TEXT = "(x - sum(x)/N)/sqrt(sum((x - sum(x)/N)^2)/N + eps)"
+MLP_TEXT = "norm(W2@tanh(W1@x) - y)^2/2"
+
+CASES = (
+    Case("xᵀx", "x.T@x", "x", {"x": ("n", 1)},
+         lambda s: s["x"].T * s["x"], lambda v: v["x"].T @ v["x"]),
+    Case("tr(AᵀA)", "trace(A.T@A)", "A", {"A": ("m", "n")},
+         lambda s: sp.trace(s["A"].T * s["A"]), lambda v: jnp.trace(v["A"].T @ v["A"])),
+    Case("xᵀAy by x", "x.T@A@y", "x", {"x": ("m", 1), "A": ("m", "n"), "y": ("n", 1)},
+         lambda s: s["x"].T * s["A"] * s["y"], lambda v: v["x"].T @ v["A"] @ v["y"]),
+    Case("xᵀAy by A", "x.T@A@y", "A", {"x": ("m", 1), "A": ("m", "n"), "y": ("n", 1)},
+         lambda s: s["x"].T * s["A"] * s["y"], lambda v: v["x"].T @ v["A"] @ v["y"]),
+    Case("Ay (Jacobian)", "A@y", "y", {"A": ("m", "n"), "y": ("n", 1)},
+         lambda s: s["A"] * s["y"], lambda v: v["A"] @ v["y"]),
+    Case("ridge, norm form", "norm(X@w-t)^2 + lam*norm(w)^2", "w", RIDGE,
+         lambda s: ((s["X"] * s["w"] - s["t"]).T * (s["X"] * s["w"] - s["t"])
+                    + s["lam"] * s["w"].T * s["w"]),
+         lambda v: jnp.sum((v["X"] @ v["w"] - v["t"]) ** 2) + v["lam"] * jnp.sum(v["w"] ** 2)),
+    Case("ridge, trace form", "trace((X@w-t)@(X@w-t).T) + lam*trace(w@w.T)", "w", RIDGE,
+         lambda s: (sp.trace((s["X"] * s["w"] - s["t"]) * (s["X"] * s["w"] - s["t"]).T)
+                    + s["lam"] * sp.trace(s["w"] * s["w"].T)),
+         lambda v: jnp.sum((v["X"] @ v["w"] - v["t"]) ** 2) + v["lam"] * jnp.sum(v["w"] ** 2)),
+    Case("log det X", "log(det(X))", "X", {"X": ("n", "n")},
+         lambda s: sp.log(sp.det(s["X"])), lambda v: jnp.log(jnp.linalg.det(v["X"])),
+         invertible=("X",)),
+    Case("det X", "det(X)", "X", {"X": ("n", "n")},
+         lambda s: sp.det(s["X"]), lambda v: jnp.linalg.det(v["X"]), invertible=("X",)),
+    Case("BCE σ(wᵀx)", "-(y*log(sigmoid(w.T@x)) + (1-y)*log(1-sigmoid(w.T@x)))", "w",
+         {"w": ("n", 1), "x": ("n", 1), "y": ()}, _sympy_bce, _jax_bce),
+    Case("xᵀHx, H non-symmetric", "x.T@H@x", "x", {"H": ("n", "n"), "x": ("n", 1)},
+         lambda s: s["x"].T * s["H"] * s["x"], lambda v: v["x"].T @ v["H"] @ v["x"]),
+    Case("softmax CE by logits", "-y.T@logsoftmax(z)", "z", {"y": ("n", 1), "z": ("n", 1)},
+         lambda s: -s["y"].T * (s["z"] - _ones(s["z"].shape[0], 1) * _lse(s["z"])),
+         lambda v: -v["y"].T @ jax.nn.log_softmax(v["z"], axis=0)),
+    Case("logsumexp", "log(sum(exp(z)))", "z", {"z": ("n", 1)},
+         lambda s: _lse(s["z"]), lambda v: jax.nn.logsumexp(v["z"])),
+    Case("∂/∂V ⟨G, softmax(QKᵀ/√d)V⟩", "trace(G.T@softmax(Q@K.T/sqrt(d))@V)", "V",
+         {"G": ("L", "v"), "Q": ("L", "e"), "K": ("S", "e"), "V": ("S", "v"), "d": ()},
+         lambda s: sp.trace(s["G"].T * _row_softmax(s["Q"] * s["K"].T / sp.sqrt(s["d"]))
+                            * s["V"]),
+         _jax_attention, positive=("d",)),
+    Case("LayerNorm Jacobian", LAYERNORM_TEXT, "x", {"x": ("n", 1), "N": (), "eps": ()},
+         _sympy_layernorm, _jax_layernorm, positive=("N", "eps")),
+    Case("2-layer MLP ∂/∂W1", MLP_TEXT, "W1", MLP, _sympy_mlp, _jax_mlp),
+    Case("2-layer MLP ∂/∂W2", MLP_TEXT, "W2", MLP, _sympy_mlp, _jax_mlp),
+    Case("LSTM ∂c_t/∂c_{t-1}", LSTM_TEXT, "c", LSTM, _sympy_lstm, _jax_lstm),
+    Case("tr(X⁻¹A)", "trace(inv(X)@A)", "X", {"X": ("n", "n"), "A": ("n", "n")},
+         lambda s: sp.trace(sp.Inverse(s["X"]) * s["A"]),
+         lambda v: jnp.trace(jnp.linalg.inv(v["X"]) @ v["A"]), invertible=("X",)),
+    Case("tr(XAXᵀ)", "trace(X@A@X.T)", "X", {"X": ("m", "n"), "A": ("n", "n")},
+         lambda s: sp.trace(s["X"] * s["A"] * s["X"].T),
+         lambda v: jnp.trace(v["X"] @ v["A"] @ v["X"].T)),
+    Case("σ(Wx) Jacobian", "sigmoid(W@x)", "x", {"W": ("m", "n"), "x": ("n", 1)},
+         lambda s: (s["W"] * s["x"]).applyfunc(SIGMOID), lambda v: jax.nn.sigmoid(v["W"] @ v["x"])),
+    Case("‖AXB − C‖²_F", "norm(A@X@B - C)^2", "X",
+         {"A": ("m", "n"), "X": ("n", "p"), "B": ("p", "q"), "C": ("m", "q")},
+         lambda s: sp.trace((s["A"] * s["X"] * s["B"] - s["C"]).T
+                            * (s["A"] * s["X"] * s["B"] - s["C"])),
+         lambda v: jnp.sum((v["A"] @ v["X"] @ v["B"] - v["C"]) ** 2)),
+)
+
+
+# --------------------------------------------------------------------------- reference
+def concrete(shape: tuple) -> tuple[int, ...]:
+    return tuple(SIZES[d] if isinstance(d, str) else d for d in shape)
+
+
+def point(case: Case, seed: int) -> dict[str, np.ndarray]:
+    """A random float64 point inside the function's domain."""
+    rng = np.random.default_rng(seed)
+    values = {}
+    for name, shape in case.givens.items():
+        value = rng.normal(size=concrete(shape))
+        if name in case.positive:
+            value = rng.uniform(0.5, 2.0, size=value.shape)
+        if name in case.invertible:
+            value = value + value.shape[0] * np.eye(value.shape[0])
+        values[name] = value
+    return values
+
+
+def reference(case: Case, values: dict[str, np.ndarray]) -> np.ndarray:
+    """JAX autodiff, denominator layout."""
+    def f(u: Any) -> Any:
+        return case.jax({**{k: jnp.asarray(v) for k, v in values.items()}, case.wrt: u})
+
+    u = jnp.asarray(values[case.wrt])
+    out = f(u)
+    if out.size == 1:
+        return np.asarray(jax.grad(lambda a: jnp.sum(f(a)))(u))
+    return np.asarray(jax.jacobian(f)(u)).reshape(out.shape[0], u.shape[0]).T
+
+
+def verdict(value: np.ndarray | None, expected: np.ndarray) -> str:
+    if value is None:
+        return "cannot evaluate"
+    value, expected = np.squeeze(value), np.squeeze(expected)
+    if value.shape != expected.shape:
+        return f"wrong shape {value.shape}"
+    if np.allclose(value, expected, rtol=TOLERANCE, atol=TOLERANCE):
+        return "right"
+    return "silent 0" if not value.any() else "wrong"
+
+
+# --------------------------------------------------------------------------- sympy
+def sympy_symbols(case: Case) -> dict[str, Any]:
+    dims = {d: sp.Symbol(d, integer=True, positive=True) for d in SIZES}
+    return {name: sp.MatrixSymbol(name, *(dims[d] if isinstance(d, str) else d for d in shape))
+            if shape else sp.Symbol(name) for name, shape in case.givens.items()}
+
+
+def sympy_derive(case: Case) -> Any:
+    symbols = sympy_symbols(case)
+    return case.sympy(symbols).diff(symbols[case.wrt])
+
+
+def sympy_value(result: Any, values: dict[str, np.ndarray]) -> np.ndarray | None:
+    """SymPy's result with concrete sizes and numbers substituted, made explicit."""
+    expr = result.xreplace({sp.Symbol(d, integer=True, positive=True): sp.Integer(s)
+                            for d, s in SIZES.items()})
+    replace = {m: sp.ImmutableMatrix(values[m.name]) for m in expr.atoms(sp.MatrixSymbol)}
+    replace.update({s: sp.Float(values[s.name].item()) for s in expr.free_symbols
+                    if isinstance(s, sp.Symbol) and s.name in values})
+    expr = expr.xreplace(replace)
+    try:
+        explicit = expr.as_explicit() if hasattr(expr, "as_explicit") else expr.doit()
+        return np.array(sp.Array(explicit).tolist(), dtype=float)
+    except (TypeError, ValueError, AttributeError, NotImplementedError, IndexError):
+        return None
+
+
+def sympy_row(case: Case, values: dict[str, np.ndarray], expected: np.ndarray,
+              repeat: int) -> tuple[str, str, float | None]:
+    try:
+        seconds, result = timed(lambda: sympy_derive(case), repeat)
+    except Exception as exc:  # noqa: BLE001  (whatever SymPy raises is the finding)
+        return "", f"raises: {type(exc).__name__}", None
+    text = str(result)
+    if result.has(sp.Derivative):
+        return text, "unevaluated", seconds
+    return text, verdict(sympy_value(result, values), expected), seconds
+
+
+# --------------------------------------------------------------------------- derivekit
+def derivation_only(case: Case) -> Any:
+    expression = resolve(parse(case.text), scope_from(case.givens))
+    return derivative(expression, var(case.wrt, case.givens[case.wrt]))
+
+
+def derivekit_row(case: Case, values: dict[str, np.ndarray], expected: np.ndarray,
+                  repeat: int) -> tuple[str, str, float | None, float | None]:
+    domains = {name: POSITIVE for name in case.positive}
+    try:
+        bare, _ = timed(lambda: derivation_only(case), repeat)
+        full, derived = timed(lambda: derive(case.text, case.wrt, case.givens,
+                                             domains=domains), repeat)
+    except DerivekitError as exc:
+        return str(exc), "cannot derive", None, None
+    text = ascii_(derived.derivation.result)
+    if not derived.verified:
+        return text, f"not verified ({derived.verdict.status})", bare, full
+    value = np.asarray(evaluate(derived.derivation.result, values, case.givens), float)
+    return text, verdict(value, expected), bare, full
+
+
+def timed(action: Callable[[], Any], repeat: int) -> tuple[float, Any]:
+    """Median seconds over ``repeat`` runs, and the last result."""
+    samples = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        result = action()
+        samples.append(time.perf_counter() - start)
+    return statistics.median(samples), result
+
+
+# --------------------------------------------------------------------------- table
+HEADER = ("case", "SymPy 1.14 result", "SymPy", "ms", "derivekit result", "derivekit",
+          "derive ms", "+witness ms")
+
+
+def short(text: str) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= WIDTH else text[:WIDTH - 1] + "…"
+
+
+def ms(seconds: float | None) -> str:
+    return "–" if seconds is None else f"{1000 * seconds:.1f}"
+
+
+def rows(repeat: int, seed: int) -> list[tuple[str, ...]]:
+    out = []
+    for case in CASES:
+        values = point(case, seed)
+        expected = reference(case, values)
+        sympy_text, sympy_verdict, sympy_s = sympy_row(case, values, expected, repeat)
+        dk_text, dk_verdict, bare_s, full_s = derivekit_row(case, values, expected, repeat)
+        out.append((case.name, short(sympy_text), sympy_verdict, ms(sympy_s), short(dk_text),
+                    dk_verdict, ms(bare_s), ms(full_s)))
+    return out
+
+
+def table(body: list[tuple[str, ...]], markdown: bool) -> str:
+    if markdown:
+        lines = ["| " + " | ".join(HEADER) + " |",
+                 "| " + " | ".join("---:" if h.endswith("ms") else "---" for h in HEADER) + " |"]
+        return "\n".join(lines + ["| " + " | ".join(c.replace("|", "\\|") for c in row) + " |"
+                                  for row in body])
+    widths = [max(len(r[i]) for r in (HEADER, *body)) for i in range(len(HEADER))]
+    return "\n".join("  ".join(c.ljust(w) for c, w in zip(row, widths)).rstrip()
+                     for row in (HEADER, *body))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--markdown", action="store_true", help="Print a Markdown table.")
+    parser.add_argument("--repeat", type=int, default=3, help="Timing runs per derivation.")
+    parser.add_argument("--seed", type=int, default=0, help="Seed of the check point.")
+    args = parser.parse_args()
+    started = time.perf_counter()
+    body = rows(args.repeat, args.seed)
+    print(table(body, args.markdown))
+    sympy_right = sum(row[2] == "right" for row in body)
+    derivekit_right = sum(row[5] == "right" for row in body)
+    print(f"\nSymPy {sp.__version__}: {sympy_right}/{len(body)} right, derivekit "
+          f"{derivekit_right}/{len(body)} right ({time.perf_counter() - started:.0f} s total)")
+
+
+if __name__ == "__main__":
+    main()

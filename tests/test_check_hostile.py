@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import builtins
 import codecs
+import json
 import os
 import subprocess
 import time
-from pathlib import Path
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any, Callable, Iterator
 
 import numpy as np
@@ -270,8 +271,6 @@ def test_cli_check_hostile_answer(text: str, json_flag: list[str], marker: Path)
     assert "Traceback" not in result.output and not isinstance(result.exception, (
         AssertionError, ArithmeticError, LookupError, TypeError, ValueError, RecursionError))
     if json_flag:
-        import json
-
         payload = json.loads(result.output)
         assert payload["verdict"] == "invalid" and "\n" not in payload["message"]
     else:

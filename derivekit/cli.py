@@ -15,6 +15,7 @@ import typer
 
 from derivekit import __version__
 from derivekit.errors import DerivekitError
+from derivekit.train.cli import TRAIN_HELP, train_command  # typer only: no jax at import
 
 if TYPE_CHECKING:
     from derivekit.model import Problem
@@ -558,6 +559,9 @@ def _guard(action):  # noqa: ANN001, ANN202
         return action()
     except DerivekitError as exc:
         _fail(str(exc))
+
+
+app.command("train", help=TRAIN_HELP, no_args_is_help=True)(train_command)
 
 
 def run() -> None:

@@ -92,12 +92,26 @@ def _iteration_variable(part: Part) -> str | None:
     return params[0] if params else "t"
 
 
+def _dimension_names(problem: Problem) -> list[str]:
+    """Symbolic dimensions that no given is called: answers may use them as numbers (1/n)."""
+    names = {g.name for g in problem.givens}
+    return [d for d in problem.symbolic_dims if d not in names]
+
+
 def scope_for(problem: Problem, part: Part) -> Scope:
     entries = [(g.name, g.shape, g.latex) for g in problem.givens]
     counter = _iteration_variable(part)
     if counter:
         entries.append((counter, (), None))
-    return Scope.of(entries)
+    scope = Scope.of(entries)
+    for d in _dimension_names(problem):  # last: a given's LaTeX spelling wins over a dimension
+        if scope.lookup(d) is None:
+            scope.add(d, ())
+    return scope
+
+
+def _shapes(problem: Problem) -> dict[str, tuple]:
+    return {g.name: g.shape for g in problem.givens}
 
 
 def _split_answer(text: str, part: Part) -> list[str]:
@@ -159,28 +173,30 @@ def _latex_names(problem: Problem) -> dict[str, str]:
 def _points(problem: Problem, part: Part, seed: int) -> list[tuple[dict, dict]]:
     """(dims, values) at every point the witnesses use, plus the step counter if any."""
     counter = _iteration_variable(part)
+    dimension_names = _dimension_names(problem)
     out = []
     for dims, points, _, _ in shape_sets(problem, part, seed):
         for i, values in enumerate(points):
+            values = {**values, **{d: np.asarray(float(dims[d])) for d in dimension_names}}
             if counter:
-                values = {**values, counter: np.asarray(float(i + 1))}
+                values[counter] = np.asarray(float(i + 1))
             out.append((dims, values))
     return out
 
 
-def _truth(part: Part, field: str, values: dict) -> np.ndarray:
+def _truth(problem: Problem, part: Part, field: str, values: dict) -> np.ndarray:
     fn = getattr(part, field)
     if not callable(fn):
         return np.asarray(fn, dtype=float)
+    given = {g.name: values[g.name] for g in problem.givens}
     counter = _iteration_variable(part)
     if counter:
-        given = {k: v for k, v in values.items() if k != counter}
         return np.asarray(call(fn, given, int(values[counter])), dtype=float)
-    return np.asarray(call(fn, values), dtype=float)
+    return np.asarray(call(fn, given), dtype=float)
 
 
-def _value(node: Node, values: dict) -> np.ndarray:
-    out = evaluate(node, values)
+def _value(node: Node, values: dict, shapes: dict) -> np.ndarray:
+    out = evaluate(node, values, shapes)
     return np.asarray(out if not isinstance(out, tuple) else [np.asarray(x) for x in out],
                       dtype=float)
 
@@ -194,11 +210,13 @@ def _compare(problem: Problem, part: Part, node: Node, field: str, seed: int,
     with np.errstate(all="ignore"):
         for dims, values in _points(problem, part, seed):
             try:
-                want = _truth(part, field, values)
+                want = _truth(problem, part, field, values)
             except (TypeError, ValueError) as exc:
                 raise DerivekitError(f"this part's answer is not a value that can be typed "
                                      f"({type(exc).__name__}); use derivekit verify") from None
-            pairs.append((dims, values, _value(node, values), want))
+            pairs.append((dims, values, _value(node, values, _shapes(problem)), want))
+    if layout is None and pairs[0][2].size == 1 and pairs[0][3].size > 1:
+        pairs = [(d, v, np.broadcast_to(g.reshape(()), w.shape), w) for d, v, g, w in pairs]
     if not _same_shape(pairs[0][2], pairs[0][3]):
         _explain_shape(pairs, layout, feedback)
         return
@@ -281,7 +299,7 @@ def _diagnose(problem: Problem, part: Part, node: Node, pairs: list, layout: str
     if factor is not None:
         return _say(feedback, "constant factor",
                     f"your answer is {_nice(factor)} times the expected one")
-    term = _extra_term(node, pairs)
+    term = _extra_term(node, pairs, _shapes(problem))
     if term:
         return _say(feedback, "extra term", f"your answer has an extra term {term}")
     term = _missing_term(problem, part, node, pairs)
@@ -321,13 +339,14 @@ def _terms(node: Node) -> list[Node]:
     return [node]
 
 
-def _extra_term(node: Node, pairs: list) -> str:
+def _extra_term(node: Node, pairs: list, shapes: dict) -> str:
     terms = _terms(node)
     if len(terms) < 2:
         return ""
     for term in terms:
         with np.errstate(all="ignore"):
-            if all(_close(_squeeze_to(g - np.broadcast_to(_value(term, v), g.shape), w), w)
+            if all(_close(_squeeze_to(g - np.broadcast_to(_value(term, v, shapes), g.shape), w),
+                          w)
                    for _, v, g, w in pairs):
                 return ascii_(term)
     return ""
@@ -346,7 +365,8 @@ def _missing_term(problem: Problem, part: Part, node: Node, pairs: list) -> str:
         return ""
     for term in terms:
         with np.errstate(all="ignore"):
-            if all(_close(_squeeze_to(g, w), w - _value(term, v).reshape(w.shape))
+            if all(_close(_squeeze_to(g, w), w - np.broadcast_to(
+                    _value(term, v, _shapes(problem)), w.shape))
                    for _, v, g, w in pairs):
                 return ascii_(term)
     return ""

@@ -38,6 +38,7 @@ __all__ = [
     "logdet",
     "matrix_power",
     "max_entry",
+    "nonneg",
     "power",
     "pi",
     "prod",
@@ -137,12 +138,15 @@ _SYMBOLIC_FUNCTIONS: dict[str, Callable[[Any, Any], Any]] = {
     "sigmoid": lambda lib, x: 1 / (1 + lib.exp(-x)),
     "relu": lambda lib, x: lib.Piecewise((x, x > 0), (0, True)),
     "step": lambda lib, x: lib.Piecewise((1, x > 0), (0, True)),
+    "nonneg": lambda lib, x: lib.Piecewise((1, x >= 0), (0, True)),
 }
 
 sigmoid = _elementwise("sigmoid", lambda np, x: 1 / (1 + np.exp(-x)),
                        "Logistic function 1/(1+e^{-x}), element-wise.")
 relu = _elementwise("relu", lambda np, x: np.where(x > 0, x, 0.0),
                     "max(x, 0) element-wise; its derivative is :func:`step` (undefined at 0).")
+nonneg = _elementwise("nonneg", lambda np, x: np.where(x >= 0, 1.0, 0.0),
+                      "The indicator 1[x >= 0] element-wise (integer-valued arguments).")
 step = _elementwise("step", lambda np, x: np.where(x > 0, 1.0, 0.0),
                     "The indicator 1[x > 0] element-wise (the derivative of ReLU away from 0).")
 tanh = _elementwise("tanh", lambda np, x: np.tanh(x), "Hyperbolic tangent, element-wise.")

@@ -75,7 +75,7 @@ def test_wrong_variants_are_rejected_with_a_diagnosis(pid: str, name: str, entry
     assert truth.verdict == "equivalent"
     from derivekit.grade import _points, _truth, _truth_fields
 
-    want = [_truth(part, _truth_fields(part)[-1], v) for _, v in _points(problem, part, 0)]
+    want = [_truth(problem, part, _truth_fields(part)[-1], v) for _, v in _points(problem, part, 0)]
     if all(np.allclose(w, 0) for w in want):
         pytest.skip("the truth is 0: sign and factor cannot change it")
     matrix = all(w.ndim == 2 and 1 not in w.shape for w in want) and not all(

@@ -34,6 +34,30 @@ def is_zero(node: Node) -> bool:
     return is_const(node, 0) or node.op == "zeros"
 
 
+# --------------------------------------------------------------------------- identity
+UNSIZED = "?"
+"""The size of a bare ``I`` until an operand beside it fixes it."""
+
+
+def _sized(node: Node, n) -> Node:  # noqa: ANN001
+    """``node`` with every unsized identity inside made n x n."""
+    if UNSIZED not in node.shape:
+        return node
+    if node.op == "identity":
+        return identity(n)
+    args = tuple(_sized(a, n) for a in node.args)
+    return Node(node.op, args, tuple(n if d == UNSIZED else d for d in node.shape), node.value)
+
+
+def _fit_identities(a: Node, b: Node, a_side: int = 0, b_side: int = 0) -> tuple[Node, Node]:
+    """Size a bare ``I`` from its neighbour: I + A, A - cI, I @ B, A @ I."""
+    if UNSIZED in a.shape and len(b.shape) == 2 and UNSIZED not in b.shape:
+        a = _sized(a, b.shape[b_side])
+    if UNSIZED in b.shape and len(a.shape) == 2 and UNSIZED not in a.shape:
+        b = _sized(b, a.shape[a_side])
+    return a, b
+
+
 # --------------------------------------------------------------------------- sums
 def broadcast(a: Shape, b: Shape) -> Shape | None:
     """NumPy broadcasting of two shapes (bias vectors added to matrices), None if it fails."""
@@ -55,6 +79,7 @@ def broadcast(a: Shape, b: Shape) -> Shape | None:
 
 
 def add(a: Node, b: Node) -> Node:
+    a, b = _fit_identities(a, b)
     shape = broadcast(a.shape, b.shape)
     if shape is None:
         raise ShapeError(f"cannot add {_describe(a)} and {_describe(b)}")
@@ -70,6 +95,8 @@ def add(a: Node, b: Node) -> Node:
 
 
 def neg(a: Node) -> Node:
+    if a.op == "tuple":
+        return tuple_([neg(item) for item in a.args])
     if is_const(a):
         return const(-a.value)
     if a.op == "neg":
@@ -82,6 +109,7 @@ def neg(a: Node) -> Node:
 
 
 def sub(a: Node, b: Node) -> Node:
+    a, b = _fit_identities(a, b)
     if b.op == "neg":
         return add(a, b.args[0])
     if is_zero(a) and broadcast(a.shape, b.shape) == b.shape:
@@ -99,6 +127,8 @@ def sub(a: Node, b: Node) -> Node:
 # --------------------------------------------------------------------------- products
 def scale(s: Node, a: Node) -> Node:
     """s·a with s scalar-shaped; constants are folded and moved to the front."""
+    if a.op == "tuple":
+        return tuple_([scale(s, item) for item in a.args])
     if not is_scalar(s.shape):
         raise ShapeError(f"{_describe(s)} is not a scalar")
     if is_zero(s) or is_zero(a):
@@ -126,6 +156,7 @@ def scale(s: Node, a: Node) -> Node:
 
 
 def matmul(a: Node, b: Node) -> Node:
+    a, b = _fit_identities(a, b, a_side=1, b_side=0)
     if len(a.shape) != 2 or len(b.shape) != 2 or a.shape[1] != b.shape[0]:
         raise ShapeError(f"cannot matrix-multiply {_describe(a)} by {_describe(b)}")
     if is_zero(a) or is_zero(b):
@@ -152,6 +183,7 @@ def matmul(a: Node, b: Node) -> Node:
 def product(a: Node, b: Node) -> Node:
     """The product a person means by ``a b`` or ``a·b``: scaling when either side is a
     scalar (or 1x1), the matrix product otherwise."""
+    a, b = _fit_identities(a, b, a_side=1, b_side=0)
     if len(a.shape) == 2 and len(b.shape) == 2 and a.shape[1] == b.shape[0] and not (
             is_scalar(a.shape) or is_scalar(b.shape)):
         return matmul(a, b)
@@ -211,6 +243,8 @@ def divide(a: Node, b: Node) -> Node:
 
 
 MAX_EXPONENT = 64
+MAX_CONSTANT_BITS = 256
+"""Exact constants stay small: ``(2^64)^64`` is refused instead of folded."""
 
 
 def power(base: Node, exponent: Node) -> Node:
@@ -229,6 +263,10 @@ def power(base: Node, exponent: Node) -> Node:
         if is_const(base):
             if base.value == 0 and k < 0:
                 raise ShapeError("division by zero")
+            size = max(abs(base.value.numerator), base.value.denominator).bit_length()
+            if size * abs(k) > MAX_CONSTANT_BITS:
+                raise ShapeError(f"number too large: a constant of about {size * abs(k)} bits "
+                                 f"(limit {MAX_CONSTANT_BITS})")
             if k.denominator == 1:
                 return const(base.value ** int(k))
         if _matrix_like(base.shape):
@@ -252,6 +290,8 @@ def _square_matrix(shape: Shape) -> bool:
 
 
 def transpose(a: Node) -> Node:
+    if a.op == "tuple":  # (0, 4, 2)^T: a column
+        return matrix([[item] for item in a.args])
     if not a.shape:
         return a
     if len(a.shape) != 2:

@@ -154,6 +154,8 @@ _RULES: dict[str, Callable[..., Any]] = {
     "cos": _elementwise(ops.cos),
     "softplus": _elementwise(ops.softplus),
     "floor": _elementwise(ops.floor),
+    "nonneg": _elementwise(ops.nonneg),
+    "pi": lambda node, env: ops.pi(),
     "ceil": _elementwise(ops.ceil),
     "softmax": _elementwise(ops.softmax),
     "softmax_rows": _elementwise(ops.softmax_rows),

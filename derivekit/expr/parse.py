@@ -67,6 +67,11 @@ def _fail(message: str) -> InvalidAnswer:
     return InvalidAnswer(message)
 
 
+def short(text: str, limit: int = 30) -> str:
+    """User text quoted in a message, cut so that a message stays one short line."""
+    return text if len(text) <= limit else text[:limit - 1] + "…"
+
+
 def normalize(text: str) -> str:
     """LaTeX or ASCII in, the grammar's token language out; raises InvalidAnswer."""
     if len(text) > MAX_LENGTH:
@@ -108,6 +113,7 @@ def normalize(text: str) -> str:
     text = re.sub(r"(?<![A-Za-z0-9_.])1\s*\[", r" \\indicator [", text)
     text = re.sub(r"\.T(?![A-Za-z0-9_])", "'", text)
     text = re.sub(r"([A-Za-z0-9])\s+_", r"\1_", text)
+    text = re.sub(r"\^\s*([A-Za-z])(?=[A-Za-z\\])", r"^{\1}", text)  # X^TX: T is the exponent
     if latex:  # LaTeX sub- and superscripts take one character unless braced
         text = re.sub(r"_\s*([A-Za-z0-9])", r"_{\1}", text)
         text = re.sub(r"\^\s*([A-Za-z0-9])", r"^{\1}", text)
@@ -119,6 +125,8 @@ def _brace_frac_arguments(text: str) -> str:
     braces."""
     out, i = [], 0
     for match in re.finditer(r"\\[td]?frac(?![A-Za-z])", text):
+        if match.start() < i:  # inside an argument already copied
+            continue
         out.append(text[i:match.end()])
         i = match.end()
         for _ in range(2):
@@ -167,7 +175,7 @@ def _structural(match: re.Match) -> str:
         return f" \\{word} " if word not in _STRUCTURAL else _STRUCTURAL[word]
     if word in _STRUCTURAL:
         return _STRUCTURAL[word]
-    raise _fail(f"unknown LaTeX command \\{word}")
+    raise _fail(f"unknown LaTeX command \\{short(word)}")
 
 
 # --------------------------------------------------------------------------- grammar
@@ -195,11 +203,13 @@ GRAMMAR = r"""
 ?postfix: atom
     | postfix "^" exponent          -> power
     | postfix "'"                   -> transpose
-?exponent: NUMBER                   -> number
+?exponent: exponent_atom
+    | exponent_atom "^" exponent    -> power
+?exponent_atom: NUMBER              -> number
     | NAME                          -> name
     | "{" expr "}"
     | "(" expr ")"
-    | "-" exponent                  -> neg
+    | "-" exponent_atom             -> neg
 ?atom: NUMBER                       -> number
     | NAME                          -> name
     | NAME "(" arglist ")"          -> apply

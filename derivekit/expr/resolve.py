@@ -14,7 +14,7 @@ from typing import Iterable, Mapping
 
 from derivekit.errors import DerivekitError
 from derivekit.expr import build, raw
-from derivekit.expr.parse import normalize
+from derivekit.expr.parse import normalize, short
 from derivekit.expr.tree import Node, Shape, const, is_scalar, var
 
 FUNCTIONS = {
@@ -28,6 +28,10 @@ FUNCTIONS = {
     "floor": "floor", "ceil": "ceil",
 }
 """Function names a user may type (lower-cased, underscores dropped) and what they mean."""
+
+
+MAX_SPLIT = 24
+"""Longest run of letters read as juxtaposed names (``Xw``); the split is quadratic."""
 
 
 class UnknownSymbol(DerivekitError):
@@ -65,6 +69,10 @@ class Scope:
                 from_latex.setdefault(k, set()).add(name)
         scope.keys.update({k: names.pop() for k, names in from_latex.items() if len(names) == 1})
         return scope
+
+    def add(self, name: str, shape: Shape) -> None:
+        self.shapes[name] = tuple(shape)
+        self.keys[key(name)] = name
 
     def lookup(self, text: str) -> str | None:
         return self.keys.get(key(text))
@@ -106,12 +114,33 @@ class _Resolver:
             return out
         if function_of(t.text):
             raise UnknownSymbol(f"function {t.text} needs an argument")
-        raise UnknownSymbol(f"unknown symbol {t.text!r} (expected one of: {self.scope.names()})")
+        constant = _CONSTANTS.get(t.text)
+        if constant is not None:
+            return constant()
+        identity = self._identity(t.text)
+        if identity is not None:
+            return identity
+        raise UnknownSymbol(f"unknown symbol {short(t.text)!r} (expected one of: "
+                            f"{short(self.scope.names(), 200)})")
+
+    def _identity(self, text: str) -> Node | None:
+        """``I`` (sized by its neighbours) or ``I_n`` / ``I_3``, when no given is called I."""
+        base, _, sub = text.partition("_")
+        if base != "I":
+            return None
+        size = sub.strip("{}")
+        if not size:
+            return build.identity(build.UNSIZED)
+        if size.isdigit() and 0 < int(size) <= 64:
+            return build.identity(int(size))
+        if size in self.scope.shapes and not self.scope.shapes[size]:
+            return build.identity(size)
+        raise UnknownSymbol(f"identity {short(text)}: its size must be a number or a dimension")
 
     def _split(self, text: str) -> list[Node]:
         """``Xw`` -> X, w; ``lambdaw_{1}`` -> lambda, w_1: LaTeX juxtaposes single names."""
         base, _, sub = text.partition("_")
-        if not base.isalpha() or len(base) < 2:
+        if not base.isalpha() or not 2 <= len(base) <= MAX_SPLIT:
             return []
         best: dict[int, list[str]] = {0: []}
         for end in range(1, len(base) + 1):
@@ -169,22 +198,25 @@ class _Resolver:
         operand = self.node(t.operand)
         vector = len(operand.shape) < 2 or 1 in operand.shape
         if t.sub not in ("", "2", "F") or (t.sub == "2" and not vector):
-            raise UnknownSymbol(f"norm ||.||_{t.sub} of {operand.shape} is not supported "
+            raise UnknownSymbol(f"norm ||.||_{short(t.sub, 8)} of {operand.shape} is not supported "
                                 "(Euclidean/Frobenius only)")
         return build.apply("sqrt", _sqnorm(operand))
 
     def _indicator(self, t: raw.Indicator) -> Node:
         left, right = self.node(t.left), self.node(t.right)
-        if t.relation in (">", ">="):
-            return build.apply("step", build.sub(left, right))
-        if t.relation in ("<", "<="):
-            return build.apply("step", build.sub(right, left))
+        strict = {">": ("step", left, right), "<": ("step", right, left),
+                  ">=": ("nonneg", left, right), "<=": ("nonneg", right, left)}
+        if t.relation in strict:  # 1[n >= 0] is 1 at 0: integer-valued givens land there
+            fn, a, b = strict[t.relation]
+            return build.apply(fn, build.sub(a, b))
         raise UnknownSymbol(f"indicator of {t.relation!r} is not supported (use >, <)")
 
     def _transpose(self, t: raw.Transpose) -> Node:
         return build.transpose(self.node(t.operand))
 
     def _power(self, t: raw.Power) -> Node:
+        if isinstance(t.base, raw.Name) and t.base.text == "e" and self.scope.lookup("e") is None:
+            return build.apply("exp", self.node(t.exponent))
         base = self.node(t.base) if not _function_name(t.base, self.scope) else None
         if base is None:
             raise UnknownSymbol(f"function {t.base.text} needs an argument")
@@ -204,7 +236,7 @@ class _Resolver:
     def _call(self, text: str, args: list[Node]) -> Node:
         fn = function_of(text)
         if fn is None:
-            raise UnknownSymbol(f"unknown function {text!r}")
+            raise UnknownSymbol(f"unknown function {short(text)!r}")
         binary = {"kron": build.kron, "hadamard": build.hadamard}
         if fn in binary or fn == "max":
             if len(args) != 2:
@@ -257,6 +289,13 @@ def _function_name(t: raw.Raw, scope: Scope) -> bool:
 def _sqnorm(a: Node) -> Node:
     return build.apply("total", build.hadamard(a, a)) if not is_scalar(a.shape) else \
         build.power(a, const(2))
+
+
+_CONSTANTS = {
+    "e": lambda: build.apply("exp", const(1)),
+    "pi": lambda: Node("pi", (), ()),
+}
+"""Constants read when no given has the name."""
 
 
 def scope_from(shapes: Mapping[str, Shape], latex: Mapping[str, str] | None = None) -> Scope:

@@ -16,7 +16,7 @@ Dim = Union[int, str]
 Shape = tuple[Dim, ...]
 
 ELEMENTWISE = ("sigmoid", "tanh", "relu", "step", "exp", "log", "sqrt", "abs", "sin", "cos",
-               "softplus", "floor", "ceil")
+               "softplus", "floor", "ceil", "nonneg")
 """Functions applied entry by entry (shape in = shape out)."""
 REDUCTIONS = ("trace", "det", "logdet", "total")
 """Functions of a whole array with a scalar value."""

@@ -484,7 +484,8 @@ def _derive(expression: str, wrt: str, given: list[str], layout: str, seed: int)
 @app.command()
 def derive(
     expression: Annotated[str, typer.Argument(help="ASCII or LaTeX, e.g. 'log(det(X))', "
-                                              "'trace((X@w-t)@(X@w-t).T)', 'sigmoid(w.T@x)'.")],
+                                              "'trace((X@w-t)@(X@w-t).T)', 'sigmoid(w.T@x)'. "
+                                              "One starting with '-' goes after '--'.")],
     wrt: WrtOption,
     given: GivenOption,
     layout: Annotated[str, typer.Option(help="denominator (gradient has the variable's "

@@ -27,8 +27,8 @@ from derivekit.expr.parse import parse
 from derivekit.expr.render import ascii_, latex
 from derivekit.expr.resolve import Scope, resolve
 from derivekit.expr.tree import Node
-from derivekit.model import (ConvergenceRange, Derivative, Equation, Expectation, Iteration,
-                             Limit, Optimum, Part, Problem)
+from derivekit.model import (ConvergenceRange, Derivative, Iteration,
+                             Part, Problem)
 from derivekit.points import call, shape_sets
 from derivekit.witness.compare import ATOL, RTOL
 

@@ -15,8 +15,9 @@ import pytest
 from typer.testing import CliRunner
 
 from derivekit.cli import app
-from derivekit.derive.matrix import CannotDerive, Derivation, derivative
-from derivekit.derive.verified import _problem, derive
+from derivekit.derive.matrix import CannotDerive, derivative
+from derivekit.derive import verified
+from derivekit.derive.verified import derive
 from derivekit.expr.evaluate import evaluate
 from derivekit.expr.parse import parse
 from derivekit.expr.render import ascii_
@@ -24,7 +25,6 @@ from derivekit.expr.resolve import resolve, scope_from
 from derivekit.expr.tree import var
 from derivekit.model import POSITIVE
 from derivekit.verdict import PartVerdict
-from derivekit.verify import verify_part
 
 runner = CliRunner()
 
@@ -129,10 +129,8 @@ def witness(text: str, wrt: str, givens: dict[str, tuple], answer: str,
             layout: str = "denominator", domains: dict[str, Any] | None = None) -> PartVerdict:
     """The witnesses ``derive`` runs, on a hand-written ``answer`` instead of the derived one."""
     scope = scope_from(givens)
-    expression = resolve(parse(text), scope)
-    stated = Derivation(resolve(parse(answer), scope), layout, "gradient")
-    problem = _problem(expression, dict(givens), wrt, stated, layout, domains or {})
-    return verify_part(problem, problem.parts[0], 0)
+    return verified.witness(resolve(parse(text), scope), resolve(parse(answer), scope), givens,
+                            wrt, layout, 0, domains)
 
 
 WRONG = [

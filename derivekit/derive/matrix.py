@@ -28,11 +28,14 @@ from fractions import Fraction
 
 from derivekit.errors import DerivekitError
 from derivekit.expr import build
-from derivekit.expr.tree import Node, const, is_scalar, walk
+from derivekit.expr.tree import Node, const, is_scalar, shape_text, walk
 
 
 class CannotDerive(DerivekitError):
     """The expression uses a construct the deriver has no rule for."""
+
+    def __init__(self, construct: str) -> None:
+        super().__init__(f"cannot derive: {construct}")
 
 
 RULES = {
@@ -93,8 +96,9 @@ def derivative(f: Node, wrt: Node, layout: str = "denominator") -> Derivation:
             result = build.transpose(result)
         kind = "jacobian"
     else:
-        raise CannotDerive(f"derivative of a {f.shape} value with respect to a {wrt.shape} "
-                           "variable (gradients of scalars and Jacobians of columns only)")
+        raise CannotDerive(f"derivative of a {shape_text(f.shape)} value with respect to a "
+                           f"{shape_text(wrt.shape)} variable (gradients of scalars and Jacobians "
+                           "of columns only)")
     steps = list(dict.fromkeys(used))
     return Derivation(simplify(result), layout, kind, steps)
 

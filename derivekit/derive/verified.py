@@ -8,7 +8,7 @@ symbolic differentiation at small shapes, JAX float64 autodiff, finite differenc
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Mapping
 
@@ -77,8 +77,6 @@ def derive(text: str, wrt: str, givens: Mapping[str, Shape], layout: str = "deno
            seed: int = 0, domains: Mapping[str, Any] | None = None) -> Derived:
     """Derive d(text)/d(wrt) and run the witnesses on the result (``domains`` overrides the
     inferred domain of a given)."""
-    from derivekit.verify import verify_part
-
     if layout not in LAYOUTS:
         raise DerivekitError(f"layout must be one of {', '.join(LAYOUTS)}")
     if wrt not in givens:
@@ -86,12 +84,28 @@ def derive(text: str, wrt: str, givens: Mapping[str, Shape], layout: str = "deno
     shapes = dict(givens)
     expression = resolve(parse(text), scope_from(shapes))
     derivation = derivative(expression, var(wrt, shapes[wrt]), layout)
-    problem = _problem(expression, shapes, wrt, derivation, layout, domains or {})
-    verdict = verify_part(problem, problem.parts[0], seed)
+    verdict = witness(expression, derivation.result, shapes, wrt, layout, seed, domains)
     return Derived(expression, wrt, shapes, derivation, verdict)
 
 
-def _problem(expression: Node, shapes: dict[str, Shape], wrt: str, derivation: Derivation,
+def witness(expression: Node, answer: Node, shapes: Mapping[str, Shape], wrt: str,
+            layout: str = "denominator", seed: int = 0,
+            domains: Mapping[str, Any] | None = None) -> PartVerdict:
+    """The witnesses of d(expression)/d(wrt) = answer: the same ones every catalog part meets.
+
+    ``derive`` runs them on its own result; tests run them on wrong answers to see them fail.
+    """
+    from derivekit.verify import verify_part
+
+    problem = _problem(expression, dict(shapes), wrt, answer, layout, domains or {})
+    verdict = verify_part(problem, problem.parts[0], seed)
+    if verdict.status != "verified" and "non-finite" in verdict.message:
+        verdict = replace(verdict, message=verdict.message + " (outside the function's domain? "
+                          "declare it: NAME:scalar:positive, X:n,n:invertible)")
+    return verdict
+
+
+def _problem(expression: Node, shapes: dict[str, Shape], wrt: str, answer: Node,
              layout: str, stated: Mapping[str, Any]) -> Problem:
     domains = {**_domains(expression), **stated}
     dims = list(dict.fromkeys(d for s in shapes.values() for d in s if isinstance(d, str)))
@@ -99,7 +113,7 @@ def _problem(expression: Node, shapes: dict[str, Shape], wrt: str, derivation: D
                        for sizes in SHAPE_SET_SIZES) if dims else ({},)
     givens = tuple(Given(name, shape, domains.get(name, REAL)) for name, shape in shapes.items())
     part = Derivative(name="derivative", asks=f"d/d{wrt}", answer_latex="", of=as_function(
-        expression, shapes), wrt=wrt, answer=as_function(derivation.result, shapes),
+        expression, shapes), wrt=wrt, answer=as_function(answer, shapes),
         layout=layout)
     return Problem(id="derive", title="derivekit derive", source=Source("command line", ""),
                    statement="", givens=givens, parts=(part,), shapes=shape_sets)
@@ -160,6 +174,7 @@ def to_dict(derived: Derived, at: np.ndarray | None = None) -> dict[str, Any]:
     result = derived.derivation.result
     out: dict[str, Any] = {
         "expression": ascii_(derived.expression),
+        "expression_latex": latex(derived.expression),
         "wrt": derived.wrt,
         "kind": derived.derivation.kind,
         "layout": derived.derivation.layout,

@@ -7,7 +7,6 @@ shape mistake is caught the same way wherever it comes from, and trivial forms (
 
 from __future__ import annotations
 
-from fractions import Fraction
 
 from derivekit.errors import DerivekitError
 from derivekit.expr.tree import (ELEMENTWISE, REDUCTIONS, VECTOR_MAPS, Node, Shape, const,
@@ -208,10 +207,10 @@ def hadamard(a: Node, b: Node) -> Node:
         return b
     if b.op == "ones" and shape == a.shape:
         return a
-    if a.op == "scale" and a.args[1].op == "ones" and shape == b.shape:
-        return scale(a.args[0], b)
-    if b.op == "scale" and b.args[1].op == "ones" and shape == a.shape:
-        return scale(b.args[0], a)
+    if a.op == "scale" and is_scalar(a.args[0].shape):  # (sA) ⊙ B = s (A ⊙ B)
+        return scale(a.args[0], hadamard(a.args[1], b))
+    if b.op == "scale" and is_scalar(b.args[0].shape):
+        return scale(b.args[0], hadamard(a, b.args[1]))
     return Node("hadamard", (a, b), shape)
 
 

@@ -275,7 +275,8 @@ def python_source(node: Node, name: str, inputs: dict[str, tuple], doc: str) -> 
     expression = _PythonPrinter()(node)
     body = [f"    {d} = {where}" for d, where in dims.items()
             if re.search(rf"\b{re.escape(d)}\b", expression)]
-    body.append(f"    _like = ({', '.join(inputs)},)")
+    if "_like" in expression:
+        body.append(f"    _like = ({', '.join(inputs)},)")
     body.append(f"    return {expression}")
     imports = ("abs_, ceil, cos, det, diag, diagonal, exp, floor, from_rows, full, "
                "identity_like, inv, kron, log, log_softmax, logdet, matrix_power, nonneg, pi, "

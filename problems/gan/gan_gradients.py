@@ -30,6 +30,10 @@ def loss(W_g, W_d, x, z):
     return scalar(log(sigmoid(W_d @ z)) + log(1 - sigmoid(W_d @ y)))
 
 
+LOSS = "log(sigmoid(W_d @ z)) + log(1 - sigmoid(W_d @ relu(W_g @ x)))"
+"""``loss`` in derivekit's notation: the matrix deriver derives both gradients from it."""
+
+
 def fake_score(W_g, W_d, x):
     return scalar(sigmoid(W_d @ relu(W_g @ x)))
 
@@ -153,6 +157,7 @@ PROBLEM = Problem(
             name="grad-W_g",
             asks=r"$\partial L/\partial\mathbf{W}_g$",
             of=loss,
+            expression=LOSS,
             wrt="W_g",
             answer=lambda W_g, W_d, x: -fake_score(W_g, W_d, x)
             * hadamard(step(W_g @ x), W_d.T) @ x.T,
@@ -182,6 +187,7 @@ PROBLEM = Problem(
             name="grad-W_d",
             asks=r"$\partial L/\partial\mathbf{W}_d$",
             of=loss,
+            expression=LOSS,
             wrt="W_d",
             answer=lambda W_g, W_d, x, z: (1 - scalar(sigmoid(W_d @ z))) * z.T
             - fake_score(W_g, W_d, x) * relu(W_g @ x).T,

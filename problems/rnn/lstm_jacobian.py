@@ -24,6 +24,17 @@ def cell(x, h_prev, c_prev, **p):
     return f * c_prev + i * g
 
 
+def gate(name, activation="sigmoid", h="h_prev"):
+    """A gate's pre-activation and activation in derivekit's notation."""
+    return f"{activation}(W_{name} @ x + U_{name} @ {h} + b_{name})"
+
+
+CELL = f"{gate('f')} .* c_prev + {gate('i')} .* {gate('c', 'tanh')}"
+"""``cell`` in derivekit's notation (the matrix deriver derives the Jacobians from these)."""
+THROUGH_HIDDEN = CELL.replace("h_prev", "(o_prev .* tanh(c_prev))")
+HIDDEN = f"{gate('o')} .* tanh({CELL})"
+
+
 def weights(p):
     return {name: p[name] for name in WEIGHTS}
 
@@ -102,6 +113,7 @@ PROBLEM = Problem(
             ),
             asks=r"$\partial c_t/\partial c_{t-1}$ with $h_{t-1}$ held fixed",
             of=cell,
+            expression=CELL,
             wrt="c_prev",
             layout="numerator",
             answer=forget_gate_diag,
@@ -124,6 +136,7 @@ PROBLEM = Problem(
             asks=r"$dc_t/dc_{t-1}$ including the path through $h_{t-1}=o_{t-1}\odot"
                  r"\tanh(c_{t-1})$",
             of=cell_through_hidden,
+            expression=THROUGH_HIDDEN,
             wrt="c_prev",
             layout="numerator",
             answer=total_dc_dcprev,
@@ -151,6 +164,7 @@ PROBLEM = Problem(
             ),
             asks=r"$\partial h_t/\partial h_{t-1}$ with $c_{t-1}$ held fixed",
             of=hidden,
+            expression=HIDDEN,
             wrt="h_prev",
             layout="numerator",
             answer=dh_dhprev,

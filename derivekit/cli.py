@@ -358,6 +358,9 @@ def check_answer(
     out: Annotated[Optional[Path], typer.Option(
         "--out", "-o", help="Batch results file (.csv or .json).", show_default=False)] = None,
     force: Annotated[bool, typer.Option(help="Overwrite --out if it exists.")] = False,
+    any_layout: Annotated[bool, typer.Option(
+        "--any-layout", help="Accept derivatives in either layout (the reply names it).")
+    ] = False,
     json: JsonFlag = False,
     seed: Annotated[int, typer.Option(help="Seed for the comparison points.")] = 0,
     problems: ProblemsDir = None,
@@ -371,7 +374,7 @@ def check_answer(
         if out is not None and out.exists() and not force:
             _fail(f"{out} exists; pass --force to overwrite")
         rows = _guard(lambda: grade.read_batch(batch))
-        results = _checked_batch(rows, problems, seed)
+        results = _checked_batch(rows, problems, seed, any_layout)
         if out is not None:
             _guard(lambda: grade.write_results(results, out, force))
         if json:
@@ -389,7 +392,7 @@ def check_answer(
         answer = _guard(lambda: _read_answer(answer_file))
     problem = _guard(lambda: registry.lookup(problem_id, problems))
     part = _guard(lambda: problem.part(part_name))
-    feedback = grade.check(problem, part, answer, seed)
+    feedback = grade.check(problem, part, answer, seed, any_layout=any_layout)
     if json:
         import json as json_lib
 
@@ -412,21 +415,21 @@ def _read_answer(path: Path) -> str:
     return text.strip()
 
 
-def _checked_batch(rows: list, problems: Optional[Path], seed: int) -> list:
+def _checked_batch(rows: list, problems: Optional[Path], seed: int, any_layout: bool) -> list:
     from derivekit import grade, registry
 
     catalog = _guard(lambda: registry.catalog(problems))
     lookup = lambda pid: registry.lookup(pid, problems) if pid not in catalog else (  # noqa: E731
         catalog[pid])
     if not sys.stderr.isatty():
-        return grade.check_batch(rows, lookup, seed)
+        return grade.check_batch(rows, lookup, seed, any_layout)
     from rich.progress import Progress
 
     results = []
     with Progress(console=_console(stderr=True), transient=True) as progress:
         task = progress.add_task("checking", total=len(rows))
         for row in rows:
-            results.extend(grade.check_batch([row], lookup, seed))
+            results.extend(grade.check_batch([row], lookup, seed, any_layout))
             progress.advance(task)
     return results
 
@@ -470,7 +473,14 @@ GivenOption = Annotated[list[str], typer.Option(
 WrtOption = Annotated[str, typer.Option("--wrt", help="The variable to differentiate by.")]
 
 
-def _derive(expression: str, wrt: str, given: list[str], layout: str, seed: int):  # noqa: ANN202
+LetOption = Annotated[Optional[list[str]], typer.Option(
+    "--let", help="A named intermediate NAME=EXPRESSION (repeatable, in order), e.g. "
+    "'z1=W1@x+b1': the expression may use it and the result is written with it.",
+    show_default=False)]
+
+
+def _derive(expression: str, wrt: str, given: list[str], layout: str, seed: int,  # noqa: ANN202
+            let: Optional[list[str]] = None):
     from derivekit.derive import verified
 
     parsed = [verified.parse_given(g) for g in given]
@@ -478,7 +488,8 @@ def _derive(expression: str, wrt: str, given: list[str], layout: str, seed: int)
     if len(set(names)) != len(names):
         _fail("a name is given twice")
     return verified.derive(expression, wrt, {n: s for n, s, _ in parsed}, layout, seed,
-                           {n: d for n, _, d in parsed if d is not None})
+                           {n: d for n, _, d in parsed if d is not None},
+                           [verified.parse_let(item) for item in let or []])
 
 
 @app.command()
@@ -496,13 +507,14 @@ def derive(
     latex: Annotated[bool, typer.Option("--latex", help="Print the result as LaTeX.")] = False,
     json: JsonFlag = False,
     seed: Annotated[int, typer.Option(help="Seed for the witnesses' random points.")] = 0,
+    let: LetOption = None,
 ) -> None:
     """Derive a matrix-form gradient or Jacobian and prove it before printing it."""
     from derivekit.derive import verified
     from derivekit.expr.render import ascii_
     from derivekit.expr.render import latex as to_latex
 
-    derived = _guard(lambda: _derive(expression, wrt, given, layout, seed))
+    derived = _guard(lambda: _derive(expression, wrt, given, layout, seed, let))
     value = _guard(lambda: verified.value_at(derived, at)) if at else None
     if json:
         import json as json_lib
@@ -512,7 +524,7 @@ def derive(
     if not derived.verified:
         _fail_verdict(f"derivation of d/d{wrt} failed its witnesses, not shown: "
                       f"{derived.verdict.message}")
-    result = derived.derivation.result
+    result = derived.display or derived.derivation.result
     text = to_latex(result) if latex else ascii_(result)
     shape = "×".join(map(str, result.shape)) or "scalar"
     console = _console()
@@ -520,6 +532,9 @@ def derive(
                   markup=False)
     witnesses = ", ".join(f"{w.name} {_WITNESS_MARK[w.passed]}"
                           for w in derived.verdict.witnesses)
+    for name, tree in derived.intermediates.items():
+        console.print(f"  where {name} = {to_latex(tree) if latex else ascii_(tree)}",
+                      markup=False)
     console.print(f"[green]verified[/]: {witnesses}; max error {derived.verdict.max_error:.1e}")
     if value is not None:
         import numpy as np

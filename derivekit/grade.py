@@ -133,12 +133,18 @@ def _split_answer(text: str, part: Part) -> list[str]:
 
 # --------------------------------------------------------------------------- check
 def check(problem: Problem, part: Part, text: str, seed: int = 0,
-          timeout: float = TIMEOUT_S) -> Feedback:
-    """Grade ``text`` as an answer to ``part``; never raises for a bad answer."""
+          timeout: float = TIMEOUT_S, any_layout: bool = False) -> Feedback:
+    """Grade ``text`` as an answer to ``part``; never raises for a bad answer.
+
+    ``any_layout`` accepts a derivative in the other layout too (and says which it used).
+    """
     feedback = Feedback(problem.id, part.name, text, "invalid")
     try:
         with time_limit(timeout):
             _grade(problem, part, text, seed, feedback)
+            if any_layout and feedback.diagnosis in ("wrong layout", "transposed") and \
+                    feedback.layout:
+                _accept_other_layout(feedback)
     except DerivekitError as exc:
         feedback.verdict = "invalid"
         feedback.message = str(exc)
@@ -164,6 +170,13 @@ def _grade(problem: Problem, part: Part, text: str, seed: int, feedback: Feedbac
         _compare(problem, part, node, field, seed, feedback)
         if feedback.verdict != "equivalent":
             return
+
+
+def _accept_other_layout(feedback: Feedback) -> None:
+    other = "numerator" if feedback.layout == "denominator" else "denominator"
+    feedback.verdict = "equivalent"
+    feedback.message = f"equivalent in {other} layout (the part states {feedback.layout})"
+    feedback.layout, feedback.diagnosis, feedback.counterexample = other, "", None
 
 
 def _latex_names(problem: Problem) -> dict[str, str]:
@@ -402,7 +415,8 @@ def read_batch(path: Any) -> list[dict[str, str]]:
         raise DerivekitError(f"cannot read {path}: {exc}") from None
 
 
-def check_batch(rows: list[dict[str, str]], lookup: Any, seed: int = 0) -> list[dict[str, Any]]:
+def check_batch(rows: list[dict[str, str]], lookup: Any, seed: int = 0,
+                any_layout: bool = False) -> list[dict[str, Any]]:
     """Grade every row; an unknown problem or part is an ``invalid`` result for that row
     (one bad line must not stop a class's batch). ``lookup`` maps an id to a Problem."""
     results = []
@@ -414,7 +428,7 @@ def check_batch(rows: list[dict[str, str]], lookup: Any, seed: int = 0) -> list[
             feedback = Feedback(row["problem"], row["part"], row["answer"], "invalid",
                                 message=str(exc))
         else:
-            feedback = check(problem, part, row["answer"], seed)
+            feedback = check(problem, part, row["answer"], seed, any_layout=any_layout)
         results.append({"student": row["student"], **feedback.to_dict()})
     return results
 

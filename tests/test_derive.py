@@ -297,3 +297,29 @@ def test_codegen_runs_on_numpy_and_jax(tmp_path: Path, text: str, wrt: str, give
     assert isinstance(with_jax, jax.Array)
     for value in (with_numpy, np.asarray(with_jax), np.asarray(autodiff)):
         np.testing.assert_allclose(value, expected, rtol=1e-10, atol=1e-10)
+
+
+# --------------------------------------------------------------------------- intermediates
+MLP_GIVENS = {"W1": ("h", "n"), "W2": ("k", "h"), "x": ("n", 1), "y": ("k", 1), "b1": ("h", 1),
+              "b2": ("k", 1)}
+MLP_LETS = [("z1", "W1@x+b1"), ("a1", "tanh(z1)"), ("z2", "W2@a1+b2")]
+
+
+def test_named_intermediates_write_the_backprop_form() -> None:
+    derived = derive("sqnorm(z2-y)", "W1", MLP_GIVENS, lets=MLP_LETS)
+    assert derived.verified
+    assert ascii_(derived.display) == "2*((W2.T @ (z2 - y)) .* (1 - a1^2)) @ x.T"
+    assert ascii_(derived.intermediates["z2"]) == "W2 @ a1 + b2"
+    assert "z2" not in ascii_(derived.derivation.result)  # the witness sees the givens only
+
+
+def test_named_intermediates_on_the_cli() -> None:
+    args = ["derive", "sqnorm(z2-y)", "--wrt", "W1", "--let", "z1=W1@x+b1", "--let",
+            "a1=tanh(z1)", "--let", "z2=W2@a1+b2"]
+    for name, (a, b) in MLP_GIVENS.items():
+        args += ["-g", f"{name}:{a}" if b == 1 else f"{name}:{a},{b}"]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 0, result.output
+    assert "where z2 = W2 @ a1 + b2" in result.output
+    taken = runner.invoke(app, [*args, "--let", "x=2"])
+    assert taken.exit_code == 2 and "already taken" in taken.output

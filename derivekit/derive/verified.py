@@ -8,13 +8,13 @@ symbolic differentiation at small shapes, JAX float64 autodiff, finite differenc
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any, Mapping, Sequence
 
 import numpy as np
 
-from derivekit.derive.matrix import Derivation, derivative
+from derivekit.derive.matrix import Derivation, contract, derivative, expand
 from derivekit.errors import DerivekitError
 from derivekit.expr.evaluate import as_function, evaluate
 from derivekit.expr.parse import parse
@@ -36,6 +36,10 @@ class Derived:
     shapes: dict[str, Shape]
     derivation: Derivation
     verdict: PartVerdict
+    display: Node | None = None
+    """The result written with the named intermediates (``--let``); None without them."""
+    intermediates: dict[str, Node] = field(default_factory=dict)
+    """Each intermediate as defined, written with the ones before it."""
 
     @property
     def verified(self) -> bool:
@@ -73,19 +77,48 @@ def parse_given(text: str) -> tuple[str, Shape, Any]:
     return name, tuple(dims) if len(dims) == 2 else (dims[0], 1), domain
 
 
+def parse_let(text: str) -> tuple[str, str]:
+    """``z=W1@x+b1`` -> ("z", "W1@x+b1")."""
+    name, sep, definition = text.partition("=")
+    name = name.strip()
+    if not sep or not name.isidentifier() or not definition.strip():
+        raise DerivekitError(f"--let {text!r}: expected NAME=EXPRESSION")
+    return name, definition.strip()
+
+
 def derive(text: str, wrt: str, givens: Mapping[str, Shape], layout: str = "denominator",
-           seed: int = 0, domains: Mapping[str, Any] | None = None) -> Derived:
+           seed: int = 0, domains: Mapping[str, Any] | None = None,
+           lets: Sequence[tuple[str, str]] = ()) -> Derived:
     """Derive d(text)/d(wrt) and run the witnesses on the result (``domains`` overrides the
-    inferred domain of a given)."""
+    inferred domain of a given). ``lets`` are named intermediates (``("z", "W1@x + b1")``,
+    in order): the text may use them, and the result is written with them."""
     if layout not in LAYOUTS:
         raise DerivekitError(f"layout must be one of {', '.join(LAYOUTS)}")
     if wrt not in givens:
         raise DerivekitError(f"--wrt {wrt}: not among the givens ({', '.join(givens)})")
     shapes = dict(givens)
-    expression = resolve(parse(text), scope_from(shapes))
+    definitions = _definitions(lets, shapes)
+    scope = scope_from({**shapes, **{n: t.shape for n, t in definitions.items()}})
+    expression = expand(resolve(parse(text), scope), definitions)
     derivation = derivative(expression, var(wrt, shapes[wrt]), layout)
     verdict = witness(expression, derivation.result, shapes, wrt, layout, seed, domains)
-    return Derived(expression, wrt, shapes, derivation, verdict)
+    display = contract(derivation.result, definitions) if definitions else None
+    names = list(definitions)
+    written = {n: contract(definitions[n], {m: definitions[m] for m in names[:i]})
+               for i, n in enumerate(names)}
+    return Derived(expression, wrt, shapes, derivation, verdict, display, written)
+
+
+def _definitions(lets: Sequence[tuple[str, str]], shapes: Mapping[str, Shape]) -> dict[str, Node]:
+    """Each intermediate resolved (it may use the givens and earlier intermediates) and
+    expanded down to the givens."""
+    definitions: dict[str, Node] = {}
+    for name, text in lets:
+        if name in shapes or name in definitions:
+            raise DerivekitError(f"--let {name}: the name is already taken")
+        scope = scope_from({**shapes, **{n: t.shape for n, t in definitions.items()}})
+        definitions[name] = expand(resolve(parse(text), scope), definitions)
+    return definitions
 
 
 def witness(expression: Node, answer: Node, shapes: Mapping[str, Shape], wrt: str,
@@ -178,8 +211,10 @@ def to_dict(derived: Derived, at: np.ndarray | None = None) -> dict[str, Any]:
         "wrt": derived.wrt,
         "kind": derived.derivation.kind,
         "layout": derived.derivation.layout,
-        "derivative": ascii_(result),
-        "latex": latex(result),
+        "derivative": ascii_(derived.display or result),
+        "latex": latex(derived.display or result),
+        "expanded": ascii_(result),
+        "intermediates": {n: ascii_(t) for n, t in derived.intermediates.items()},
         "shape": [str(d) if isinstance(d, str) else d for d in result.shape],
         "status": derived.verdict.status,
         "max_error": derived.verdict.max_error,

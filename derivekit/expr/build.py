@@ -172,6 +172,10 @@ def matmul(a: Node, b: Node) -> Node:
         return neg(matmul(a.args[0], b))
     if b.op == "neg":
         return neg(matmul(a, b.args[0]))
+    for side, other in ((a, b), (b, a)):  # (A/s) B = A (B/s) = (AB)/s for a scalar s
+        if side.op == "div" and is_scalar(side.args[1].shape):
+            inner = matmul(side.args[0], other) if side is a else matmul(other, side.args[0])
+            return divide(inner, side.args[1])
     if a.op == "scale":
         return scale(a.args[0], matmul(a.args[1], b))
     if b.op == "scale":
@@ -268,19 +272,22 @@ def power(base: Node, exponent: Node) -> Node:
                                  f"(limit {MAX_CONSTANT_BITS})")
             if k.denominator == 1:
                 return const(base.value ** int(k))
-        if _matrix_like(base.shape):
+        if _square_matrix(base.shape):  # a non-square matrix can only mean element-wise
             if k == -1:
                 return inverse(base)
-            if k.denominator == 1 and k > 0 and _square_matrix(base.shape):
+            if k.denominator == 1 and k > 0:
                 return Node("matpow", (base, exponent), base.shape)
-            raise ShapeError(f"power {k} of the matrix {_describe(base)} (for an element-wise "
-                             "power of a matrix write A ⊙ A)")
+            raise ShapeError(f"power {k} of the square matrix {_describe(base)} (for an "
+                             "element-wise power write A ⊙ A)")
+        if _matrix_like(base.shape) and k == -1:
+            return inverse(base)
     elif _square_matrix(base.shape):
         raise ShapeError(f"matrix power with a non-constant exponent: {_describe(base)}")
     return Node("pow", (base, exponent), base.shape)
 
 
 def _matrix_like(shape: Shape) -> bool:
+    """Two dimensions, neither 1: not a vector."""
     return len(shape) == 2 and 1 not in shape
 
 

@@ -83,6 +83,8 @@ def normalize(text: str) -> str:
             raise _fail(f"unsupported character {ch!r} (U+{ord(ch):04X}) at position {i + 1}")
     latex = "\\" in text or "{" in text
     text = text.replace("\\\\", ";")
+    text = re.sub(r"\\(?:left|[bB]igg?l?)\s*\[", "(", text)  # sized brackets group
+    text = re.sub(r"\\(?:right|[bB]igg?r?)\s*\]", ")", text)
     text = _SPACING.sub(" ", text)
     text = re.sub(r"\\(?:mathbb|mathbbm|mathds|mathbf)\s*\{\s*[1I]\s*\}\s*(?=[\[(]|\\\{)",
                   r"\\indicator ", text)
@@ -90,11 +92,13 @@ def normalize(text: str) -> str:
     text = re.sub(r"\\end\s*\{[bpvBV]?matrix\}", r" \\end ", text)
     text = text.replace("&", ",")
     wrappers = "|".join(_WRAPPERS)
+    text = re.sub(rf"([_^])\s*\\(?:{wrappers})\s*\{{([^{{}}]*)\}}", r"\1{\2}", text)
     for _ in range(3):  # nested wrappers: \mathbf{\hat{\mathbf{y}}}
         text = re.sub(rf"\\(?:{wrappers})\s*\{{([^{{}}]*)\}}", r" \1 ", text)
         text = re.sub(rf"\\(?:{wrappers})\s+([A-Za-z])", r" \1 ", text)
         text = re.sub(rf"\\(?:{wrappers})\s*(?=\\)", "", text)
-    text = re.sub(r"\^\s*\{?\s*\\?(?:top|intercal|mathsf\{T\})\s*\}?", "'", text)
+    text = re.sub(r"\^\s*\{\s*\\?(?:top|intercal|mathsf\{T\})\s*\}", "'", text)
+    text = re.sub(r"\^\s*\\(?:top|intercal)(?![A-Za-z])", "'", text)
     text = re.sub(r"\^\s*\{\s*-\s*(?:T|\\top)\s*\}", "^{-1}'", text)
     text = re.sub(r"\^\s*\{\s*\(([A-Za-z0-9]+)\)\s*\}", r"_{\1}", text)
     text = re.sub(r"\^\s*\{?\s*\*\s*\}?", "_{star}", text)
@@ -190,16 +194,17 @@ GRAMMAR = r"""
 ?product: signed
     | product "*" signed            -> mul
     | product "@" signed            -> matmul
-    | product "/" signed            -> div
     | product ODOT signed           -> hadamard
     | product OTIMES signed         -> kron
 ?signed: juxt
     | "-" signed                    -> neg
     | "+" signed
     | SUM signed                    -> total
-?juxt: postfix
-    | juxt postfix                  -> juxtapose
+?juxt: quotient
+    | juxt quotient                 -> juxtapose
     | juxt SUM signed               -> juxtapose_total
+?quotient: postfix
+    | quotient "/" postfix          -> div
 ?postfix: atom
     | postfix "^" exponent          -> power
     | postfix "'"                   -> transpose

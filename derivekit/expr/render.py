@@ -39,6 +39,9 @@ def _latex_name(name: str, latex_names: dict[str, str]) -> str:
     if name in latex_names:
         return latex_names[name]
     base, _, sub = name.partition("_")
+    numbered = re.fullmatch(r"([A-Za-z]+)(\d+)", base)
+    if numbered and not sub:  # W2 -> W_{2}
+        base, sub = numbered.groups()
     base = {"lam": "lambda", "eps": "epsilon"}.get(base, base)
     base = rf"\{base}" if base in _GREEK else base
     return f"{base}_{{{sub}}}" if sub else base

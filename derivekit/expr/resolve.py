@@ -197,6 +197,8 @@ class _Resolver:
     def _norm(self, t: raw.Norm) -> Node:
         operand = self.node(t.operand)
         vector = len(operand.shape) < 2 or 1 in operand.shape
+        if t.sub == "1" and vector:
+            return build.apply("total", build.apply("abs", operand))
         if t.sub not in ("", "2", "F") or (t.sub == "2" and not vector):
             raise UnknownSymbol(f"norm ||.||_{short(t.sub, 8)} of {operand.shape} is not supported "
                                 "(Euclidean/Frobenius only)")
@@ -212,19 +214,34 @@ class _Resolver:
         raise UnknownSymbol(f"indicator of {t.relation!r} is not supported (use >, <)")
 
     def _transpose(self, t: raw.Transpose) -> Node:
-        return build.transpose(self.node(t.operand))
+        return self._on_last(t.operand, build.transpose)
+
+    def _on_last(self, operand: raw.Raw, op) -> Node:  # noqa: ANN001
+        """``XX^T`` is X (X^T): a postfix on a glued name applies to its last name only."""
+        if isinstance(operand, raw.Name) and self.scope.lookup(operand.text) is None:
+            parts = self._split(operand.text)
+            if len(parts) > 1:
+                out = parts[0]
+                for p in parts[1:-1]:
+                    out = build.product(out, p)
+                return build.product(out, op(parts[-1]))
+        return op(self.node(operand))
 
     def _power(self, t: raw.Power) -> Node:
         if isinstance(t.base, raw.Name) and t.base.text == "e" and self.scope.lookup("e") is None:
             return build.apply("exp", self.node(t.exponent))
-        base = self.node(t.base) if not _function_name(t.base, self.scope) else None
-        if base is None:
+        if _function_name(t.base, self.scope):
             raise UnknownSymbol(f"function {t.base.text} needs an argument")
-        if isinstance(t.exponent, raw.Name) and t.exponent.text == "T":
-            given_t = self.scope.lookup("T")
-            if given_t is None or not is_scalar(base.shape):
-                return build.transpose(base)
-        return build.power(base, self.node(t.exponent))
+        if isinstance(t.exponent, raw.Name) and t.exponent.text == "T" and (
+                self.scope.lookup("T") is None or not self._scalar(t.base)):
+            return self._on_last(t.base, build.transpose)
+        exponent = self.node(t.exponent)
+        return self._on_last(t.base, lambda b: build.power(b, exponent))
+
+    def _scalar(self, t: raw.Raw) -> bool:
+        """Whether ``t`` names a scalar (for ``b^T``: a power when T is a given)."""
+        return isinstance(t, raw.Name) and is_scalar(self.scope.shapes.get(
+            self.scope.lookup(t.text) or "", (0, 0)))
 
     # application -------------------------------------------------------------------
     def _apply(self, t: raw.Apply) -> Node:

@@ -164,6 +164,10 @@ def matmul(a: Node, b: Node) -> Node:
         return b
     if b.op == "identity":
         return a
+    if a.op == "ones" and a.shape[0] == 1 and b.op == "diag":  # 1ᵀ diag(v) = vᵀ
+        return transpose(b.args[0])
+    if b.op == "ones" and b.shape[1] == 1 and a.op == "diag":  # diag(v) 1 = v
+        return a.args[0]
     if is_scalar(b.shape) and not is_scalar(a.shape):
         return scale(b, a)
     if is_scalar(a.shape) and not is_scalar(b.shape):

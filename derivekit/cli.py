@@ -445,6 +445,8 @@ def _print_feedback(feedback) -> None:  # noqa: ANN001
     if feedback.diagnosis:
         console.print(f"diagnosis: {feedback.diagnosis}", markup=False)
     console.print(feedback.message, markup=False)
+    if feedback.evidence:
+        console.print(f"evidence: {feedback.evidence}", markup=False)
     example = feedback.counterexample
     if example:
         console.print(f"counterexample at shapes {example['shapes']}:", markup=False)

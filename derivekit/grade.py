@@ -48,6 +48,9 @@ class Feedback:
     message: str = ""
     diagnosis: str = ""
     counterexample: dict[str, Any] | None = None
+    evidence: str = ""
+    """How equivalence was established: numerically at N points, and symbolically when SymPy
+    could decide (at the smallest shape set)."""
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -237,9 +240,44 @@ def _compare(problem: Problem, part: Part, node: Node, field: str, seed: int,
         feedback.verdict = "equivalent"
         feedback.message = "equivalent" + (f" at the precision typed (±{typed_precision:g})"
                                            if typed_precision else "")
+        feedback.evidence = f"numeric: {len(pairs)} points, float64"
+        if not typed_precision:
+            proof = _symbolic_proof(problem, part, node, field)
+            if proof:
+                feedback.evidence += f"; symbolic: proved equal at shapes {proof}"
         return
     feedback.verdict = "not-equivalent"
     _diagnose(problem, part, node, pairs, layout, feedback)
+
+
+SYMBOLIC_ENTRIES = 16
+"""Symbolic proofs are tried on answers with at most this many entries (latency)."""
+
+
+def _symbolic_proof(problem: Problem, part: Part, node: Node, field: str) -> dict | None:
+    """SymPy shows answer - truth = 0 entry by entry at the smallest shape set, or None when
+    it cannot tell cheaply (the numeric verdict stands alone then)."""
+    from derivekit.derive.identity import proves_zero
+    from derivekit.derive.symbols import Symbolic
+    from derivekit.ops import SymbolicUnsupported, symbolic
+
+    if _iteration_variable(part) or not callable(getattr(part, field)):
+        return None
+    dims = dict(min(problem.shapes, key=lambda d: sum(d.values())))
+    try:
+        sym = Symbolic(problem.givens, dims, "sympy")
+        truth = np.asarray(sym.trace(getattr(part, field)), dtype=object)
+        if truth.size > SYMBOLIC_ENTRIES:
+            return None
+        values = {**sym.values, **{d: sym.lib.Integer(dims[d])
+                                   for d in _dimension_names(problem)}}
+        with symbolic("sympy"):
+            answer = np.asarray(evaluate(node, values, _shapes(problem)), dtype=object)
+        difference = answer.reshape(truth.shape) - truth
+        entries = [sym.lib.sympify(e) for e in difference.ravel()]
+    except (SymbolicUnsupported, TypeError, ValueError, AttributeError, ZeroDivisionError):
+        return None
+    return dims if proves_zero(entries) else None
 
 
 def _same_shape(got: np.ndarray, want: np.ndarray) -> bool:

@@ -199,3 +199,10 @@ def test_any_layout_accepts_and_names_the_other_layout() -> None:
     result = runner.invoke(app, ["check", "matrix-gradients", "xTx", "-a", "2x'",
                                  "--any-layout"])
     assert result.exit_code == 0 and "numerator layout" in result.output
+
+
+def test_equivalence_is_proved_symbolically_where_sympy_can() -> None:
+    problem = CATALOG["bce-derivation"]
+    feedback = check(problem, problem.part("grad-logit"), r"\sigma(a) - y")
+    assert feedback.verdict == "equivalent"
+    assert "numeric: 15 points" in feedback.evidence and "symbolic: proved" in feedback.evidence

@@ -26,7 +26,7 @@ from derivekit.expr.evaluate import evaluate, exact
 from derivekit.expr.parse import parse
 from derivekit.expr.render import ascii_, latex
 from derivekit.expr.resolve import Scope, resolve
-from derivekit.expr.tree import Node
+from derivekit.expr.tree import Node, walk
 from derivekit.model import (ConvergenceRange, Derivative, Iteration,
                              Part, Problem)
 from derivekit.points import call, shape_sets
@@ -250,8 +250,13 @@ def _compare(problem: Problem, part: Part, node: Node, field: str, seed: int,
     _diagnose(problem, part, node, pairs, layout, feedback)
 
 
+_PIECEWISE = {"relu", "step", "nonneg", "abs", "floor", "ceil"}
+"""Answers with these are left to the numbers: SymPy's Piecewise is slow to build and rarely
+decides."""
 SYMBOLIC_ENTRIES = 16
-"""Symbolic proofs are tried on answers with at most this many entries (latency)."""
+SYMBOLIC_CHARACTERS = 4000
+"""Symbolic proofs are tried on small answers only (latency): at most this many entries and
+this much printed expression."""
 
 
 def _symbolic_proof(problem: Problem, part: Part, node: Node, field: str) -> dict | None:
@@ -261,7 +266,8 @@ def _symbolic_proof(problem: Problem, part: Part, node: Node, field: str) -> dic
     from derivekit.derive.symbols import Symbolic
     from derivekit.ops import SymbolicUnsupported, symbolic
 
-    if _iteration_variable(part) or not callable(getattr(part, field)):
+    if _iteration_variable(part) or not callable(getattr(part, field)) or any(
+            n.op in _PIECEWISE for n in walk(node)):
         return None
     dims = dict(min(problem.shapes, key=lambda d: sum(d.values())))
     try:
@@ -277,6 +283,9 @@ def _symbolic_proof(problem: Problem, part: Part, node: Node, field: str) -> dic
         entries = [sym.lib.sympify(e) for e in difference.ravel()]
     except (SymbolicUnsupported, TypeError, ValueError, AttributeError, ZeroDivisionError):
         return None
+    if any(e.has(sym.lib.Piecewise) for e in entries) or sum(
+            len(str(e)) for e in entries) > SYMBOLIC_CHARACTERS:
+        return None  # piecewise (ReLU) cases and large expressions: the numbers decide
     return dims if proves_zero(entries) else None
 
 

@@ -83,7 +83,8 @@ def _matrix_deriver(problem: Problem, part: Derivative, seed: int) -> WitnessRes
     shapes = {g.name: g.shape for g in problem.givens}
     scope = Scope.of((g.name, g.shape, None) for g in problem.givens)
     expression = resolve(parse(part.expression), scope)
-    derived = derivative(expression, var(part.wrt, shapes[part.wrt]), part.layout).result
+    derived = derivative(expression, var(part.wrt, shapes[part.wrt]), part.layout,
+                         textbook=False).result
     for dims, points, _, _ in shape_sets(problem, part, seed):
         tally.shape_set(dims)
         for i, p in enumerate(points):
@@ -95,7 +96,7 @@ def _matrix_deriver(problem: Problem, part: Derivative, seed: int) -> WitnessRes
             value = np.asarray(evaluate(derived, p, shapes), dtype=float)
             tally.compare(answer, value.reshape(answer.shape) if value.size == answer.size
                           else value, where, point=i)
-    return tally.result(f"derived by differentials: {ascii_(derived)}")
+    return tally.result(f"derived by differentials (before simplification): {ascii_(derived)}")
 
 
 def _componentwise(problem: Problem, part: Derivative, dims: dict, stacked: dict) -> np.ndarray:

@@ -77,8 +77,13 @@ def depends(node: Node, name: str) -> bool:
 
 
 # --------------------------------------------------------------------------- derivatives
-def derivative(f: Node, wrt: Node, layout: str = "denominator") -> Derivation:
-    """∂f/∂wrt for a scalar f (any shape of wrt) or a column f of a column wrt."""
+def derivative(f: Node, wrt: Node, layout: str = "denominator",
+               textbook: bool = True) -> Derivation:
+    """∂f/∂wrt for a scalar f (any shape of wrt) or a column f of a column wrt.
+
+    ``textbook`` lets SymPy cancel coefficients (the form people read); without it only like
+    terms are collected, which is all a witness needs and several times faster.
+    """
     if wrt.op != "var":
         raise CannotDerive("the variable must be a name")
     if not depends(f, wrt.value):
@@ -100,7 +105,7 @@ def derivative(f: Node, wrt: Node, layout: str = "denominator") -> Derivation:
                            f"{shape_text(wrt.shape)} variable (gradients of scalars and Jacobians "
                            "of columns only)")
     steps = list(dict.fromkeys(used))
-    return Derivation(simplify(result), layout, kind, steps)
+    return Derivation(simplify(result) if textbook else collect(result), layout, kind, steps)
 
 
 def gradient(f: Node, wrt: Node, used: list[str]) -> Node:

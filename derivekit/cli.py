@@ -420,8 +420,9 @@ def _checked_batch(rows: list, problems: Optional[Path], seed: int, any_layout: 
     from derivekit import grade, registry
 
     catalog = _guard(lambda: registry.catalog(problems))
-    lookup = lambda pid: registry.lookup(pid, problems) if pid not in catalog else (  # noqa: E731
-        catalog[pid])
+
+    def lookup(pid: str) -> Problem:
+        return catalog[pid] if pid in catalog else registry.lookup(pid, problems)
     if not sys.stderr.isatty():
         return grade.check_batch(rows, lookup, seed, any_layout)
     from rich.progress import Progress

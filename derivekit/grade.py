@@ -222,6 +222,7 @@ def _compare(problem: Problem, part: Part, node: Node, field: str, seed: int,
     layout = getattr(part, "layout", None) if isinstance(part, Derivative) else None
     feedback.layout = layout
     typed_precision = _typed_precision(feedback.answer, node)
+    shapes = _shapes(problem)
     pairs = []
     with np.errstate(all="ignore"):
         for dims, values in _points(problem, part, seed):
@@ -230,7 +231,7 @@ def _compare(problem: Problem, part: Part, node: Node, field: str, seed: int,
             except (TypeError, ValueError) as exc:
                 raise DerivekitError(f"this part's answer is not a value that can be typed "
                                      f"({type(exc).__name__}); use derivekit verify") from None
-            pairs.append((dims, values, _value(node, values, _shapes(problem)), want))
+            pairs.append((dims, values, _value(node, values, shapes), want))
     if layout is None and pairs[0][2].size == 1 and pairs[0][3].size > 1:
         pairs = [(d, v, np.broadcast_to(g.reshape(()), w.shape), w) for d, v, g, w in pairs]
     if not _same_shape(pairs[0][2], pairs[0][3]):
@@ -423,10 +424,11 @@ def _missing_term(problem: Problem, part: Part, node: Node, pairs: list) -> str:
     terms = _terms(reference)
     if len(terms) < 2:
         return ""
+    shapes = _shapes(problem)
     for term in terms:
         with np.errstate(all="ignore"):
-            if all(_close(_squeeze_to(g, w), w - np.broadcast_to(
-                    _value(term, v, _shapes(problem)), w.shape))
+            if all(_close(_squeeze_to(g, w), w - np.broadcast_to(_value(term, v, shapes),
+                                                                w.shape))
                    for _, v, g, w in pairs):
                 return ascii_(term)
     return ""

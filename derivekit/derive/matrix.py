@@ -154,7 +154,7 @@ def _fit(g: Node, shape: tuple) -> Node:
         return build.matmul(g, build.ones((g.shape[1], 1)))
     if len(shape) == 2 and shape[0] == 1 and g.shape[1] == shape[1]:
         return build.matmul(build.ones((1, g.shape[0])), g)
-    if is_scalar(g.shape) is False and g.shape == (shape[1], shape[0]):
+    if g.shape == (shape[1], shape[0]):
         return build.transpose(g)
     raise CannotDerive(f"adjoint of shape {g.shape} for an operand of shape {shape}")
 

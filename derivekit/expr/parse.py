@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from fractions import Fraction
 from functools import lru_cache
+from typing import get_args
 
 from derivekit.errors import DerivekitError
 from derivekit.expr import raw
@@ -400,7 +401,7 @@ def _excerpt(source: str, exc: Exception) -> str:
 
 
 def _check_brackets(source: str) -> None:
-    depth, deepest = 0, 0
+    deepest = 0
     pairs = {")": "(", "]": "[", "}": "{"}
     stack: list[str] = []
     for ch in source:
@@ -414,7 +415,6 @@ def _check_brackets(source: str) -> None:
         raise _fail(f"unbalanced {stack[-1]!r}: missing its closing bracket")
     if deepest > MAX_DEPTH // 2:
         raise _fail(f"brackets nested more than {MAX_DEPTH // 2} deep")
-    del depth
 
 
 def _check_depth(tree: raw.Raw) -> None:
@@ -434,13 +434,4 @@ def children(node: raw.Raw) -> tuple[raw.Raw, ...]:
         return node.items if isinstance(node, raw.Group) else node.factors
     if isinstance(node, raw.Apply):
         return node.args
-    out = []
-    for value in vars(node).values():
-        if isinstance(value, tuple(_RAW_TYPES)):
-            out.append(value)
-    return tuple(out)
-
-
-_RAW_TYPES = (raw.Number, raw.Name, raw.Apply, raw.Binary, raw.Juxtapose, raw.Negate, raw.Power,
-              raw.Transpose, raw.Frac, raw.Sqrt, raw.Total, raw.Norm, raw.Abs, raw.Indicator,
-              raw.Matrix, raw.Group)
+    return tuple(v for v in vars(node).values() if isinstance(v, get_args(raw.Raw)))

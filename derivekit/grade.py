@@ -16,19 +16,19 @@ import threading
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from fractions import Fraction
-from typing import Any, Iterator
+from typing import Any, Iterator, Mapping
 
 import numpy as np
 
+from derivekit import ops
 from derivekit.errors import DerivekitError
 from derivekit.expr import build
 from derivekit.expr.evaluate import evaluate, exact
-from derivekit.expr.parse import parse
+from derivekit.expr.parse import parse, split_definitions, unnamed_items
 from derivekit.expr.render import ascii_, latex
-from derivekit.expr.resolve import Scope, resolve
-from derivekit.expr.tree import Node, walk
-from derivekit.model import (ConvergenceRange, Derivative, Iteration,
-                             Part, Problem)
+from derivekit.expr.resolve import Scope, resolve, resolve_all
+from derivekit.expr.tree import Node, shape_text, walk
+from derivekit.model import AnswerReader, ConvergenceRange, Derivative, Iteration, Part, Problem
 from derivekit.points import call, shape_sets
 from derivekit.witness.compare import ATOL, RTOL
 
@@ -107,6 +107,8 @@ def scope_for(problem: Problem, part: Part) -> Scope:
     if counter:
         entries.append((counter, (), None))
     scope = Scope.of(entries)
+    for name in part.answer_inputs:
+        scope.add(name, (), boolean=True)
     for d in _dimension_names(problem):  # last: a given's LaTeX spelling wins over a dimension
         if scope.lookup(d) is None:
             scope.add(d, ())
@@ -118,13 +120,15 @@ def _shapes(problem: Problem) -> dict[str, tuple]:
 
 
 def _split_answer(text: str, part: Part) -> list[str]:
-    """The pieces to grade: the last side of ``a = b``; both ends of ``lo < p < hi``."""
+    """The pieces to grade: the last side of ``a = b``; both ends of ``lo < p < hi``; the
+    values of ``H_1 = f, H_2 = g``."""
     text = text.strip()
     if isinstance(part, ConvergenceRange):
         pieces = [p for p in re.split(r"<=?|\\le(?:q)?(?![a-z])|\\lt(?![a-z])", text)]
         if len(pieces) == 3:
             return [pieces[0], pieces[2]]
         return [text]
+    text = unnamed_items(text)
     depth, last = 0, 0
     for i, ch in enumerate(text):
         depth += ch in "([{"
@@ -160,9 +164,14 @@ def check(problem: Problem, part: Part, text: str, seed: int = 0,
 
 def _grade(problem: Problem, part: Part, text: str, seed: int, feedback: Feedback) -> None:
     scope = scope_for(problem, part)
-    pieces = _split_answer(text, part)
-    nodes = [resolve(parse(piece), scope) for piece in pieces]
-    feedback.interpreted = " < p < ".join(ascii_(n) for n in nodes)
+    answer, definitions = split_definitions(text)
+    pieces = _split_answer(answer, part)
+    nodes, defined = resolve_all([parse(piece) for piece in pieces], scope, definitions)
+    if any(build.UNSIZED in n.shape for node in nodes for n in walk(node)):
+        raise DerivekitError("the size of I or of the ones vector cannot be told from its "
+                             "neighbours: write I_n")
+    feedback.interpreted = " < p < ".join(ascii_(n) for n in nodes) + (
+        "  where " + "; ".join(defined) if defined else "")
     feedback.interpreted_latex = ", ".join(latex(n, _latex_names(problem)) for n in nodes)
     fields = _truth_fields(part)
     if len(nodes) == 1 and len(fields) == 2:
@@ -190,10 +199,12 @@ def _points(problem: Problem, part: Part, seed: int) -> list[tuple[dict, dict]]:
     """(dims, values) at every point the witnesses use, plus the step counter if any."""
     counter = _iteration_variable(part)
     dimension_names = _dimension_names(problem)
+    inputs = {name: np.asarray(v, dtype=float) for name, v in part.answer_inputs.items()}
     out = []
     for dims, points, _, _ in shape_sets(problem, part, seed):
         for i, values in enumerate(points):
-            values = {**values, **{d: np.asarray(float(dims[d])) for d in dimension_names}}
+            values = {**values, **{d: np.asarray(float(dims[d])) for d in dimension_names},
+                      **inputs}
             if counter:
                 values[counter] = np.asarray(float(i + 1))
             out.append((dims, values))
@@ -217,6 +228,38 @@ def _value(node: Node, values: dict, shapes: dict) -> np.ndarray:
                       dtype=float)
 
 
+def _answer_value(part: Part, node: Node, values: dict, shapes: dict) -> np.ndarray:
+    """What is graded: the answer's value; over answer inputs, a table (a single formula is
+    its one row); through the part's reader, what the reader makes of it."""
+    if part.answer_reader is not None:
+        return _read(part.answer_reader, evaluate(node, values, shapes))
+    value = _value(node, values, shapes)
+    return np.atleast_2d(value) if part.answer_inputs else value
+
+
+def _read(reader: AnswerReader, typed: Any) -> np.ndarray:
+    """The typed values, each in its declared shape, run through the reader's function."""
+    items = typed if isinstance(typed, tuple) else (typed,)
+    if len(items) != len(reader.items):
+        names = ", ".join(name for name, _ in reader.items)
+        raise DerivekitError(f"expected {len(reader.items)} values ({names}), got {len(items)}")
+    fitted = [_fit(np.asarray(item, dtype=float), name, tuple(shape))
+              for item, (name, shape) in zip(items, reader.items)]
+    return np.asarray(reader.fn(*fitted), dtype=float)
+
+
+def _fit(item: np.ndarray, name: str, shape: tuple) -> np.ndarray:
+    """``item`` in its declared shape: as typed, a number filling it, a list (flat or a row,
+    ``[a, b]``) a column."""
+    if item.shape == shape:
+        return item
+    if item.size == 1:
+        return np.full(shape, float(item.reshape(())))
+    if shape == (item.size, 1) and item.shape in ((item.size,), (1, item.size)):
+        return item.reshape(shape)
+    raise DerivekitError(f"{name} should be {shape_text(shape)}, got {shape_text(item.shape)}")
+
+
 def _compare(problem: Problem, part: Part, node: Node, field: str, seed: int,
              feedback: Feedback) -> None:
     layout = getattr(part, "layout", None) if isinstance(part, Derivative) else None
@@ -231,17 +274,20 @@ def _compare(problem: Problem, part: Part, node: Node, field: str, seed: int,
             except (TypeError, ValueError) as exc:
                 raise DerivekitError(f"this part's answer is not a value that can be typed "
                                      f"({type(exc).__name__}); use derivekit verify") from None
-            pairs.append((dims, values, _value(node, values, shapes), want))
+            pairs.append((dims, values, _answer_value(part, node, values, shapes), want))
     if layout is None and pairs[0][2].size == 1 and pairs[0][3].size > 1:
         pairs = [(d, v, np.broadcast_to(g.reshape(()), w.shape), w) for d, v, g, w in pairs]
-    if not _same_shape(pairs[0][2], pairs[0][3]):
-        _explain_shape(pairs, layout, feedback)
+    mismatched = [p for p in pairs if not _same_shape(p[2], p[3])]
+    if mismatched:  # at any point: shapes differ between shape sets
+        _explain_shape(mismatched + [p for p in pairs if all(p is not m for m in mismatched)],
+                       layout, feedback)
         return
     if all(_close(_squeeze_to(g, w), w, typed_precision) for _, _, g, w in pairs):
         feedback.verdict = "equivalent"
         feedback.message = "equivalent" + (f" at the precision typed (±{typed_precision:g})"
                                            if typed_precision else "")
-        feedback.evidence = f"numeric: {len(pairs)} points, float64"
+        feedback.evidence = f"numeric: {len(pairs)} points, float64" if problem.givens or \
+            _iteration_variable(part) else "numeric: every entry (the part has no random inputs)"
         if not typed_precision:
             proof = _symbolic_proof(problem, part, node, field)
             if proof:
@@ -268,8 +314,8 @@ def _symbolic_proof(problem: Problem, part: Part, node: Node, field: str) -> dic
     from derivekit.ops import SymbolicUnsupported, symbolic
 
     if _iteration_variable(part) or not callable(getattr(part, field)) or any(
-            n.op in _PIECEWISE for n in walk(node)):
-        return None
+            n.op in _PIECEWISE for n in walk(node)) or part.answer_inputs or part.answer_reader:
+        return None  # tables over fixed inputs: the numbers compared every entry already
     dims = dict(min(problem.shapes, key=lambda d: sum(d.values())))
     try:
         sym = Symbolic(problem.givens, dims, "sympy")
@@ -331,8 +377,8 @@ def _explain_shape(pairs: list, layout: str | None, feedback: Feedback) -> None:
     dims, values, got, want = pairs[0]
     feedback.verdict = "not-equivalent"
     feedback.counterexample = _counterexample(dims, values, got, want)
-    if got.ndim == 2 and want.ndim == 2 and got.shape == want.T.shape and all(
-            _close(g, w.T) for _, _, g, w in pairs):
+    if all(g.ndim == 2 and w.ndim == 2 and g.shape == w.T.shape and _close(g, w.T)
+           for _, _, g, w in pairs):
         other = "numerator" if layout == "denominator" else "denominator"
         feedback.diagnosis = "wrong layout" if layout else "transposed"
         feedback.message = (f"your answer is the {other}-layout form (the transpose); this part "
@@ -366,7 +412,7 @@ def _diagnose(problem: Problem, part: Part, node: Node, pairs: list, layout: str
     term = _missing_term(problem, part, node, pairs)
     if term:
         return _say(feedback, "missing term", f"your answer is missing the term {term}")
-    entry = _first_bad_entry(bad)
+    entry = _first_bad_entry(bad, part.answer_inputs)
     feedback.message = f"not equivalent: {entry}"
 
 
@@ -421,6 +467,9 @@ def _missing_term(problem: Problem, part: Part, node: Node, pairs: list) -> str:
                             scope_for(problem, part))
     except DerivekitError:
         return ""
+    disjunct = _missing_disjunct(reference, pairs, _shapes(problem))
+    if disjunct:
+        return disjunct
     terms = _terms(reference)
     if len(terms) < 2:
         return ""
@@ -434,12 +483,32 @@ def _missing_term(problem: Problem, part: Part, node: Node, pairs: list) -> str:
     return ""
 
 
-def _first_bad_entry(bad: tuple) -> str:
+def _disjuncts(node: Node) -> list[Node]:
+    return _disjuncts(node.args[0]) + _disjuncts(node.args[1]) if node.op == "or" else [node]
+
+
+def _missing_disjunct(reference: Node, pairs: list, shapes: dict) -> str:
+    """A product term of a sum-of-products closed form that the answer lacks: the answer
+    OR that term is the truth."""
+    terms = _disjuncts(reference)
+    for term in terms if len(terms) > 1 else ():
+        with np.errstate(all="ignore"):
+            if all(_close(ops.logic_or(_squeeze_to(g, w), np.broadcast_to(
+                    _value(term, v, shapes), w.shape)), w) for _, v, g, w in pairs):
+                return ascii_(term)
+    return ""
+
+
+def _first_bad_entry(bad: tuple, inputs: Mapping[str, Any]) -> str:
+    """The worst entry; in a truth table, with the input row it is at (``A=0, B=1``)."""
     dims, _, got, want = bad
     g = _squeeze_to(got, want)
     err = np.abs(g - want)
     index = np.unravel_index(int(np.argmax(err)), err.shape) if err.ndim else ()
     where = f" at entry {tuple(int(i) for i in index)}" if index else ""
+    if inputs and index:
+        where += " where " + ", ".join(f"{name}={float(v[index[-1]]):g}"
+                                       for name, v in inputs.items())
     return (f"expected {float(want[index]):.6g}, got {float(g[index]):.6g}{where} "
             f"(shapes {dims})")
 

@@ -151,6 +151,21 @@ class Wrong:
     field: str | None = None
 
 
+@dataclass(frozen=True)
+class AnswerReader:
+    """How a typed answer that is not itself the graded value is read: a student types a
+    network's weights, the part grades the table the network computes with them.
+
+    The typed answer is a tuple of ``len(items)`` values (``W_h = …, B_h = …`` or bare); each
+    must have its item's shape (a number fills it, a flat list fills a column), and ``fn``
+    is called with them in order. Its result is compared with the part's truth.
+    """
+
+    fn: Fn
+    items: tuple[tuple[str, Shape], ...]
+    """(name, concrete shape) of each typed value, in the order ``fn`` takes them."""
+
+
 # --------------------------------------------------------------------------- parts
 @dataclass(frozen=True, kw_only=True)
 class Part:
@@ -166,6 +181,13 @@ class Part:
     notes: str = ""
     derivation: tuple[str, ...] = ()
     """The derivation as a short chain of LaTeX display lines (answer sheets show them)."""
+    answer_inputs: Mapping[str, Any] = field(default_factory=dict, compare=False)
+    """Names a typed answer may use beyond the givens, each bound to a fixed 1-D array: the
+    inputs of a truth table (``{"A": A, …}``, one entry per row of the table). They are 0/1
+    (Boolean) scalars to the parser, so ``\\bar A`` is ¬A, and a formula in them evaluates
+    to the whole table at once: its last axis runs over the arrays' entries."""
+    answer_reader: AnswerReader | None = None
+    """Set when the typed value must be run through the problem's own function to be graded."""
 
     KIND: ClassVar[str] = "part"
     ANSWER_FIELD: ClassVar[str] = "answer"
@@ -391,6 +413,10 @@ def _validate(problem: Problem) -> None:
                 raise ProblemDefinitionError(
                     f"{where}/{part.name}: {attr}={ref!r} is not a given"
                 )
+        shadowed = set(part.answer_inputs) & set(names)
+        if shadowed:
+            raise ProblemDefinitionError(
+                f"{where}/{part.name}: answer inputs {sorted(shadowed)} shadow givens")
         if isinstance(part, (Derivative, Optimum)) and problem.given(part.wrt).domain.kind in (
                 "spd", "simplex", "binary", "integer"):
             raise ProblemDefinitionError(

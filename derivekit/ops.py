@@ -21,13 +21,19 @@ from typing import Any, Callable, Iterator
 
 __all__ = [
     "abs_",
+    "conv",
+    "conv_full",
     "cos",
     "det",
     "diag",
     "diagonal",
     "eigh",
+    "eigmax",
+    "eigmin",
     "ceil",
     "exp",
+    "flip",
+    "flipud",
     "floor",
     "hadamard",
     "identity_like",
@@ -36,14 +42,21 @@ __all__ = [
     "log",
     "log_softmax",
     "logdet",
+    "logic_and",
+    "logic_not",
+    "logic_or",
+    "logic_xor",
     "matrix_power",
     "max_entry",
     "nonneg",
+    "pad",
     "power",
     "pi",
     "prod",
     "relu",
+    "reshape",
     "scalar",
+    "sign",
     "sigmoid",
     "sin",
     "softmax",
@@ -55,7 +68,9 @@ __all__ = [
     "tanh",
     "total",
     "trace",
+    "vec",
     "vstack",
+    "xcorr",
     "SymbolicUnsupported",
 ]
 
@@ -158,6 +173,7 @@ sqrt = _elementwise("sqrt", lambda np, x: np.sqrt(x), "Square root, element-wise
 floor = _elementwise("floor", lambda np, x: np.floor(x), "Round down, element-wise.")
 ceil = _elementwise("ceiling", lambda np, x: np.ceil(x), "Round up, element-wise.")
 abs_ = _elementwise("Abs", lambda np, x: np.abs(x), "Absolute value, element-wise.")
+sign = _elementwise("sign", lambda np, x: np.sign(x), "-1, 0 or 1 by the sign, element-wise.")
 
 
 def pi() -> Any:
@@ -173,6 +189,26 @@ def hadamard(a: Any, b: Any) -> Any:
 def power(a: Any, b: Any) -> Any:
     """Element-wise a ** b."""
     return a**b
+
+
+def logic_not(a: Any) -> Any:
+    """¬a on 0/1 entries, as arithmetic (so every backend has it): 1 - a."""
+    return 1 - a
+
+
+def logic_and(a: Any, b: Any) -> Any:
+    """a ∧ b on 0/1 entries: ab."""
+    return a * b
+
+
+def logic_or(a: Any, b: Any) -> Any:
+    """a ∨ b on 0/1 entries: a + b - ab."""
+    return a + b - a * b
+
+
+def logic_xor(a: Any, b: Any) -> Any:
+    """a ⊕ b on 0/1 entries: a + b - 2ab."""
+    return a + b - 2 * a * b
 
 
 def scalar(m: Any) -> Any:
@@ -349,3 +385,66 @@ def eigh(h: Any) -> tuple[Any, Any]:
         raise SymbolicUnsupported("eigendecomposition of a symbolic matrix")
     values, vectors = _np(kind).linalg.eigh(h)
     return values.reshape(-1, 1), vectors
+
+
+def eigmax(h: Any) -> Any:
+    """Largest eigenvalue of a symmetric matrix (λ_max: GD step-size bounds)."""
+    return eigh(h)[0][-1, 0]
+
+
+def eigmin(h: Any) -> Any:
+    """Smallest eigenvalue of a symmetric matrix (λ_min)."""
+    return eigh(h)[0][0, 0]
+
+
+def flip(a: Any) -> Any:
+    """Every axis reversed (NumPy's ``flip``): a matrix rotated by 180°, a column read
+    backwards. Convolution is cross-correlation with the flipped kernel."""
+    return a[(slice(None, None, -1),) * a.ndim]
+
+
+def flipud(a: Any) -> Any:
+    """The rows in reverse order: the row permutation X -> PX that reverses a sequence."""
+    return a[::-1]
+
+
+def pad(a: Any, rows: int, cols: int) -> Any:
+    """A matrix with ``rows`` zero rows above and below and ``cols`` zero columns left and
+    right (``pad(G, k-1, l-1)`` turns a valid correlation into a full one)."""
+    return _np(backend(a)).pad(a, ((rows, rows), (cols, cols)))
+
+
+def reshape(a: Any, rows: int, cols: int) -> Any:
+    """The entries of ``a`` in row-major (NumPy, C) order refilled into a rows x cols matrix."""
+    return _np(backend(a)).reshape(a, (rows, cols))
+
+
+def vec(a: Any) -> Any:
+    """The entries of ``a`` in row-major order as one column (NumPy's ``reshape(-1, 1)``, the
+    flattening of the catalog's conv-as-dense problem; not the column-stacking vec of the
+    Kronecker identities)."""
+    return _np(backend(a)).reshape(a, (-1, 1))
+
+
+def xcorr(a: Any, k: Any) -> Any:
+    """Valid 2-D cross-correlation, what a CNN layer computes (no flip):
+    out_ij = Σ_mn a_{i+m, j+n} k_mn, of shape (a0 - k0 + 1, a1 - k1 + 1)."""
+    if backend(a, k) != "jax":  # NumPy and object arrays: one product over all windows
+        import numpy as np
+
+        windows = np.lib.stride_tricks.sliding_window_view(a, k.shape)
+        return np.einsum("ijmn,mn->ij", windows, k)
+    p, q = a.shape[0] - k.shape[0] + 1, a.shape[1] - k.shape[1] + 1
+    return sum(k[m, n] * a[m:m + p, n:n + q]
+               for m in range(k.shape[0]) for n in range(k.shape[1]))
+
+
+def conv(a: Any, k: Any) -> Any:
+    """Valid 2-D convolution: the cross-correlation with the flipped kernel."""
+    return xcorr(a, flip(k))
+
+
+def conv_full(a: Any, k: Any) -> Any:
+    """Full 2-D convolution (a ⊛ k)_ij = Σ_mn a_mn k_{i-m, j-n}, zero outside both, of shape
+    (a0 + k0 - 1, a1 + k1 - 1); commutative. For columns, the signal convolution x * h."""
+    return conv(pad(a, k.shape[0] - 1, k.shape[1] - 1), k)

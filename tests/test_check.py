@@ -18,6 +18,7 @@ from typer.testing import CliRunner
 from derivekit import registry
 from derivekit.cli import app
 from derivekit.grade import check
+from derivekit.model import Part, Problem
 
 ANSWERS = Path(__file__).parent / "answers"
 CATALOG = registry.catalog()
@@ -58,9 +59,12 @@ def test_correct_variants_are_equivalent(pid: str, name: str, entry: dict) -> No
 
 
 def _mutants(text: str, matrix: bool) -> list[tuple[str, set[str]]]:
-    out = [(f"-({text})", {"sign flipped"}), (f"2*({text})", {"constant factor"})]
+    """Sign, factor and transpose mutants of the answer (its where-clause kept as it is)."""
+    main, where, definitions = text.partition(" where ")
+    out = [(f"-({main}){where}{definitions}", {"sign flipped"}),
+           (f"2*({main}){where}{definitions}", {"constant factor"})]
     if matrix:
-        out.append((f"({text}).T", {"transposed", "wrong layout"}))
+        out.append((f"({main}).T{where}{definitions}", {"transposed", "wrong layout"}))
     return out
 
 
@@ -69,8 +73,29 @@ def test_wrong_variants_are_rejected_with_a_diagnosis(pid: str, name: str, entry
     problem = CATALOG[pid]
     part = problem.part(name)
     text = entry["ascii"][0]
-    if "," in text or "<" in text or "=" in text:
+    main = text.partition(" where ")[0]
+    if "," in main or "<" in main or "=" in main:
         pytest.skip("a list, range or equation: mutated piecewise in its own tests")
+    _assert_mutants_rejected(problem, part, text)
+
+
+CALL_ANSWERS = ["conv-layer-gradients/grad-filter", "conv-layer-gradients/grad-input",
+                "conv-as-dense-layer/conv-as-matmul",
+                "conv-as-dense-layer/conv-layer-as-dense-layer",
+                "boxcar-exponential-convolution/convolution-is-flipped-correlation",
+                "depthwise-separable-cost/one-by-one-mixes-channels"]
+"""Parts whose first ASCII answer is one value written with a call of several arguments
+(``xcorr(X, G)``): the test above skips every comma, so their mutants are checked here."""
+
+
+@pytest.mark.parametrize("key", CALL_ANSWERS)
+def test_wrong_variants_of_call_answers_are_rejected(key: str) -> None:
+    pid, name = key.split("/")
+    problem = CATALOG[pid]
+    _assert_mutants_rejected(problem, problem.part(name), CORPUS[pid][name]["ascii"][0])
+
+
+def _assert_mutants_rejected(problem: Problem, part: Part, text: str) -> None:
     truth = check(problem, part, text)
     assert truth.verdict == "equivalent"
     from derivekit.grade import _points, _truth, _truth_fields

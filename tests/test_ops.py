@@ -24,6 +24,11 @@ EXPRESSIONS = {
     "vstack": lambda a, B: ops.vstack(a, 1.0),
     "inv": lambda a, B: ops.inv(B @ B.T + ops.identity_like(B)),
     "abs-max": lambda a, B: ops.max_entry(ops.abs_(B)),
+    "correlations": lambda a, B: ops.vstack(
+        ops.vec(ops.xcorr(B, a[:2])), ops.vec(ops.conv(ops.pad(B, 1, 0), B)),
+        ops.vec(ops.conv_full(B, a.T))),
+    "flips-reshape": lambda a, B: ops.reshape(ops.flip(B), 1, 9) @ ops.vec(ops.flipud(B @ a)
+                                                                           @ a.T),
 }
 
 

@@ -7,10 +7,11 @@ shape mistake is caught the same way wherever it comes from, and trivial forms (
 
 from __future__ import annotations
 
+import math
 
 from derivekit.errors import DerivekitError
-from derivekit.expr.tree import (ELEMENTWISE, REDUCTIONS, VECTOR_MAPS, Node, Shape, const,
-                                 is_const, is_scalar, shape_text)
+from derivekit.expr.tree import (ELEMENTWISE, REDUCTIONS, VECTOR_MAPS, Dim, Node, Shape,
+                                 const, is_const, is_scalar, shape_text)
 
 
 class ShapeError(DerivekitError):
@@ -235,6 +236,26 @@ def _times(x, y):  # noqa: ANN001, ANN202
     return f"{x}*{y}"
 
 
+# --------------------------------------------------------------------------- logic
+LOGIC = ("not", "and", "or", "xor")
+"""Boolean operators on 0/1 entries, one entry at a time (evaluation checks the 0/1)."""
+
+
+def logic(op: str, *operands: Node) -> Node:
+    """``op`` (one of LOGIC) of one or two operands, broadcast like a sum: ``A ∨ B`` over
+    truth-table inputs gives the whole table."""
+    for a in operands:
+        if a.op == "tuple":
+            raise ShapeError(f"'{op}' of a tuple: {_describe(a)}")
+    shape = operands[0].shape
+    if len(operands) == 2:
+        shape = broadcast(operands[0].shape, operands[1].shape)
+        if shape is None:
+            raise ShapeError(f"cannot take '{op}' of {_describe(operands[0])} and "
+                             f"{_describe(operands[1])}")
+    return Node(op, operands, shape)
+
+
 def divide(a: Node, b: Node) -> Node:
     """a / b: b a scalar, or the same shape as a (element-wise)."""
     if is_const(b) and b.value == 0:
@@ -256,7 +277,7 @@ MAX_CONSTANT_BITS = 256
 
 def power(base: Node, exponent: Node) -> Node:
     """Scalar or element-wise power; a square matrix to -1 is its inverse and to a small
-    integer its matrix power."""
+    integer, or to a variable such as a step count t, its matrix power."""
     if not is_scalar(exponent.shape):
         raise ShapeError(f"exponent {_describe(exponent)} is not a scalar")
     if is_const(exponent):
@@ -285,8 +306,8 @@ def power(base: Node, exponent: Node) -> Node:
                              "element-wise power write A ⊙ A)")
         if _matrix_like(base.shape) and k == -1:
             return inverse(base)
-    elif _square_matrix(base.shape):
-        raise ShapeError(f"matrix power with a non-constant exponent: {_describe(base)}")
+    elif _square_matrix(base.shape):  # (I - ρH)^t: t is checked (whole, 0..64) when evaluated
+        return Node("matpow", (base, exponent), base.shape)
     return Node("pow", (base, exponent), base.shape)
 
 
@@ -363,6 +384,12 @@ def apply(fn: str, arg: Node) -> Node:
         return diag(arg)
     if fn == "inv":
         return inverse(arg)
+    if fn in ("flip", "flipud"):
+        return flip(arg, fn)
+    if fn == "vec":
+        return vec(arg)
+    if fn in ("eigmax", "eigmin"):
+        return eigenvalue(fn, arg)
     raise ShapeError(f"unknown function {fn}")
 
 
@@ -378,12 +405,44 @@ def diag(arg: Node) -> Node:
 
 
 def matrix(rows: list[list[Node]]) -> Node:
-    for row in rows:
-        for entry in row:
-            if not is_scalar(entry.shape):
-                raise ShapeError(f"matrix entry {_describe(entry)} is not a scalar")
+    """A matrix of scalar entries, or a block matrix ``[a; b]``, ``[A, B; C, D]``."""
     flat = tuple(e for row in rows for e in row)
-    return Node("matrix", flat, (len(rows), len(rows[0])))
+    if all(is_scalar(e.shape) for e in flat):
+        return Node("matrix", flat, (len(rows), len(rows[0])))
+    rows = _fit_block_identities(rows)
+    flat = tuple(e for row in rows for e in row)
+
+    def extent(entry: Node, axis: int):  # noqa: ANN202
+        if len(entry.shape) != 2 and not is_scalar(entry.shape):
+            raise ShapeError(f"block {_describe(entry)} is not a matrix")
+        return entry.shape[axis] if len(entry.shape) == 2 else 1
+
+    heights = [_one(row, lambda e: extent(e, 0), "blocks in a row must have equal heights")
+               for row in rows]
+    widths = [_one(column, lambda e: extent(e, 1), "blocks in a column must have equal widths")
+              for column in zip(*rows)]
+    return Node("blocks", flat, (_total(heights), _total(widths)), len(rows[0]))
+
+
+def _fit_block_identities(rows: list[list[Node]]) -> list[list[Node]]:
+    """A bare ``I`` or ``\\mathbf 1`` block takes its width from its column's other blocks."""
+    widths = [{e.shape[1] for e in column if len(e.shape) == 2 and UNSIZED not in e.shape}
+              for column in zip(*rows)]
+    return [[_sized(e, next(iter(w))) if UNSIZED in e.shape and len(w) == 1 else e
+             for e, w in zip(row, widths)] for row in rows]
+
+
+def _one(blocks, size, message: str):  # noqa: ANN001, ANN202
+    sizes = {size(b) for b in blocks}
+    if len(sizes) != 1:
+        raise ShapeError(f"{message}: {', '.join(_describe(b) for b in blocks)}")
+    return sizes.pop()
+
+
+def _total(sizes: list):  # noqa: ANN202
+    if all(isinstance(n, int) for n in sizes):
+        return sum(sizes)
+    return "+".join(str(n) for n in sizes)
 
 
 def tuple_(items: list[Node]) -> Node:
@@ -396,3 +455,225 @@ def identity(n) -> Node:  # noqa: ANN001
 
 def ones(shape: Shape) -> Node:
     return Node("ones", (), shape)
+
+
+# --------------------------------------------------------------------------- signals
+def _count(n: Node, what: str, least: int) -> Dim:
+    """The size a count argument (rows, columns, padding) stands for in a shape: its number,
+    a dimension's name, or its printed text (``h*w``); evaluation reads the value itself."""
+    if not is_scalar(n.shape):
+        raise ShapeError(f"{what} {_describe(n)} is not a scalar")
+    if is_const(n):
+        if n.value.denominator != 1 or n.value < least:
+            raise ShapeError(f"{what} {n.value} is not a whole number >= {least}")
+        return int(n.value)
+    if n.op == "var":
+        return n.value
+    from derivekit.expr.render import ascii_
+
+    return ascii_(n)
+
+
+def _length(a: Dim, b: Dim, times: int, then: int) -> Dim:
+    """a + times·b + then (a - k + 1, a + k - 1, a + 2r); with symbolic sizes a text like
+    ``h-k+1`` that only the same computation matches."""
+    if isinstance(a, int) and isinstance(b, int):
+        return a + times * b + then
+    sign = {-1: "-", 1: "+", 2: "+2*"}[times]
+    text = f"{_term(a)}{sign}{_term(b)}"
+    return f"{text}{then:+d}" if then else text
+
+
+def _term(d: Dim) -> str:
+    """A size as a factor or term of a computed size: ``h``, ``3``, ``(h-k+1)``."""
+    return str(d) if isinstance(d, int) or d.isidentifier() else f"({d})"
+
+
+def _planar(a: Node, what: str) -> None:
+    if len(a.shape) != 2:
+        raise ShapeError(f"{what} needs a matrix or a column, got {_describe(a)}")
+
+
+MAX_ENTRIES = 10**6
+"""No answer builds an array with more entries, or a correlation with more products, than
+this: sizes known now are refused here, the others when evaluated (before allocating)."""
+
+
+def _capped(op: str, shape: Shape) -> Shape:
+    """``shape`` if its size is unknown yet or within the limit (a zero of it may be filled)."""
+    if all(isinstance(d, int) for d in shape) and math.prod(shape) > MAX_ENTRIES:
+        raise ShapeError(f"{op} would have {float(math.prod(shape)):.3g} entries "
+                         f"(limit {MAX_ENTRIES:.0e})")
+    return shape
+
+
+def correlate(op: str, a: Node, k: Node) -> Node:
+    """``xcorr`` (a ⋆ k, valid: what a CNN layer computes), ``conv`` (valid, kernel flipped)
+    or ``conv_full`` (zero-padded so that every overlap counts)."""
+    _planar(a, op)
+    _planar(k, op)
+    full = op == "conv_full"
+    shape = tuple(_length(x, y, 1 if full else -1, -1 if full else 1)
+                  for x, y in zip(a.shape, k.shape))
+    if any(isinstance(d, int) and d < 1 for d in shape):
+        raise ShapeError(f"{op}: the kernel {_describe(k)} is larger than {_describe(a)}")
+    return Node(op, (a, k), _capped(op, shape))
+
+
+def pad(a: Node, rows: Node, cols: Node) -> Node:
+    """``a`` with ``rows`` zero rows above and below and ``cols`` zero columns each side."""
+    _planar(a, "pad")
+    r, c = _count(rows, "pad rows", 0), _count(cols, "pad columns", 0)
+    if r == 0 and c == 0:
+        return a
+    shape = (_length(a.shape[0], r, 2, 0), _length(a.shape[1], c, 2, 0))
+    return Node("pad", (a, rows, cols), _capped("pad", shape))
+
+
+def reshape(a: Node, rows: Node, cols: Node) -> Node:
+    """The entries of ``a`` in row-major order as a rows x cols matrix (any input rank)."""
+    shape = (_count(rows, "reshape rows", 1), _count(cols, "reshape columns", 1))
+    if shape == a.shape:
+        return a
+    if all(isinstance(d, int) for d in (*a.shape, *shape)) and math.prod(a.shape) != \
+            math.prod(shape):
+        raise ShapeError(f"cannot reshape {_describe(a)} to {shape_text(shape)}")
+    return Node("reshape", (a, rows, cols), _capped("reshape", shape))
+
+
+def vec(a: Node) -> Node:
+    """The entries of ``a`` in row-major order as one column."""
+    if not a.shape:
+        raise ShapeError(f"vec needs an array, got {_describe(a)}")
+    if len(a.shape) == 2 and a.shape[1] == 1:
+        return a
+    dims = [d for d in a.shape if d != 1]  # vec(x^T) is as long as x
+    size = math.prod(dims) if all(isinstance(d, int) for d in dims) else \
+        dims[0] if len(dims) == 1 else "*".join(_term(d) for d in dims)
+    return Node("vec", (a,), (size, 1))
+
+
+def flip(a: Node, op: str = "flip") -> Node:
+    """``flip``: every axis reversed (rot180 of a matrix); ``flipud``: the rows reversed."""
+    if is_scalar(a.shape):
+        return a
+    return Node(op, (a,), a.shape)
+
+
+def eigenvalue(fn: str, a: Node) -> Node:
+    """``eigmax`` / ``eigmin``: the extreme eigenvalue of a symmetric matrix (checked when
+    evaluated)."""
+    if not _square_matrix(a.shape):
+        raise ShapeError(f"{fn} needs a square symmetric matrix, got {_describe(a)}")
+    return Node(fn, (a,), ())
+
+
+# --------------------------------------------------------------------------- indexing
+def indexed_axes(shape: Shape, count: int) -> list[int]:
+    """Which axes ``count`` indices address: all of them, or for one index the entries of a
+    vector (either orientation) and the rows of a matrix; leading axes of a larger array."""
+    if count == 1 and len(shape) == 2:
+        return [1] if shape[0] == 1 and shape[1] != 1 else [0]
+    return list(range(count))
+
+
+Span = tuple  # (lower or None, upper or None)
+
+
+def index(array: Node, items: list[Node | Span], from_one: bool) -> Node:
+    """Entries of ``array``: an index per addressed axis (a scalar) or a Span. Subscripts
+    (``from_one``) count from 1 and include the end of a span; brackets are NumPy's."""
+    if not array.shape or is_scalar(array.shape):
+        raise ShapeError(f"cannot index {_describe(array)}: it is a scalar")
+    if len(items) > len(array.shape):
+        raise ShapeError(f"{len(items)} indices for {_describe(array)}")
+    axes = indexed_axes(array.shape, len(items))
+    shape: list = list(array.shape)
+    specs, args = [], []
+    for axis, item in zip(axes, items):
+        if isinstance(item, tuple):
+            lower, upper = item
+            specs.append(("span", lower is not None, upper is not None))
+            args += [end for end in (lower, upper) if end is not None]
+            shape[axis] = _span_length(array.shape[axis], lower, upper, from_one)
+        else:
+            if not is_scalar(item.shape):
+                raise ShapeError(f"index {_describe(item)} is not a scalar")
+            specs.append(("at",))
+            args.append(item)
+            shape[axis] = None
+    for end in args:
+        if not is_scalar(end.shape):
+            raise ShapeError(f"index {_describe(end)} is not a scalar")
+    return Node("index", (array, *args), kept_shape(shape), (from_one, tuple(specs)))
+
+
+def kept_shape(shape: list) -> Shape:
+    """The shape left when the axes marked None are indexed away: a matrix stays a matrix
+    (a row or a column), a single entry is a scalar, a 1-D rest of a larger array a column."""
+    if len(shape) == 2 and None in shape:
+        kept = tuple(1 if d is None else d for d in shape)
+        return () if kept == (1, 1) else kept
+    rest = tuple(d for d in shape if d is not None)
+    return (rest[0], 1) if len(rest) == 1 else rest
+
+
+def _span_length(size, lower: Node | None, upper: Node | None, from_one: bool):  # noqa: ANN001, ANN202
+    """The length of a span when it is known now, else a name that only an equal span has."""
+    if lower is None and upper is None:
+        return size
+    ends = [None if end is None else end.value if is_const(end) else end for end in (lower, upper)]
+    constant = all(e is None or not isinstance(e, Node) for e in ends)
+    if isinstance(size, int) and constant:
+        start, stop = span_bounds(ends[0], ends[1], size, from_one)
+        return stop - start
+    if constant and ends[1] is not None and ends[1] >= 0 and (ends[0] or 0) >= 0:
+        start = (1 if ends[0] is None else ends[0]) - 1 if from_one else (ends[0] or 0)
+        if ends[1] > start:  # a fixed length, whatever the axis (checked when evaluated)
+            return int(ends[1] - start)
+    from derivekit.expr.render import ascii_
+
+    text = [("" if e is None else ascii_(e) if isinstance(e, Node) else str(e)) for e in ends]
+    return f"{size}[{text[0]}:{text[1]}{'' if not from_one else ' incl'}]"
+
+
+def span_bounds(lower, upper, size: int, from_one: bool) -> tuple[int, int]:  # noqa: ANN001
+    """Python slice bounds (start, stop) of a span; raises for one outside the axis or empty."""
+    if from_one:
+        start = 1 if lower is None else int(lower)
+        stop = size if upper is None else int(upper)
+        if not 1 <= start <= stop <= size:
+            raise ShapeError(f"range {start}:{stop} is outside 1..{size} or empty")
+        return start - 1, stop
+    start, stop, _ = slice(None if lower is None else int(lower),
+                           None if upper is None else int(upper)).indices(size)
+    if stop <= start:
+        ends = ["" if end is None else end for end in (lower, upper)]
+        raise ShapeError(f"range {ends[0]}:{ends[1]} of an axis of length {size} is empty")
+    return start, stop
+
+
+def index_var(name: str) -> Node:
+    """The variable of a sum, product or sequence case: an integer when evaluated."""
+    return Node("index_var", (), (), name)
+
+
+MAX_TERMS = 10_000
+"""A sum or product over more terms than this is refused when evaluated."""
+
+
+def bounded(kind: str, var: str, lower: Node, upper: Node, body: Node) -> Node:
+    """``\\sum_{var=lower}^{upper} body``; a product of matrices multiplies in increasing order
+    of ``var`` (left to right)."""
+    for end in (lower, upper):
+        if not is_scalar(end.shape):
+            raise ShapeError(f"limit {_describe(end)} is not a scalar")
+    if kind == "prod" and not (is_scalar(body.shape) or _square_matrix(body.shape)):
+        raise ShapeError(f"product of {_describe(body)}: needs scalars or square matrices")
+    return Node(f"{kind}_over", (lower, upper, body), body.shape, var)
+
+
+def sequence_ref(sequence, at: Node) -> Node:  # noqa: ANN001
+    if not is_scalar(at.shape):
+        raise ShapeError(f"index {_describe(at)} is not a scalar")
+    return Node("seq", (at,), sequence.shape, sequence)

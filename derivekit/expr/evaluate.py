@@ -7,11 +7,17 @@ plain Python function of its inputs, with no ``eval``/``exec`` and no source tex
 
 from __future__ import annotations
 
+import math
 from fractions import Fraction
 from typing import Any, Callable, Mapping
 
 from derivekit import ops
-from derivekit.expr.tree import Node, is_scalar, walk
+from derivekit.errors import DerivekitError
+from derivekit.expr.build import (MAX_ENTRIES, MAX_EXPONENT, MAX_TERMS, ShapeError,
+                                  indexed_axes, span_bounds)
+from derivekit.expr.parse import short
+from derivekit.expr.render import ascii_
+from derivekit.expr.tree import Node, Sequence, is_scalar, walk
 
 
 def evaluate(node: Node, values: Mapping[str, Any],
@@ -24,12 +30,25 @@ def evaluate(node: Node, values: Mapping[str, Any],
     return _eval(node, _Env(values, dims), {})
 
 
+class EvaluationError(DerivekitError):
+    """An answer that reads fine but has no value here: an index out of range, a sum of a
+    million terms, a sequence that never reaches a defined case."""
+
+
+MAX_RECURSION = 40
+"""Nested evaluations of defined sequences (``h_t`` needing ``h_{t-1}`` …)."""
+
+
 class _Env:
-    """The variables' values and what the symbolic dimensions are at these values."""
+    """The variables' values, what the symbolic dimensions are at these values, the index
+    variables bound now, and the sequence entries computed so far."""
 
     def __init__(self, values: Mapping[str, Any], dims: Mapping[str, int]) -> None:
         self.values = values
         self.dims = dims
+        self.indices: dict[str, int] = {}
+        self.memo: dict[tuple[int, int], Any] = {}
+        self.active: list[str] = []
 
     def __getitem__(self, name: str) -> Any:
         return self.values[name]
@@ -63,17 +82,136 @@ def _number(value: Fraction) -> Any:
 
 
 def _scalar(x: Any) -> Any:
-    return ops.scalar(x) if getattr(x, "ndim", 0) else x
+    """A scalar-shaped value as a scalar (a 1x1 matrix squeezed). A truth table bound to a
+    scalar name (one entry per input row) passes through: arithmetic runs over the table."""
+    return ops.scalar(x) if getattr(x, "ndim", 0) and getattr(x, "size", 1) == 1 else x
 
 
 def _eval(node: Node, env: _Env, cache: dict[int, Any]) -> Any:
     found = cache.get(id(node))
     if found is not None:
         return found
-    args = [_eval(a, env, cache) for a in node.args]
-    out = _RULES[node.op](node, env, *args)
+    binder = _BINDERS.get(node.op)
+    if binder is not None:
+        out = binder(node, env, cache)
+    else:
+        args = [_eval(a, env, cache) for a in node.args]
+        out = _RULES[node.op](node, env, *args)
     cache[id(node)] = out
     return out
+
+
+def _integer(value: Any, what: str) -> int:
+    """An index or a limit: it must be a whole number at these values."""
+    number = float(value)
+    if number != round(number):
+        raise EvaluationError(f"{what} {number:g} is not a whole number")
+    return int(round(number))
+
+
+def _index(node: Node, env: _Env, array: Any, *ends: Any) -> Any:
+    from_one, specs = node.value
+    axes = indexed_axes(node.args[0].shape, len(specs))
+    keys = [slice(None)] * array.ndim
+    dropped = []
+    ends_left = iter(ends)
+    for axis, spec in zip(axes, specs):
+        size = array.shape[axis]
+        if spec[0] == "at":
+            k = _integer(next(ends_left), "index")
+            if not (1 <= k <= size if from_one else -size <= k < size):
+                first, last = (1, size) if from_one else (-size, size - 1)
+                raise EvaluationError(f"index {k} is outside {first}..{last}")
+            k = k - 1 if from_one else k % size
+            keys[axis] = slice(k, k + 1)
+            dropped.append(axis)
+        else:
+            lower = _integer(next(ends_left), "index") if spec[1] else None
+            upper = _integer(next(ends_left), "index") if spec[2] else None
+            try:
+                keys[axis] = slice(*span_bounds(lower, upper, size, from_one))
+            except ShapeError as exc:
+                raise EvaluationError(str(exc)) from None
+    out = array[tuple(keys)]
+    if not node.shape:
+        return ops.scalar(out)
+    if array.ndim != 2:
+        out = out.reshape(tuple(n for axis, n in enumerate(out.shape) if axis not in dropped))
+        return out.reshape(-1, 1) if out.ndim == 1 else out
+    return out
+
+
+def _bounded(node: Node, env: _Env, cache: dict[int, Any]) -> Any:
+    """A sum or product: the body evaluated afresh (no cache) at every value of its index."""
+    lower, upper, body = node.args
+    start = _integer(_eval(lower, env, cache), "limit")
+    stop = _integer(_eval(upper, env, cache), "limit")
+    if stop - start + 1 > MAX_TERMS:
+        raise EvaluationError(f"{stop - start + 1} terms (limit {MAX_TERMS})")
+    var, outer = node.value, env.indices.get(node.value)
+    total = None
+    try:
+        for k in range(start, stop + 1):
+            env.indices[var] = k
+            term = _eval(body, env, {})
+            if total is None:
+                total = term
+            elif node.op == "sum_over":
+                total = total + term
+            else:
+                total = total @ term if body.shape and not is_scalar(body.shape) else total * term
+    finally:
+        env.indices.pop(var, None)
+        if outer is not None:
+            env.indices[var] = outer
+    if total is None:  # an empty range
+        if node.op == "prod_over" and body.shape and not is_scalar(body.shape):
+            return ops.identity_like(_fill(node, env, 0.0))
+        fill = 0.0 if node.op == "sum_over" else 1.0
+        return _fill(node, env, fill) if body.shape and not is_scalar(body.shape) else \
+            _number(Fraction(int(fill)))
+    return total
+
+
+def _sequence(node: Node, env: _Env, cache: dict[int, Any]) -> Any:
+    """An entry of a defined sequence, computed once per evaluation; its case is evaluated
+    with only its own index variable bound."""
+    sequence: Sequence = node.value
+    k = _integer(_eval(node.args[0], env, cache), "index")
+    key = (id(sequence), k)
+    if key in env.memo:
+        return env.memo[key]
+    label = f"{sequence.name}_{k}"
+    if label in env.active:
+        raise EvaluationError(f"{label} is defined through itself")
+    if len(env.active) >= MAX_RECURSION:
+        raise EvaluationError(f"{label}: sequences nested more than {MAX_RECURSION} deep "
+                              "(does the recursion reach a case with a fixed index?)")
+    saved = env.indices
+    env.indices = {}
+    env.active.append(label)
+    try:
+        body = next((b for at, b in sequence.fixed if _integer(_eval(at, env, {}), "index") == k),
+                    None)
+        if body is None and sequence.general is None:
+            raise EvaluationError(f"{label} is not defined (no case covers index {k})")
+        if body is None:
+            env.indices = {sequence.param: k - sequence.offset}
+            body = sequence.general
+        value = _eval(body, env, {})
+    finally:
+        env.indices = saved
+        env.active.pop()
+    env.memo[key] = value
+    return value
+
+
+_BINDERS: dict[str, Callable[[Node, _Env, dict], Any]] = {
+    "sum_over": _bounded,
+    "prod_over": _bounded,
+    "seq": _sequence,
+}
+"""Ops whose arguments are evaluated under index bindings they set themselves."""
 
 
 def _fill(node: Node, env: _Env, fill: float) -> Any:
@@ -88,7 +226,69 @@ def _scale(node: Node, env: _Env, s: Any, a: Any) -> Any:
 
 
 def _matpow(node: Node, env: _Env, a: Any, k: Any) -> Any:
-    return ops.matrix_power(a, int(node.args[1].value))
+    t = _integer(_scalar(k), "matrix power exponent")
+    if not 0 <= t <= MAX_EXPONENT:
+        raise EvaluationError(f"matrix power exponent {t} is outside 0..{MAX_EXPONENT}")
+    return ops.matrix_power(a, t)
+
+
+def _within_limit(node: Node, size: int, what: str = "entries") -> None:
+    if size > MAX_ENTRIES:
+        raise EvaluationError(f"{short(ascii_(node), 40)} would need {float(size):.3g} "
+                              f"{what} (limit {MAX_ENTRIES:.0e})")
+
+
+def _whole(value: Any, what: str, least: int) -> int:
+    """A size argument (rows, columns, padding): a whole number, at least ``least``."""
+    n = _integer(_scalar(value), what)
+    if n < least:
+        raise EvaluationError(f"{what} {n} is less than {least}")
+    return n
+
+
+def _pad(node: Node, env: _Env, a: Any, rows: Any, cols: Any) -> Any:
+    r, c = _whole(rows, "pad rows", 0), _whole(cols, "pad columns", 0)
+    _within_limit(node, (a.shape[0] + 2 * r) * (a.shape[1] + 2 * c))
+    return ops.pad(a, r, c)
+
+
+def _reshape(node: Node, env: _Env, a: Any, rows: Any, cols: Any) -> Any:
+    r, c = _whole(rows, "reshape rows", 1), _whole(cols, "reshape columns", 1)
+    if r * c != math.prod(a.shape):
+        raise EvaluationError(f"cannot reshape {math.prod(a.shape)} entries of "
+                              f"{short(ascii_(node.args[0]), 30)} into {r}×{c}")
+    return ops.reshape(a, r, c)
+
+
+def _correlation(fn: Callable) -> Callable:
+    """xcorr, conv, conv_full: the kernel must fit inside the input (valid), and the padded
+    input and the products stay under the limit."""
+    def rule(node: Node, env: _Env, a: Any, k: Any) -> Any:
+        full = node.op == "conv_full"
+        out = [x + y - 1 if full else x - y + 1 for x, y in zip(a.shape, k.shape)]
+        if min(out) < 1:
+            raise EvaluationError(f"{node.op}: the kernel {short(ascii_(node.args[1]), 30)} "
+                                  f"({'×'.join(map(str, k.shape))}) is larger than the input "
+                                  f"({'×'.join(map(str, a.shape))})")
+        padded = [x + 2 * (y - 1) for x, y in zip(a.shape, k.shape)] if full else a.shape
+        _within_limit(node, math.prod(padded))
+        _within_limit(node, math.prod(out) * math.prod(k.shape), "products")
+        return fn(a, k)
+    return rule
+
+
+def _eigenvalue(fn: Callable) -> Callable:
+    """eigmax, eigmin: of a symmetric matrix only (eigh reads one triangle, so it would
+    silently answer for another matrix)."""
+    def rule(node: Node, env: _Env, h: Any) -> Any:
+        if ops.backend(h) == "numpy":
+            import numpy as np
+
+            if not np.allclose(h, h.T):
+                raise EvaluationError(f"{node.op} needs a symmetric matrix; "
+                                      f"{short(ascii_(node.args[0]), 30)} is not")
+        return fn(h)
+    return rule
 
 
 def _pow(node: Node, env: _Env, a: Any, k: Any) -> Any:
@@ -104,12 +304,40 @@ def _matrix(node: Node, env: _Env, *entries: Any) -> Any:
     return ops.from_rows([flat[r * cols:(r + 1) * cols] for r in range(rows)])
 
 
+def _blocks(node: Node, env: _Env, *blocks: Any) -> Any:
+    """[A, B; C, D]: each block row side by side (stacked transposes), then rows stacked."""
+    columns = node.value
+    grid = [blocks[r:r + columns] for r in range(0, len(blocks), columns)]
+    return ops.vstack(*[ops.vstack(*[ops.vstack(b).T for b in row]).T for row in grid])
+
+
 def _tuple(node: Node, env: _Env, *items: Any) -> Any:
     return tuple(items)
 
 
 def _elementwise(fn: Callable) -> Callable:
     return lambda node, env, a: fn(a)
+
+
+class NotBoolean(DerivekitError):
+    """A logic operator applied to a value other than 0 and 1."""
+
+
+def _bits(op: str, x: Any) -> Any:
+    """``x``, checked to hold only 0s and 1s where it is numeric: ¬x of a real x is a
+    misreading (``\\bar x`` meant as a mean), not 1 - x. Traced and symbolic values pass."""
+    if ops.backend(x) == "numpy":
+        import numpy as np
+
+        entries = np.asarray(x, dtype=float).ravel()
+        bad = entries[(entries != 0) & (entries != 1)]
+        if bad.size:
+            raise NotBoolean(f"'{op}' needs values 0 or 1 (false, true), got {bad[0]:.6g}")
+    return x
+
+
+def _logic(fn: Callable) -> Callable:
+    return lambda node, env, *args: fn(*(_bits(node.op, a) for a in args))
 
 
 def _divide(node: Node, env: _Env, a: Any, b: Any) -> Any:
@@ -129,6 +357,10 @@ _RULES: dict[str, Callable[..., Any]] = {
     "add": lambda node, env, a, b: a + b,
     "sub": lambda node, env, a, b: a - b,
     "neg": lambda node, env, a: -a,
+    "not": _logic(ops.logic_not),
+    "and": _logic(ops.logic_and),
+    "or": _logic(ops.logic_or),
+    "xor": _logic(ops.logic_xor),
     "scale": _scale,
     "matmul": lambda node, env, a, b: a @ b,
     "hadamard": lambda node, env, a, b: a * b,
@@ -141,6 +373,8 @@ _RULES: dict[str, Callable[..., Any]] = {
     "diag": lambda node, env, a: ops.diag(a),
     "diagonal": _elementwise(ops.diagonal),
     "matrix": _matrix,
+    "blocks": _blocks,
+    "sign": _elementwise(ops.sign),
     "tuple": _tuple,
     "sigmoid": _elementwise(ops.sigmoid),
     "tanh": _elementwise(ops.tanh),
@@ -156,6 +390,9 @@ _RULES: dict[str, Callable[..., Any]] = {
     "floor": _elementwise(ops.floor),
     "nonneg": _elementwise(ops.nonneg),
     "pi": lambda node, env: ops.pi(),
+    "index": _index,
+    "alias": lambda node, env, value: value,
+    "index_var": lambda node, env: _number(Fraction(env.indices[node.value])),
     "ceil": _elementwise(ops.ceil),
     "softmax": _elementwise(ops.softmax),
     "softmax_rows": _elementwise(ops.softmax_rows),
@@ -164,6 +401,17 @@ _RULES: dict[str, Callable[..., Any]] = {
     "det": _elementwise(ops.det),
     "logdet": _elementwise(ops.logdet),
     "total": _elementwise(ops.total),
+    "mean": lambda node, env, a: ops.total(a) / a.size if getattr(a, "ndim", 0) else a,
+    "xcorr": _correlation(ops.xcorr),
+    "conv": _correlation(ops.conv),
+    "conv_full": _correlation(ops.conv_full),
+    "pad": _pad,
+    "reshape": _reshape,
+    "vec": _elementwise(ops.vec),
+    "flip": _elementwise(ops.flip),
+    "flipud": _elementwise(ops.flipud),
+    "eigmax": _eigenvalue(ops.eigmax),
+    "eigmin": _eigenvalue(ops.eigmin),
 }
 
 

@@ -46,22 +46,33 @@ _DECORATIONS = ("hat", "tilde", "bar", "widehat", "widetilde", "overline")
 _UNICODE = {
     "\u2212": "-", "\u00b7": "*", "\u22c5": "*", "\u00d7": "*", "\u2299": r"\odot ",
     "\u2218": r"\odot ", "\u2297": r"\otimes ", "\u1d40": "'", "\u22a4": "'", "\u2016": "||",
-    "\u2264": "<=", "\u2265": ">=", "\u221a": r"\sqrt ", "\u2211": r"\sum ",
+    "\u2264": "<=", "\u2265": ">=", "\u221a": r"\sqrt ", "\u2211": r"\sum ", "\u220f": r"\prod ",
     "\u03b1": "alpha ", "\u03b2": "beta ", "\u03b3": "gamma ", "\u03b4": "delta ",
     "\u03b5": "epsilon ", "\u03b7": "eta ", "\u03b8": "theta ", "\u03bb": "lambda ",
     "\u03bc": "mu ", "\u03c0": "pi ", "\u03c1": "rho ", "\u03c3": "sigma ", "\u03c4": "tau ",
     "\u03c6": "phi ", "\u03c9": "omega ", "\u0394": "Delta ", "\u03a3": "Sigma ",
     "\u00b2": "^2", "\u00b3": "^3", "\u207b\u00b9": "^{-1}",
+    "\u2228": r" \lor ", "\u2227": r" \land ", "\u00ac": r" \lnot ", "\u2295": r" \oplus ",
+    "\u22bb": r" \oplus ", "\u22c6": r" \star ",
 }
 _STRUCTURAL = {
     "frac": r" \frac ", "tfrac": r" \frac ", "dfrac": r" \frac ", "sqrt": r" \sqrt ",
-    "sum": r" \sum ", "cdot": "*", "times": "*", "odot": r" \odot ", "circ": r" \odot ",
+    "sum": r" \sum", "prod": r" \prod", "cdot": "*", "times": "*", "odot": r" \odot ", "circ": r" \odot ",
     "otimes": r" \otimes ", "top": "'", "intercal": "'", "lVert": "||", "rVert": "||",
     "Vert": "||", "|": "||", "lvert": "|", "rvert": "|", "vert": "|", "mid": "|",
     "{": "[", "}": "]", "approx": "=", "lfloor": " floor(", "rfloor": ") ",
     "lceil": " ceil(", "rceil": ") ", "le": "<=", "leq": "<=", "ge": ">=", "geq": ">=", "lt": "<", "gt": ">",
     "indicator": r" \indicator ", "\\": ";",
+    "lor": r" \lor ", "vee": r" \lor ", "land": r" \land ", "wedge": r" \land ",
+    "lnot": r" \lnot ", "neg": r" \lnot ", "bar": r" \lnot ", "overline": r" \lnot ",
+    "oplus": r" \oplus ", "veebar": r" \oplus ", "star": r" \star ",
 }
+_LOGIC_WORDS = re.compile(r"(?<![A-Za-z0-9_\\])(?<!_\{)(or|and|not|xor|OR|AND|NOT|XOR)"
+                          r"(?![A-Za-z0-9_])")
+"""ASCII logic words; not inside a name, a subscript or a command (``\\not``)."""
+_LOGIC_TOKENS = {"or": r" \lor ", "and": r" \land ", "not": r" \lnot ", "xor": r" \oplus "}
+_NEGATING = ("bar", "overline")
+"""Decorations that are logical negation when they cover more than one letter."""
 
 
 def _fail(message: str) -> InvalidAnswer:
@@ -86,9 +97,13 @@ def normalize(text: str) -> str:
     text = text.replace("\\\\", ";")
     text = re.sub(r"\\(?:left|[bB]igg?l?)\s*\[", "(", text)  # sized brackets group
     text = re.sub(r"\\(?:right|[bB]igg?r?)\s*\]", ")", text)
+    if not latex:  # a tie (~) only in LaTeX; in ASCII, ~A is not A
+        text = text.replace("~", r" \lnot ")
     text = _SPACING.sub(" ", text)
+    text = re.sub(r"!(?!=)", r" \\lnot ", text)
     text = re.sub(r"\\(?:mathbb|mathbbm|mathds|mathbf)\s*\{\s*[1I]\s*\}\s*(?=[\[(]|\\\{)",
                   r"\\indicator ", text)
+    text = re.sub(r"\\(?:mathbf|boldsymbol|bm|vec)\s*(?:\{\s*1\s*\}|1)", r" \\ones ", text)
     text = re.sub(r"\\begin\s*\{[bpvBV]?matrix\}", r" \\begin ", text)
     text = re.sub(r"\\end\s*\{[bpvBV]?matrix\}", r" \\end ", text)
     text = text.replace("&", ",")
@@ -103,26 +118,56 @@ def normalize(text: str) -> str:
     text = re.sub(r"\^\s*\{\s*-\s*(?:T|\\top)\s*\}", "^{-1}'", text)
     text = re.sub(r"\^\s*\{\s*\(([A-Za-z0-9]+)\)\s*\}", r"_{\1}", text)
     text = re.sub(r"\^\s*\{?\s*\*\s*\}?", "_{star}", text)
+    text = _LOGIC_WORDS.sub(lambda m: _LOGIC_TOKENS[m.group(1).lower()], text)
     words = "|".join(GREEK + FUNCTION_COMMANDS)
     text = re.sub(rf"\\({words})(?![A-Za-z])\s*", r" \1 ", text)
     decorations = "|".join(_DECORATIONS)
-    text = re.sub(rf"\\({decorations})\s*\{{\s*([A-Za-z]+)\s*\}}", r"\2\1", text)
-    text = re.sub(rf"\\({decorations})\s*([A-Za-z]+)", r"\2\1", text)
-    text = re.sub(r"\\sum\s*(?:_\s*(?:\{[^{}]*\}|\S))?\s*(?:\^\s*(?:\{[^{}]*\}|\S))?",
-                  r" \\sum ", text)
-    text = re.sub(r"\\sum\s*\^\s*(?:\{[^{}]*\}|\S)\s*(?:_\s*(?:\{[^{}]*\}|\S))?",
-                  r" \\sum ", text)
+    greek = "|".join(GREEK)
+    text = re.sub(rf"\\({decorations})\s*(?:\{{\s*([A-Za-z]+)\s*\}}|({greek})(?![A-Za-z])"
+                  r"|([A-Za-z]))", _decorated, text)
+    text = _canonical_limits(text)
     text = _brace_frac_arguments(text)
     text = re.sub(r"\\([A-Za-z]+|\\|\||\{|\})", _structural, text)
     text = text.replace("**", "^").replace(".*", r" \odot ")
     text = re.sub(r"(?<![A-Za-z0-9_.])1\s*\[", r" \\indicator [", text)
     text = re.sub(r"\.T(?![A-Za-z0-9_])", "'", text)
+    text = re.sub(r"(?<=[A-Za-z0-9}\])'])\[", r" \\at[", text)  # x[0]; x [0] is a product
     text = re.sub(r"([A-Za-z0-9])\s+_", r"\1_", text)
     text = re.sub(r"\^\s*([A-Za-z])(?=[A-Za-z\\])", r"^{\1}", text)  # X^TX: T is the exponent
     if latex:  # LaTeX sub- and superscripts take one character unless braced
         text = re.sub(r"_\s*([A-Za-z0-9])", r"_{\1}", text)
         text = re.sub(r"\^\s*([A-Za-z0-9])", r"^{\1}", text)
     return _pair_bars(text)
+
+
+_LIMIT = r"(?:\{[^{}]*\}|[A-Za-z0-9])"
+_BIG_OPERATOR = re.compile(
+    rf"\\(sum|prod)(?![A-Za-z])\s*(?:_\s*(?P<lo>{_LIMIT}))?\s*(?:\^\s*(?P<hi>{_LIMIT}))?"
+    rf"\s*(?:_\s*(?P<lo2>{_LIMIT}))?")
+
+
+def _canonical_limits(text: str) -> str:
+    """``\\sum^T_{i=1}``, ``\\sum_i`` and ASCII ``sum_{i=1}^n`` all become
+    ``\\sum_{i=1}^{T}``: one token the grammar reads with its limits."""
+    text = re.sub(r"(?<![A-Za-z\\])(sum|prod)(?=\s*_)", r"\\\1", text)
+
+    def canonical(match: re.Match) -> str:
+        lo, hi = match.group("lo") or match.group("lo2"), match.group("hi")
+        limits = "".join(f"{mark}{{{part.strip('{}').strip()}}}"
+                         for mark, part in (("_", lo), ("^", hi)) if part)
+        return f" \\{match.group(1)}{limits} "
+
+    return _BIG_OPERATOR.sub(canonical, text)
+
+
+def _decorated(match: re.Match) -> str:
+    """``\\hat y`` -> ``yhat``: a decorated letter (or Greek letter) is a name of its own, and
+    takes one letter unless braced, as in LaTeX (``\\bar AB`` is Ā B). ``\\bar`` and
+    ``\\overline`` over anything longer negate it (``\\overline{AB}`` is ¬(A B))."""
+    decoration, braced = match.group(1), match.group(2)
+    if braced and len(braced) > 1 and braced not in GREEK and decoration in _NEGATING:
+        return f" \\lnot {{{braced}}} "
+    return f" {braced or match.group(3) or match.group(4)}{decoration} "
 
 
 def _brace_frac_arguments(text: str) -> str:
@@ -176,7 +221,7 @@ def _pair_bars(text: str) -> str:
 
 def _structural(match: re.Match) -> str:
     word = match.group(1)
-    if word in ("frac", "sqrt", "sum", "odot", "otimes", "indicator", "begin", "end"):
+    if word in ("frac", "sqrt", "sum", "prod", "at", "ones", "odot", "otimes", "indicator", "begin", "end"):
         return f" \\{word} " if word not in _STRUCTURAL else _STRUCTURAL[word]
     if word in _STRUCTURAL:
         return _STRUCTURAL[word]
@@ -188,7 +233,13 @@ GRAMMAR = r"""
 ?start: expr
       | expr ("," expr)+            -> tuple_
 
-?expr: sum
+?expr: disjunction
+?disjunction: exclusive
+    | disjunction LOR exclusive     -> lor
+?exclusive: conjunction
+    | exclusive LXOR conjunction    -> lxor
+?conjunction: sum
+    | conjunction LAND sum          -> land
 ?sum: product
     | sum "+" product               -> add
     | sum "-" product               -> sub
@@ -197,18 +248,26 @@ GRAMMAR = r"""
     | product "@" signed            -> matmul
     | product ODOT signed           -> hadamard
     | product OTIMES signed         -> kron
+    | product STAR signed           -> xcorr
 ?signed: juxt
     | "-" signed                    -> neg
     | "+" signed
-    | SUM signed                    -> total
-?juxt: quotient
-    | juxt quotient                 -> juxtapose
-    | juxt SUM signed               -> juxtapose_total
+    | SUM product                   -> total
+    | PROD product                  -> total
+?juxt: negation
+    | juxt negation                 -> juxtapose
+    | juxt SUM product              -> juxtapose_total
+    | juxt PROD product             -> juxtapose_total
+?negation: quotient
+    | LNOT negation                 -> lnot
 ?quotient: postfix
     | quotient "/" postfix          -> div
 ?postfix: atom
     | postfix "^" exponent          -> power
     | postfix "'"                   -> transpose
+    | postfix AT "[" subscript ("," subscript)* "]"  -> index
+?subscript: expr
+    | expr? COLON expr?             -> span
 ?exponent: exponent_atom
     | exponent_atom "^" exponent    -> power
 ?exponent_atom: NUMBER              -> number
@@ -225,6 +284,7 @@ GRAMMAR = r"""
     | SQRT atom                     -> sqrt
     | LNORM expr RNORM SUB?         -> norm
     | LABS expr RABS                -> abs_
+    | ONES                          -> name
     | INDICATOR "[" expr RELATION expr "]"  -> indicator
     | INDICATOR "(" expr RELATION expr ")"  -> indicator
     | BEGIN rows END                -> matrix
@@ -240,11 +300,20 @@ SUB: /_\{[^{}]*\}|_[A-Za-z0-9]+/
 NUMBER: /[0-9]+(?:\.[0-9]*)?|\.[0-9]+/
 RELATION: "<=" | ">=" | "<" | ">" | "="
 ODOT: "\\odot"
+LOR: "\\lor"
+LAND: "\\land"
+LNOT: "\\lnot"
+LXOR: "\\oplus"
 OTIMES: "\\otimes"
+STAR: "\\star"
 FRAC: "\\frac"
 SQRT: "\\sqrt"
-SUM: "\\sum"
+SUM: /\\sum(_\{[^{}]*\})?(\^\{[^{}]*\})?/
+PROD: /\\prod(_\{[^{}]*\})?(\^\{[^{}]*\})?/
+COLON: ":"
+AT: "\\at"
 INDICATOR: "\\indicator"
+ONES: "\\ones"
 BEGIN: "\\begin"
 LNORM: "\\lnorm"
 RNORM: "\\rnorm"
@@ -300,18 +369,40 @@ class _Build:
     def kron(self, c: list) -> raw.Binary:
         return raw.Binary("kron", c[0], c[2])
 
+    def xcorr(self, c: list) -> raw.Binary:
+        return raw.Binary("xcorr", c[0], c[2])
+
+    def lor(self, c: list) -> raw.Binary:
+        return raw.Binary("or", c[0], c[2])
+
+    def lxor(self, c: list) -> raw.Binary:
+        return raw.Binary("xor", c[0], c[2])
+
+    def land(self, c: list) -> raw.Binary:
+        return raw.Binary("and", c[0], c[2])
+
+    def lnot(self, c: list) -> raw.Not:
+        return raw.Not(c[1])
+
     def neg(self, c: list) -> raw.Negate:
         return raw.Negate(c[0])
 
-    def total(self, c: list) -> raw.Total:
-        return raw.Total(c[1])
+    def total(self, c: list) -> raw.Raw:
+        return _big_operator(str(c[0]), c[1])
+
+    def index(self, c: list) -> raw.Index:
+        return raw.Index(c[0], tuple(c[2:]), from_one=False)
+
+    def span(self, c: list) -> raw.Span:
+        colon = next(i for i, x in enumerate(c) if getattr(x, "type", "") == "COLON")
+        return raw.Span(c[0] if colon else None, c[colon + 1] if colon + 1 < len(c) else None)
 
     def juxtapose(self, c: list) -> raw.Juxtapose:
         left = c[0].factors if isinstance(c[0], raw.Juxtapose) else (c[0],)
         return raw.Juxtapose((*left, c[1]))
 
     def juxtapose_total(self, c: list) -> raw.Juxtapose:
-        return self.juxtapose([c[0], raw.Total(c[2])])
+        return self.juxtapose([c[0], _big_operator(str(c[1]), c[2])])
 
     def power(self, c: list) -> raw.Power:
         return raw.Power(c[0], c[1])
@@ -350,6 +441,41 @@ class _Build:
 
     def nested_matrix(self, c: list) -> raw.Matrix:
         return _matrix(tuple(c))
+
+
+_LIMITS = re.compile(r"\\(sum|prod)(?:_\{([^{}]*)\})?(?:\^\{([^{}]*)\})?")
+_INDEX_LIMIT = re.compile(r"\s*([A-Za-z])\s*(?:(=|<=|<)\s*(.+?))?\s*")
+
+
+def _big_operator(token: str, body: raw.Raw) -> raw.Raw:
+    """A sum or product with its limits read: ``i=a`` to ``b``, ``i<b`` / ``i<=b`` from 1,
+    a bare ``i`` over what ``i`` indexes; a sum with no index (``\\sum x``) adds all entries."""
+    kind, sub, sup = _LIMITS.fullmatch(token).groups()
+    match = _INDEX_LIMIT.fullmatch(sub or "")
+    if match is None:
+        if kind == "sum" and sup is None:
+            return raw.Total(body)  # \sum, \sum_{ij}: every entry
+        raise _fail(f"cannot read the limits of \\{kind}: write \\{kind}_{{i=1}}^{{n}}")
+    var, relation, bound = match.groups()
+    if relation == "=":
+        if sup is None:
+            raise _fail(f"\\{kind}_{{{short(sub, 12)}}} needs an upper limit ^{{…}}")
+        return raw.Bounded(kind, var, _limit(bound), _limit(sup), body)
+    if relation is not None and sup is not None:
+        raise _fail(f"\\{kind}_{{{short(sub, 12)}}} has two upper limits")
+    if relation is not None:
+        upper = _limit(bound)
+        if relation == "<":
+            upper = raw.Binary("-", upper, raw.Number(Fraction(1)))
+        return raw.Bounded(kind, var, raw.Number(Fraction(1)), upper, body)
+    if sup is not None:
+        return raw.Bounded(kind, var, raw.Number(Fraction(1)), _limit(sup), body)
+    return raw.Bounded(kind, var, None, None, body)
+
+
+def _limit(text: str) -> raw.Raw:
+    """A limit is itself a small expression (``n-1``); no braces can nest in it."""
+    return parse(text)
 
 
 def _matrix(rows: tuple) -> raw.Matrix:
@@ -393,6 +519,55 @@ def parse(text: str) -> raw.Raw:
     return tree
 
 
+MAX_DEFINITIONS = 24
+_WHERE = re.compile(r"\\(?:text|mathrm|textrm|operatorname)\s*\{\s*(?:where|with)\s*\}"
+                    r"|(?<![A-Za-z\\])(?:where|with)(?![A-Za-z])")
+
+
+def split_definitions(text: str) -> tuple[str, list[tuple[raw.Raw, raw.Raw]]]:
+    """``answer where h_0 = …, h_t = …`` -> the answer and its parsed definitions
+    (separated by commas or semicolons outside brackets)."""
+    match = next((m for m in _WHERE.finditer(text) if _depth_at(text, m.start()) == 0), None)
+    if match is None:
+        return text, []
+    pieces = [p for p in _top_level_split(text[match.end():], ",;") if p.strip()]
+    if len(pieces) > MAX_DEFINITIONS:
+        raise _fail(f"more than {MAX_DEFINITIONS} definitions")
+    definitions = []
+    for piece in pieces:
+        sides = _top_level_split(piece.replace(":=", "="), "=")
+        if len(sides) != 2 or not sides[0].strip() or not sides[1].strip():
+            raise _fail(f"a definition needs one '=': {short(piece.strip())!r}")
+        definitions.append((parse(sides[0]), parse(sides[1])))
+    return text[:match.start()], definitions
+
+
+def _depth_at(text: str, end: int) -> int:
+    return sum((ch in "([{") - (ch in ")]}") for ch in text[:end])
+
+
+def _top_level_split(text: str, separators: str) -> list[str]:
+    """Split at separators outside brackets (a ``\\,`` space is no comma; ``<=`` no ``=``)."""
+    out, depth, start = [], 0, 0
+    for i, ch in enumerate(text):
+        depth += (ch in "([{") - (ch in ")]}")
+        if depth == 0 and ch in separators and text[i - 1:i] not in ("\\", "<", ">", "!") \
+                and text[i + 1:i + 2] != "=":
+            out.append(text[start:i])
+            start = i + 1
+    return out + [text[start:]]
+
+
+def unnamed_items(text: str) -> str:
+    """``H_1 = f, H_2 = g`` -> ``f, g``: a tuple whose every item is named keeps the values
+    (their names are labels); any other text is returned as it is."""
+    items = _top_level_split(text, ",")
+    sides = [_top_level_split(item, "=") for item in items]
+    if len(items) < 2 or any(len(s) < 2 for s in sides):
+        return text
+    return ", ".join(s[-1] for s in sides)
+
+
 def _excerpt(source: str, exc: Exception) -> str:
     pos = getattr(exc, "pos_in_stream", None)
     if pos is None:
@@ -434,4 +609,6 @@ def children(node: raw.Raw) -> tuple[raw.Raw, ...]:
         return node.items if isinstance(node, raw.Group) else node.factors
     if isinstance(node, raw.Apply):
         return node.args
+    if isinstance(node, raw.Index):
+        return (node.operand, *node.items)
     return tuple(v for v in vars(node).values() if isinstance(v, get_args(raw.Raw)))

@@ -32,7 +32,7 @@ class Apply:
 @dataclass(frozen=True)
 class Binary:
     op: str
-    """one of + - * / @ hadamard kron"""
+    """one of + - * / @ hadamard kron xcorr, or the logic operators or xor and"""
     left: Raw
     right: Raw
 
@@ -44,6 +44,13 @@ class Juxtapose:
 
 @dataclass(frozen=True)
 class Negate:
+    operand: Raw
+
+
+@dataclass(frozen=True)
+class Not:
+    """Logical negation (``\\neg A``, ``not A``, ``\\overline{AB}``)."""
+
     operand: Raw
 
 
@@ -77,6 +84,38 @@ class Total:
 
 
 @dataclass(frozen=True)
+class Bounded:
+    """``\\sum_{i=1}^{n} …`` / ``\\prod_{j<i} …``: the body at every integer of a range.
+    Without limits (``\\sum_i x_i``) the range is read off the entries ``i`` indexes."""
+
+    kind: str
+    """sum or prod"""
+    var: str
+    lower: Raw | None
+    upper: Raw | None
+    body: Raw
+
+
+@dataclass(frozen=True)
+class Span:
+    """``a:b`` inside an index; either end may be missing (``:`` is the whole axis)."""
+
+    lower: Raw | None
+    upper: Raw | None
+
+
+@dataclass(frozen=True)
+class Index:
+    """Entries of an array: ``x[0]``, ``X[:, t]`` (NumPy: from 0, end excluded) or a subscript
+    ``x_i``, ``X_{:,t}``, ``p_{1:s-1}`` (mathematics: from 1, end included)."""
+
+    operand: Raw
+    items: tuple[Raw, ...]
+    """an expression (one entry) or a Span per axis"""
+    from_one: bool
+
+
+@dataclass(frozen=True)
 class Norm:
     operand: Raw
     sub: str = ""
@@ -106,5 +145,5 @@ class Group:
     items: tuple[Raw, ...]
 
 
-Raw = Union[Number, Name, Apply, Binary, Juxtapose, Negate, Power, Transpose, Frac, Sqrt,
-            Total, Norm, Abs, Indicator, Matrix, Group]
+Raw = Union[Number, Name, Apply, Binary, Juxtapose, Negate, Not, Power, Transpose, Frac, Sqrt,
+            Total, Bounded, Span, Index, Norm, Abs, Indicator, Matrix, Group]

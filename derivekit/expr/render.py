@@ -10,7 +10,10 @@ import re
 from fractions import Fraction
 from derivekit.expr.tree import Node
 
-_SUM, _NEG, _PRODUCT, _POSTFIX, _ATOM = 1, 2, 3, 4, 5
+_OR, _XOR, _AND, _SUM, _NEG, _PRODUCT, _POSTFIX, _ATOM = range(1, 9)
+_CONNECTIVES = {"or": (_OR, r"\vee", "or"), "xor": (_XOR, r"\oplus", "xor"),
+                "and": (_AND, r"\wedge", "and")}
+"""Logic operators: precedence (below arithmetic, as the grammar reads them), LaTeX, ASCII."""
 _LATEX_FUNCTIONS = {
     "sigmoid": r"\sigma", "tanh": r"\tanh", "relu": r"\operatorname{ReLU}",
     "step": r"\mathbb{1}", "exp": r"\exp", "log": r"\log", "sin": r"\sin", "cos": r"\cos",
@@ -18,8 +21,18 @@ _LATEX_FUNCTIONS = {
     "softmax_rows": r"\operatorname{softmax}",
     "log_softmax": r"\operatorname{log\,softmax}", "trace": r"\operatorname{tr}",
     "det": r"\det", "logdet": r"\log\det", "total": r"\operatorname{sum}",
+    "mean": r"\operatorname{mean}",
     "diag": r"\operatorname{diag}", "diagonal": r"\operatorname{diag}", "abs": "",
+    "sign": r"\operatorname{sign}",
+    "flip": r"\operatorname{flip}", "flipud": r"\operatorname{flipud}",
+    "vec": r"\operatorname{vec}", "eigmax": r"\lambda_{\max}", "eigmin": r"\lambda_{\min}",
 }
+_LATEX_CALLS = {
+    "xcorr": r"\operatorname{xcorr}", "conv": r"\operatorname{conv}",
+    "conv_full": r"\operatorname{conv}_{\text{full}}", "pad": r"\operatorname{pad}",
+    "reshape": r"\operatorname{reshape}",
+}
+"""Functions of several arguments, printed name(a, b, …); ASCII and Python use the op name."""
 _ASCII_FUNCTIONS = {"total": "sum", "softmax_rows": "softmax", "log_softmax": "logsoftmax", "diagonal": "diag"}
 _GREEK = {"alpha", "beta", "gamma", "delta", "epsilon", "eta", "theta", "kappa", "lambda", "mu",
           "nu", "xi", "pi", "rho", "sigma", "tau", "phi", "chi", "psi", "omega", "Gamma",
@@ -48,9 +61,11 @@ def _latex_name(name: str, latex_names: dict[str, str]) -> str:
 
 
 def _precedence(node: Node) -> int:
+    if node.op in _CONNECTIVES:
+        return _CONNECTIVES[node.op][0]
     if node.op in ("add", "sub"):
         return _SUM
-    if node.op == "neg" or (node.op == "const" and node.value < 0):
+    if node.op in ("neg", "sum_over", "prod_over") or (node.op == "const" and node.value < 0):
         return _NEG
     if node.op in ("scale", "matmul", "hadamard", "div", "kron"):
         return _PRODUCT
@@ -100,6 +115,18 @@ class _Printer:
 
     def _neg(self, node: Node) -> str:
         return f"-{self.wrap(node.args[0], _PRODUCT)}"
+
+    def _not(self, node: Node) -> str:
+        inner = self(node.args[0])
+        return rf"\overline{{{inner}}}" if self.latex else f"not({inner})"
+
+    def _connective(self, node: Node) -> str:
+        """Left-associative, like the grammar: ``A or B or C`` is ``(A or B) or C``."""
+        level, latex_op, ascii_op = _CONNECTIVES[node.op]
+        op = latex_op if self.latex else ascii_op
+        return f"{self.wrap(node.args[0], level)} {op} {self.wrap(node.args[1], level + 1)}"
+
+    _or = _xor = _and = _connective
 
     def _product(self, node: Node, latex_op: str, ascii_op: str) -> str:
         left, right = node.args
@@ -160,7 +187,60 @@ class _Printer:
     def _tuple(self, node: Node) -> str:
         return ", ".join(self(a) for a in node.args)
 
+    def _blocks(self, node: Node) -> str:
+        cells = [self(e) for e in node.args]
+        lines = [cells[r:r + node.value] for r in range(0, len(cells), node.value)]
+        if self.latex:
+            body = r" \\ ".join(" & ".join(line) for line in lines)
+            return rf"\begin{{bmatrix}} {body} \end{{bmatrix}}"
+        return "[" + "; ".join(", ".join(line) for line in lines) + "]"
+
+    def _alias(self, node: Node) -> str:
+        return node.value
+
+    def _index_var(self, node: Node) -> str:
+        return node.value
+
+    def _index(self, node: Node) -> str:
+        """Subscripts (from 1) print as subscripts, NumPy indices as brackets."""
+        array, *ends = node.args
+        from_one, specs = node.value
+        ends_left = iter(ends)
+        items = []
+        for spec in specs:
+            if spec[0] == "at":
+                items.append(self(next(ends_left)))
+            else:
+                lower = self(next(ends_left)) if spec[1] else ""
+                upper = self(next(ends_left)) if spec[2] else ""
+                items.append(f"{lower}:{upper}")
+        if from_one and array.op in ("var", "alias"):
+            return f"{self(array)}_{{{','.join(items)}}}"
+        return f"{self.wrap(array, _ATOM)}[{', '.join(items)}]"
+
+    def _seq(self, node: Node) -> str:
+        return f"{node.value.name}_{{{self(node.args[0])}}}"
+
+    def _bounded(self, node: Node, symbol: str) -> str:
+        lower, upper, body = node.args
+        operator = f"\\{symbol}" if self.latex else symbol
+        return (f"{operator}_{{{node.value}={self(lower)}}}^{{{self(upper)}}} "
+                f"{self.wrap(body, _POSTFIX)}")
+
+    def _sum_over(self, node: Node) -> str:
+        return self._bounded(node, "sum")
+
+    def _prod_over(self, node: Node) -> str:
+        return self._bounded(node, "prod")
+
+    def _call(self, node: Node) -> str:
+        args = ", ".join(self(a) for a in node.args)
+        return rf"{_LATEX_CALLS[node.op]}\left({args}\right)" if self.latex else \
+            f"{node.op}({args})"
+
     def _function(self, node: Node) -> str:
+        if node.op in _LATEX_CALLS:
+            return self._call(node)
         (arg,) = node.args
         if node.op == "total" and arg.op == "hadamard" and arg.args[0] == arg.args[1]:
             inner = self(arg.args[0])
@@ -239,7 +319,9 @@ class _PythonPrinter(_Printer):
         return f"{self.wrap(node.args[0], _ATOM)} ** {self.wrap(node.args[1], _ATOM)}"
 
     def _matpow(self, node: Node) -> str:
-        return f"matrix_power({self(node.args[0])}, {int(node.args[1].value)})"
+        base, k = node.args
+        power = int(k.value) if k.op == "const" else f"int({self(k)})"
+        return f"matrix_power({self(base)}, {power})"
 
     def _div(self, node: Node) -> str:
         a, b = node.args
@@ -262,7 +344,24 @@ class _PythonPrinter(_Printer):
         lines = [cells[r * cols:(r + 1) * cols] for r in range(rows)]
         return "from_rows([" + ", ".join("[" + ", ".join(line) + "]" for line in lines) + "])"
 
+    def _call(self, node: Node) -> str:
+        """Sizes (pad, reshape) are whole numbers: computed ones are floats here."""
+        first, *rest = (self(a) for a in node.args)
+        if node.op in ("pad", "reshape"):
+            rest = [f"int({r})" for r in rest]
+        return f"{node.op}({', '.join([first, *rest])})"
+
+    def _not(self, node: Node) -> str:
+        return f"logic_not({self(node.args[0])})"
+
+    def _connective(self, node: Node) -> str:
+        return f"logic_{node.op}({self(node.args[0])}, {self(node.args[1])})"
+
+    _or = _xor = _and = _connective
+
     def _function(self, node: Node) -> str:
+        if node.op in _LATEX_CALLS:
+            return self._call(node)
         (arg,) = node.args
         name = "abs_" if node.op == "abs" else node.op
         return f"{name}({self(arg)})"
@@ -282,9 +381,11 @@ def python_source(node: Node, name: str, inputs: dict[str, tuple], doc: str) -> 
         body.append(f"    _like = ({', '.join(inputs)},)")
     body.append(f"    return {expression}")
     imports = ("abs_, ceil, cos, det, diag, diagonal, exp, floor, from_rows, full, "
-               "identity_like, inv, kron, log, log_softmax, logdet, matrix_power, nonneg, pi, "
+               "identity_like, inv, kron, log, log_softmax, logdet, logic_and, logic_not, "
+               "logic_or, logic_xor, matrix_power, nonneg, pi, "
                "relu, scalar, sigmoid, sin, softmax, softmax_rows, softplus, sqrt, step, tanh, "
-               "total, trace")
+               "total, trace, conv, conv_full, eigmax, eigmin, flip, flipud, pad, reshape, vec, "
+               "xcorr")
     return "\n".join([
         f'"""Generated by derivekit: {doc}"""',
         "",

@@ -14,8 +14,8 @@ from typing import Iterable, Mapping
 
 from derivekit.errors import DerivekitError
 from derivekit.expr import build, raw
-from derivekit.expr.parse import normalize, short
-from derivekit.expr.tree import Node, Shape, const, is_scalar, var
+from derivekit.expr.parse import children, normalize, parse, short
+from derivekit.expr.tree import Node, Sequence, Shape, const, is_scalar, var
 
 FUNCTIONS = {
     "sigmoid": "sigmoid", "sigma": "sigmoid", "logistic": "sigmoid", "sigm": "sigmoid",
@@ -23,11 +23,22 @@ FUNCTIONS = {
     "abs": "abs", "sin": "sin", "cos": "cos", "softplus": "softplus", "step": "step",
     "heaviside": "step", "softmax": "softmax", "logsoftmax": "log_softmax", "trace": "trace",
     "tr": "trace", "det": "det", "logdet": "logdet", "sum": "total", "total": "total",
+    "mean": "mean", "avg": "mean",
     "diag": "diag", "inv": "inv", "inverse": "inv", "transpose": "transpose", "norm": "norm",
     "sqnorm": "sqnorm", "kron": "kron", "hadamard": "hadamard", "max": "max",
-    "floor": "floor", "ceil": "ceil",
+    "floor": "floor", "ceil": "ceil", "sign": "sign", "sgn": "sign",
+    "xcorr": "xcorr", "corr": "xcorr", "conv": "conv", "convfull": "conv_full",
+    "fullconv": "conv_full", "pad": "pad", "flip": "flip", "rot180": "flip",
+    "flipud": "flipud", "reshape": "reshape", "vec": "vec", "eigmax": "eigmax",
+    "lambdamax": "eigmax", "eigmin": "eigmin", "lambdamin": "eigmin",
 }
 """Function names a user may type (lower-cased, underscores dropped) and what they mean."""
+
+_SEVERAL = {"xcorr": (2, lambda a, k: build.correlate("xcorr", a, k)),
+            "conv": (2, lambda a, k: build.correlate("conv", a, k)),
+            "conv_full": (2, lambda a, k: build.correlate("conv_full", a, k)),
+            "pad": (3, build.pad), "reshape": (3, build.reshape)}
+"""Functions of several arguments: how many, and their constructor."""
 
 
 MAX_SPLIT = 24
@@ -50,6 +61,8 @@ class Scope:
     shapes: dict[str, Shape] = field(default_factory=dict)
     keys: dict[str, str] = field(default_factory=dict)
     """key -> name (from names first, then from their LaTeX spellings)."""
+    booleans: set[str] = field(default_factory=set)
+    """Names bound to 0/1 values (truth-table inputs): for them ``\\bar A`` is ¬A."""
 
     @classmethod
     def of(cls, entries: Iterable[tuple[str, Shape, str | None]]) -> Scope:
@@ -70,9 +83,11 @@ class Scope:
         scope.keys.update({k: names.pop() for k, names in from_latex.items() if len(names) == 1})
         return scope
 
-    def add(self, name: str, shape: Shape) -> None:
+    def add(self, name: str, shape: Shape, boolean: bool = False) -> None:
         self.shapes[name] = tuple(shape)
         self.keys[key(name)] = name
+        if boolean:
+            self.booleans.add(name)
 
     def lookup(self, text: str) -> str | None:
         return self.keys.get(key(text))
@@ -81,31 +96,220 @@ class Scope:
         return ", ".join(sorted(self.shapes))
 
 
+def _mentions(tree: raw.Raw, letter: str) -> bool:
+    """Whether ``letter`` occurs in ``tree`` as a name or inside a subscript: ``h_t = …h_{t-1}``
+    defines a sequence, ``X_B = X_{1:2}`` (no B on the right) a name."""
+    word = re.compile(rf"(?<![A-Za-z]){letter}(?![A-Za-z])")
+    stack = [tree]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, raw.Name):
+            subscripts = [braced or bare for braced, bare in
+                          re.findall(r"_\{([^{}]*)\}|_([A-Za-z0-9]+)", node.text)]
+            if node.text == letter or any(word.search(sub) for sub in subscripts):
+                return True
+        stack.extend(children(node))
+    return False
+
+
+def parse_subscript(text: str) -> raw.Raw:
+    """One index inside a subscript: an expression or a range ``a:b`` (either end optional)."""
+    if ":" not in text:
+        return parse(text)
+    lower, _, upper = text.partition(":")
+    return raw.Span(parse(lower) if lower.strip() else None,
+                    parse(upper) if upper.strip() else None)
+
+
 def function_of(text: str) -> str | None:
     return FUNCTIONS.get(key(text).lower())
 
 
-def resolve(tree: raw.Raw, scope: Scope) -> Node:
-    """The typed tree of ``tree``; raises UnknownSymbol or build.ShapeError."""
-    return _Resolver(scope).node(tree)
+Definition = tuple[raw.Name, raw.Raw]
+"""``lhs = rhs`` from an answer's where-clause: ``kappa = …``, ``h_0 = …``, ``h_t = …``."""
+
+
+def resolve(tree: raw.Raw, scope: Scope, definitions: Iterable[Definition] = ()) -> Node:
+    """The typed tree of ``tree``, with the names ``definitions`` introduce; raises
+    UnknownSymbol or build.ShapeError."""
+    return resolve_all([tree], scope, definitions)[0][0]
+
+
+def resolve_all(trees: Iterable[raw.Raw], scope: Scope,
+                definitions: Iterable[Definition] = ()) -> tuple[list[Node], list[str]]:
+    """The typed trees of ``trees`` sharing one set of definitions, and those definitions as
+    read (ASCII), for echoing an answer back."""
+    from derivekit.expr.render import ascii_
+
+    resolver = _Resolver(scope)
+    resolver.define(list(definitions))
+    nodes = [resolver.node(tree) for tree in trees]
+    lines = [f"{node.value} = {ascii_(node.args[0])}" for node in resolver.aliases.values()]
+    for sequence in resolver.sequences.values():
+        lines += [f"{sequence.name}_{{{ascii_(at)}}} = {ascii_(body)}"
+                  for at, body in sequence.fixed]
+        if sequence.general is not None:
+            shift = f"{sequence.offset:+d}" if sequence.offset else ""
+            lines.append(f"{sequence.name}_{{{sequence.param}{shift}}} = "
+                         f"{ascii_(sequence.general)}")
+    return nodes, lines
+
+
+class _Pending(DerivekitError):
+    """A definition uses a name whose shape is not known yet: try it again later."""
+
+    def __init__(self, name: str) -> None:
+        super().__init__(f"{short(name)} is used before its definition can be read")
+
+
+_NEGATED = re.compile(r"([A-Za-z]+?)(bar|overline)(_.*)?")
+"""A name the normalizer made of ``\\bar A_1``: base, decoration, subscript."""
+_SUBSCRIPTED = re.compile(r"(.+)_(?:\{([^{}]*)\}|([A-Za-z0-9]+))")
+_PARAMETER = re.compile(r"([A-Za-z])\s*(?:([+-])\s*([0-9]+))?")
+
+
+def _last_subscript(text: str) -> tuple[str, str] | None:
+    match = _SUBSCRIPTED.fullmatch(text)
+    return (match.group(1), match.group(2) if match.group(2) is not None else match.group(3)) \
+        if match else None
+
+
+@dataclass
+class _Case:
+    """One definition: of an alias, or of a sequence at a fixed index ``at`` or at every
+    index (``parameter``, with ``offset`` for ``s_{k+1} = …``)."""
+
+    name: str
+    rhs: raw.Raw
+    label: str = ""
+    """an alias's name as typed, for printing"""
+    sequence: Sequence | None = None
+    at: str = ""
+    parameter: str | None = None
+    offset: int = 0
+
+
+@dataclass
+class _Bound:
+    """An index variable in scope, and the axes it was seen indexing (for ``\\sum_i x_i``)."""
+
+    extents: list[tuple] = field(default_factory=list)
 
 
 @dataclass
 class _Resolver:
     scope: Scope
+    bound: dict[str, _Bound] = field(default_factory=dict)
+    aliases: dict[str, Node] = field(default_factory=dict)
+    sequences: dict[str, Sequence] = field(default_factory=dict)
+    pending: set[str] = field(default_factory=set)
 
     def node(self, t: raw.Raw) -> Node:
         method = getattr(self, "_" + type(t).__name__.lower())
         return method(t)
+
+    # definitions -------------------------------------------------------------------
+    def define(self, definitions: list[Definition]) -> None:
+        """Read every definition, in whatever order they depend on each other."""
+        cases = [self._case(lhs, rhs) for lhs, rhs in definitions]
+        for sequence in self.sequences.values():
+            self._start_from_givens(sequence, {c.at for c in cases if c.sequence is sequence})
+        remaining = list(cases)
+        while remaining:
+            done = [case for case in remaining if self._try(case)]
+            if not done:
+                name = remaining[0].name
+                raise UnknownSymbol(f"cannot tell the shape of {short(name)}: its definitions "
+                                    "only use each other (give a starting case like h_0 = …)")
+            remaining = [case for case in remaining if all(case is not d for d in done)]
+
+    def _case(self, lhs: raw.Name, rhs: raw.Raw) -> _Case:
+        """An alias (``kappa``, ``eta_{max}``), a sequence's case at a fixed index (``h_0``,
+        ``\\delta_T`` for a dimension T) or at every index (``h_t``, ``s_{k+1}``: a letter that
+        is not a given)."""
+        if not isinstance(lhs, raw.Name):
+            raise UnknownSymbol("the left side of a definition must be a name (kappa = …, "
+                                "h_0 = …, h_t = …)")
+        split = _last_subscript(lhs.text)
+        sub = split[1].strip() if split else ""
+        parameter = _PARAMETER.fullmatch(sub)
+        if parameter and self.scope.lookup(parameter.group(1)) is None and _mentions(
+                rhs, parameter.group(1)):
+            letter, sign, amount = parameter.groups()
+            offset = int(amount or 0) * (-1 if sign == "-" else 1)
+            return self._sequence_case(split[0], rhs, parameter=letter, offset=offset)
+        if split and (sub.lstrip("-").isdigit() or parameter and self.scope.lookup(
+                parameter.group(1)) is not None):
+            return self._sequence_case(split[0], rhs, at=sub)
+        if self.scope.lookup(lhs.text) is not None:
+            raise UnknownSymbol(f"{short(lhs.text)} is a given: define a new name")
+        self.pending.add(key(lhs.text))
+        return _Case(key(lhs.text), rhs, label=re.sub(r"\s+", "", lhs.text))
+
+    def _sequence_case(self, base: str, rhs: raw.Raw, **where: object) -> _Case:
+        sequence = self.sequences.setdefault(key(base), Sequence(base))
+        return _Case(key(base), rhs, sequence=sequence, **where)
+
+    def _start_from_givens(self, sequence: Sequence, defined: set[str]) -> None:
+        """A given called ``h_0`` (or ``h_1`` …) is the sequence's value there, unless the
+        answer defines that case itself."""
+        for k in range(10):
+            name = self.scope.lookup(f"{sequence.name}_{{{k}}}")
+            if name is not None and str(k) not in defined:
+                sequence.fixed.append((const(k), var(name, self.scope.shapes[name])))
+                sequence.shape = self.scope.shapes[name]
+
+    def _try(self, case: _Case) -> bool:
+        """Read one definition; False when it needs a name not read yet."""
+        try:
+            if case.sequence is None:
+                value = self.node(case.rhs)
+                self.aliases[case.name] = Node("alias", (value,), value.shape, case.label)
+                self.pending.discard(case.name)
+                return True
+            if case.parameter is not None:
+                self.bound[case.parameter] = _Bound()
+                try:
+                    body = self.node(case.rhs)
+                finally:
+                    self.bound.pop(case.parameter)
+            else:
+                at, body = self.node(parse(case.at)), self.node(case.rhs)
+        except _Pending:
+            return False
+        sequence = case.sequence
+        if sequence.shape is not None and tuple(sequence.shape) != tuple(body.shape):
+            raise build.ShapeError(f"{sequence.name} has shape {sequence.shape} in one case "
+                                   f"and {body.shape} in another")
+        sequence.shape = body.shape
+        if case.parameter is not None:
+            if sequence.general is not None:
+                raise UnknownSymbol(f"{sequence.name} has two general cases")
+            sequence.param, sequence.offset, sequence.general = (case.parameter, case.offset,
+                                                                 body)
+        else:
+            sequence.fixed.append((at, body))
+        return True
 
     # atoms -------------------------------------------------------------------------
     def _number(self, t: raw.Number) -> Node:
         return const(t.value)
 
     def _name(self, t: raw.Name) -> Node:
+        if t.text in self.bound:
+            return build.index_var(t.text)
+        defined = self._defined(t.text)
+        if defined is not None:
+            return defined
         name = self.scope.lookup(t.text)
         if name is not None:
             return var(name, self.scope.shapes[name])
+        negated = self._negated(t.text)
+        if negated is not None:
+            return negated
+        indexed = self._subscripted(t.text)
+        if indexed is not None:
+            return indexed
         parts = self._split(t.text)
         if parts:
             out = parts[0]
@@ -122,6 +326,110 @@ class _Resolver:
             return identity
         raise UnknownSymbol(f"unknown symbol {short(t.text)!r} (expected one of: "
                             f"{short(self.scope.names(), 200)})")
+
+    def _negated(self, text: str) -> Node | None:
+        """``\\bar A`` and ``\\overline{D}_1`` (read as ``Abar``, ``Doverline_1``): ¬A, ¬D_1
+        when that is a Boolean name."""
+        match = _NEGATED.fullmatch(text)
+        name = self.scope.lookup(match.group(1) + (match.group(3) or "")) if match else None
+        if name is None or name not in self.scope.booleans:
+            return None
+        return build.logic("not", var(name, self.scope.shapes[name]))
+
+    def _defined(self, text: str) -> Node | None:
+        """A name from the answer's definitions: an alias, or an entry of a sequence."""
+        if key(text) in self.aliases:
+            return self.aliases[key(text)]
+        if key(text) in self.pending and key(text) not in self.sequences:
+            raise _Pending(text)
+        split = _last_subscript(text)
+        if split is None or key(split[0]) not in self.sequences:
+            return None
+        sequence = self.sequences[key(split[0])]
+        if sequence.shape is None:
+            raise _Pending(text)
+        return build.sequence_ref(sequence, self.node(parse(split[1])))
+
+    def _subscripted(self, text: str) -> Node | None:
+        """``k_1``, ``x_{i-1}``, ``X_{:,t}``, ``p_{data,i}`` (the given p_data, entry i),
+        ``X_{ij}`` for bound i, j: entries of a given, counted from 1."""
+        split = _last_subscript(text)
+        if split is None:
+            return None
+        base, sub = split
+        items = [item.strip() for item in sub.split(",")]
+        candidates = [(base, items)] + [(f"{base}_{{{','.join(items[:k])}}}", items[k:])
+                                        for k in range(1, len(items))]
+        if len(items) == 1 and len(sub) > 1 and all(c in self.bound for c in sub):
+            candidates.insert(0, (base, list(sub)))
+        for name_text, index_texts in candidates:
+            array = self.aliases.get(key(name_text))
+            if array is None and self.scope.lookup(name_text) is not None:
+                name = self.scope.lookup(name_text)
+                array = var(name, self.scope.shapes[name])
+            if array is None or is_scalar(array.shape):
+                continue
+            try:
+                raws = [parse_subscript(item) for item in index_texts]
+                items = [self._index_item(item) for item in raws]
+            except DerivekitError:
+                continue
+            return self._indexed(array, items, raws, True)
+        return None
+
+    def _index_item(self, item: raw.Raw) -> Node | tuple:
+        if isinstance(item, raw.Span):
+            return tuple(None if end is None else self.node(end)
+                         for end in (item.lower, item.upper))
+        return self.node(item)
+
+    def _indexed(self, array: Node, items: list, raws: list[raw.Raw], from_one: bool) -> Node:
+        """The index node, noting which axis each bare index variable runs along."""
+        out = build.index(array, items, from_one)
+        for axis, item in zip(build.indexed_axes(array.shape, len(raws)), raws):
+            if isinstance(item, raw.Name) and item.text in self.bound:
+                self.bound[item.text].extents.append((array.shape[axis], from_one))
+        return out
+
+    def _index(self, t: raw.Index) -> Node:
+        array = self.node(t.operand)
+        return self._indexed(array, [self._index_item(i) for i in t.items], list(t.items),
+                             t.from_one)
+
+    def _span(self, t: raw.Span) -> Node:
+        raise UnknownSymbol("a range a:b can only be an index")
+
+    def _bounded(self, t: raw.Bounded) -> Node:
+        if t.var in self.bound:
+            raise UnknownSymbol(f"index {t.var} is already in use by an outer sum or product")
+        lower, upper = (None, None) if t.lower is None else (self.node(t.lower),
+                                                                self.node(t.upper))
+        record = self.bound[t.var] = _Bound()
+        try:
+            body = self.node(t.body)
+        finally:
+            self.bound.pop(t.var)
+        if lower is None:
+            if not record.extents:
+                if t.kind == "sum":  # \sum_i of something without i: all its entries
+                    return build.apply("total", body)
+                raise UnknownSymbol(f"\\prod_{t.var}: give the range, e.g. "
+                                    f"\\prod_{{{t.var}=1}}^{{n}}")
+            size, from_one = record.extents[0]
+            lower = const(1 if from_one else 0)
+            upper = self._dimension(size)
+            if not from_one:
+                upper = build.sub(upper, const(1))
+        return build.bounded(t.kind, t.var, lower, upper, body)
+
+    def _dimension(self, size) -> Node:  # noqa: ANN001
+        if isinstance(size, int):
+            return const(size)
+        name = self.scope.lookup(size) if isinstance(size, str) else None
+        if name is None or self.scope.shapes[name]:
+            raise UnknownSymbol(f"cannot tell the range of the index (a dimension {size}): "
+                                "give the limits")
+        return var(name, ())
 
     def _identity(self, text: str) -> Node | None:
         """``I`` (sized by its neighbours) or ``I_n`` / ``I_3``, when no given is called I."""
@@ -170,13 +478,19 @@ class _Resolver:
     # operators ---------------------------------------------------------------------
     def _binary(self, t: raw.Binary) -> Node:
         a, b = self.node(t.left), self.node(t.right)
+        if t.op in build.LOGIC:
+            return build.logic(t.op, a, b)
         return {
             "+": build.add, "-": build.sub, "*": build.product, "@": build.matmul,
             "/": build.divide, "hadamard": build.hadamard, "kron": build.kron,
+            "xcorr": lambda x, k: build.correlate("xcorr", x, k),
         }[t.op](a, b)
 
     def _negate(self, t: raw.Negate) -> Node:
         return build.neg(self.node(t.operand))
+
+    def _not(self, t: raw.Not) -> Node:
+        return build.logic("not", self.node(t.operand))
 
     def _frac(self, t: raw.Frac) -> Node:
         return build.divide(self.node(t.numerator), self.node(t.denominator))
@@ -261,6 +575,11 @@ class _Resolver:
             if fn == "max":  # max(a, b) = b + relu(a - b)
                 return build.add(args[1], build.apply("relu", build.sub(args[0], args[1])))
             return binary[fn](*args)
+        if fn in _SEVERAL:
+            count, construct = _SEVERAL[fn]
+            if len(args) != count:
+                raise UnknownSymbol(f"{text} takes {count} arguments, got {len(args)}")
+            return construct(*args)
         if len(args) != 1:
             raise UnknownSymbol(f"{text} takes one argument, got {len(args)}")
         (arg,) = args
@@ -309,6 +628,8 @@ def _sqnorm(a: Node) -> Node:
 
 
 _CONSTANTS = {
+    "\\ones": lambda: build.ones((build.UNSIZED, 1)),
+    "ones": lambda: build.ones((build.UNSIZED, 1)),
     "e": lambda: build.apply("exp", const(1)),
     "pi": lambda: Node("pi", (), ()),
 }

@@ -8,7 +8,7 @@ symbol names (``"n"``).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any, Union
 
@@ -16,9 +16,9 @@ Dim = Union[int, str]
 Shape = tuple[Dim, ...]
 
 ELEMENTWISE = ("sigmoid", "tanh", "relu", "step", "exp", "log", "sqrt", "abs", "sin", "cos",
-               "softplus", "floor", "ceil", "nonneg")
+               "softplus", "floor", "ceil", "nonneg", "sign")
 """Functions applied entry by entry (shape in = shape out)."""
-REDUCTIONS = ("trace", "det", "logdet", "total")
+REDUCTIONS = ("trace", "det", "logdet", "total", "mean")
 """Functions of a whole array with a scalar value."""
 VECTOR_MAPS = ("softmax", "log_softmax")
 """Functions of a whole column with a column value."""
@@ -28,7 +28,9 @@ VECTOR_MAPS = ("softmax", "log_softmax")
 class Node:
     op: str
     """const, var, add, neg, scale, matmul, hadamard, div, pow, inv, T, kron, diag, matrix,
-    tuple, or a function name (ELEMENTWISE, REDUCTIONS, VECTOR_MAPS)."""
+    tuple, a logic operator (not, and, or, xor), a signal or array function (xcorr, conv,
+    conv_full, pad, reshape, vec, flip, flipud, eigmax, eigmin), or a function name
+    (ELEMENTWISE, REDUCTIONS, VECTOR_MAPS)."""
     args: tuple[Node, ...]
     shape: Shape
     value: Any = None
@@ -38,6 +40,22 @@ class Node:
         from derivekit.expr.render import ascii_
 
         return f"Node<{ascii_(self)} : {self.shape}>"
+
+
+@dataclass(eq=False)
+class Sequence:
+    """An indexed name an answer defines by cases: ``h_0 = …``, ``h_t = tanh(W h_{t-1} …)``.
+
+    Identity equality: a case body may refer back to its own sequence."""
+
+    name: str
+    shape: Shape | None = None
+    fixed: list[tuple[Node, Node]] = field(default_factory=list)
+    """(index, body) for the cases at one index (``h_0``, ``\\delta_T``)"""
+    param: str | None = None
+    offset: int = 0
+    """``s_{t+1} = …`` is the case at every index, with ``t`` bound to index - offset."""
+    general: Node | None = None
 
 
 def const(value: Fraction | int) -> Node:

@@ -53,8 +53,8 @@ PROBLEM = Problem(
     ),
     givens=(Given("X", ("h", "w")), Given("F", ("k", "l")),
             Given("G", ("p", "q"), latex=r"\partial L/\partial O")),
-    shapes=({"p": 2, "q": 2, "k": 2, "l": 2, "h": 3, "w": 3},
-            {"p": 1, "q": 2, "k": 3, "l": 2, "h": 3, "w": 3},
+    shapes=({"p": 1, "q": 2, "k": 3, "l": 2, "h": 3, "w": 3},  # first not square: the grader
+            {"p": 2, "q": 2, "k": 2, "l": 2, "h": 3, "w": 3},  # reads a transposed ∂L/∂F off it
             {"p": 2, "q": 1, "k": 2, "l": 3, "h": 3, "w": 3}),
     parts=(
         Derivative(

@@ -1,6 +1,8 @@
 """Seed 001 Problem 3 (1-3): parameter counts and output shapes of convolution and max-pooling
 layers, and the layer table of a small CNN."""
 
+import numpy as np
+
 from derivekit.model import Claim, Equation, Given, Problem, Source, Wrong, integers
 from derivekit.ops import SymbolicUnsupported, backend, step, total, vstack
 
@@ -26,6 +28,16 @@ def floor_size(size, kernel, pad, stride):
 def count_entries(a):
     """Number of entries of an array, by adding up a 1 for each."""
     return total(0 * a + 1)
+
+
+def layer_weights(k, c, kernels):
+    """Weights of F filters of size K x K over C channels, K and C being the layer's givens
+    (the statement's K, C) and F the number of filters in ``kernels``: an F x C x K x K array
+    is built with those sizes and its entries counted. Numbers only: symbolic K and C cannot
+    size an array, so this side is left to the numeric check."""
+    if backend(k, c) == "symbolic":
+        raise SymbolicUnsupported("building the weight array needs numeric K and C")
+    return count_entries(np.zeros((kernels.shape[0], int(c), int(k), int(k))))
 
 
 def conv_parameters(k, c, f):
@@ -84,16 +96,18 @@ PROBLEM = Problem(
                 r"F \text{ filters} &\Rightarrow K^2C\cdot F = K^2CF",
             ),
             asks=r"Number of weights of the convolution layer",
-            lhs=lambda kernels: count_entries(kernels),
-            rhs=lambda kernels: kernels.shape[2] ** 2 * kernels.shape[1] * kernels.shape[0],
+            lhs=layer_weights,
+            rhs=lambda k, c, kernels: k ** 2 * c * kernels.shape[0],
             answer_latex=r"K^2CF",
+            notes="K and C are the layer's givens (as in the output-shape parts), F the number "
+                  "of filters; the kernels array only supplies F, since its own C x K x K "
+                  "dimensions are sampled apart from the givens.",
             claim=Claim(r"Number of weights = K^2CF",
-                        lambda kernels: kernels.shape[2] ** 2 * kernels.shape[1]
-                        * kernels.shape[0], section="P3.1"),
+                        lambda k, c, kernels: k ** 2 * c * kernels.shape[0], section="P3.1"),
             wrong=(Wrong("K C F (one spatial axis)",
-                         lambda kernels: kernels.shape[2] * kernels.shape[1] * kernels.shape[0]),
+                         lambda k, c, kernels: k * c * kernels.shape[0]),
                    Wrong("K^2 F (forgot the input channels)",
-                         lambda kernels: kernels.shape[2] ** 2 * kernels.shape[0])),
+                         lambda k, kernels: k ** 2 * kernels.shape[0])),
         ),
         Equation(
             name="conv-biases",

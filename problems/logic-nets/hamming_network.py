@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from derivekit.model import Claim, Equation, Problem, Source, Wrong
+from derivekit.model import AnswerReader, Claim, Equation, Problem, Source, Wrong
 from derivekit.ops import step
 
 ALL_INPUTS = np.array([[(j >> (3 - bit)) & 1 for j in range(16)] for bit in range(4)])
@@ -107,6 +107,7 @@ PROBLEM = Problem(
             asks=r"Sum-of-products form of each parity bit (the K-maps), on all 16 inputs",
             lhs=lambda: parity_table(PARITY_INPUTS),
             rhs=lambda: sop_table(PARITY_INPUTS),
+            answer_inputs={f"D_{i + 1}": ALL_INPUTS[i] for i in range(4)},
             answer_latex=(r"H_1=D_1\bar D_2\bar D_4\vee\bar D_1D_2\bar D_4\vee\bar D_1\bar D_2D_4"
                           r"\vee D_1D_2D_4,\ H_2,H_3\text{ likewise over }(D_1,D_3,D_4),"
                           r"(D_2,D_3,D_4)"),
@@ -152,6 +153,8 @@ PROBLEM = Problem(
             lhs=lambda: parity_table(PARITY_INPUTS),
             rhs=designed_net,
             answer_latex=NETWORK_LATEX,
+            answer_reader=AnswerReader(threshold_net, (("W_h", (12, 4)), ("B_h", (12, 1)),
+                                                       ("W_o", (3, 12)), ("B_o", (3, 1)))),
             derivation=(
                 r"\text{minterm } a\bar b\bar c &: (1,-1,-1)\cdot(a,b,c)\le1, \text{ with } =1 "
                 r"\text{ only at } 100 \Rightarrow b=-\tfrac12",

@@ -74,6 +74,7 @@ PROBLEM = Problem(
             lhs=target,
             rhs=sop,
             answer_latex=r"ACD\vee\bar BCD\vee\bar AB\bar C\vee\bar AB\bar D",
+            answer_inputs={"A": A, "B": B, "C": C, "D": D},
             derivation=(
                 r"P\oplus Q &= P\bar Q\vee\bar PQ,\quad P=A\vee\bar B,\ Q=\bar C\vee\bar D",
                 r"\bar Q &= CD,\quad \bar P=\bar AB\quad\text{(De Morgan)}",

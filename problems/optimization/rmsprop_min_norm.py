@@ -34,28 +34,28 @@ def rmsprop_step(state, x, t, eta, beta):
     return vstack(*new_w, *new_v)
 
 
-def one_dimensional_run(steps, x, t, eta, beta):
+def one_dimensional_run(k, x, t, eta, beta):
     """The same run reduced to one scalar s: w = s sign(x), residual r = 2(s ||x||_1 - t),
     V = EMA of r^2 (so v_i = V x_i^2); every coordinate moves by eta r / sqrt(V)."""
-    if not isinstance(steps, int):
+    if not isinstance(k, int):
         raise SymbolicUnsupported("the one-dimensional run needs a concrete step count")
     s, V = 0 * t, 0 * t
     l1 = total(abs_(x))
-    for _ in range(steps):
+    for _ in range(k):
         r = 2 * (s * l1 - t)
         V = beta * V + (1 - beta) * r**2
         s = s - eta * r / sqrt(V)
     return s, V
 
 
-def along_sign_ray(steps, x, t, eta, beta):
-    s, V = one_dimensional_run(steps, x, t, eta, beta)
+def along_sign_ray(k, x, t, eta, beta):
+    s, V = one_dimensional_run(k, x, t, eta, beta)
     return vstack(s * sign(x), V * x * x)
 
 
-def moves_along_x(steps, x, t, eta, beta):
+def moves_along_x(k, x, t, eta, beta):
     """Same step lengths, but along x / rms(x) as gradient descent would move."""
-    s, V = one_dimensional_run(steps, x, t, eta, beta)
+    s, V = one_dimensional_run(k, x, t, eta, beta)
     return vstack(s * x / sqrt(sqnorm(x) / x.shape[0]), V * x * x)
 
 

@@ -343,7 +343,16 @@ def sheet(
 _VERDICT_STYLE = {"equivalent": "green", "not-equivalent": "bold red", "invalid": "bold yellow"}
 
 
-@app.command("check")
+_NOTATION = (
+    "Notation (LaTeX or ASCII): 2\\mathbf{A}, A.T @ x, W^\\top \\delta, \\sigma(a)\\odot(1-\\sigma(a)), "
+    "\\|Xw-y\\|^2, \\frac1n\\sum x; entries x_1, X_{:,t} (from 1) or x[0], p[:-1] "
+    "(NumPy); \\sum_{i=1}^{n} x_i y_i, \\prod_{j<i} s_j; blocks [a; b]; definitions after "
+    "'where': ... where h_0 = x, h_t = tanh(W h_{t-1}); Boolean A \\vee \\bar B, A and not B. "
+    "The README's 'Checking typed answers' has the full list."
+)
+
+
+@app.command("check", epilog=_NOTATION)
 def check_answer(
     problem_id: Annotated[Optional[str], typer.Argument(help="Problem id.",
                                                         show_default=False)] = None,

@@ -163,3 +163,11 @@ def test_wrong_indexed_answers_are_rejected(pid: str, part: str, text: str) -> N
     assert feedback.message
     if feedback.verdict == "not-equivalent":
         assert feedback.counterexample
+
+
+def test_computed_sizes_are_read_by_the_grammar() -> None:
+    """A bare zero of a computed size (``n+n`` rows) is sized when evaluated; a size that
+    depends on a range is refused in one line."""
+    assert value("0*[x; y]").shape == (6, 1)
+    with pytest.raises(DerivekitError, match="cannot tell the size"):
+        value("0*x[1:]")

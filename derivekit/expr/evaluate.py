@@ -54,7 +54,24 @@ class _Env:
         return self.values[name]
 
     def shape(self, node: Node) -> tuple[int, ...]:
-        return tuple(d if isinstance(d, int) else self.dims[d] for d in node.shape)
+        return tuple(self.size(d) for d in node.shape)
+
+    def size(self, d: int | str) -> int:
+        """A dimension's value: a number, a name, or a computed size (``h*w``, ``n-k+1``)
+        read by the answer grammar itself, never by ``eval``."""
+        if isinstance(d, int):
+            return d
+        if d in self.dims:
+            return self.dims[d]
+        from derivekit.expr.parse import parse
+        from derivekit.expr.resolve import resolve, scope_from
+
+        try:
+            node = resolve(parse(d), scope_from({name: () for name in self.dims}))
+            return _integer(evaluate(node, {k: float(v) for k, v in self.dims.items()}, {}),
+                            "size")
+        except DerivekitError:
+            raise EvaluationError(f"cannot tell the size {d} of an array here") from None
 
 
 def dimensions(shapes: Mapping[str, tuple], values: Mapping[str, Any]) -> dict[str, int]:

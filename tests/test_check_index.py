@@ -107,8 +107,8 @@ def test_definitions_are_echoed() -> None:
 
 
 @pytest.mark.parametrize(("text", "message"), [
-    ("x_4", "index 4 is outside 1..3"),
-    ("x[3]", "index 3 is outside -3..2"),
+    ("x_4", "index 4 of x is outside 1..3"),
+    ("x[3]", "index 3 of x is outside -3..2"),
     ("x_{0}", "outside 1..3"),
     ("sum_{i=1}^{100000} x_i", "terms (limit"),
     ("h_2 where h_0 = x, h_t = h_{t+1}", "nested more than"),

@@ -138,7 +138,8 @@ def _index(node: Node, env: _Env, array: Any, *ends: Any) -> Any:
             k = _integer(next(ends_left), "index")
             if not (1 <= k <= size if from_one else -size <= k < size):
                 first, last = (1, size) if from_one else (-size, size - 1)
-                raise EvaluationError(f"index {k} is outside {first}..{last}")
+                raise EvaluationError(f"index {k} of {_short(node.args[0])} is outside "
+                                      f"{first}..{last}")
             k = k - 1 if from_one else k % size
             keys[axis] = slice(k, k + 1)
             dropped.append(axis)
@@ -148,7 +149,7 @@ def _index(node: Node, env: _Env, array: Any, *ends: Any) -> Any:
             try:
                 keys[axis] = slice(*span_bounds(lower, upper, size, from_one))
             except ShapeError as exc:
-                raise EvaluationError(str(exc)) from None
+                raise EvaluationError(f"{_short(node.args[0])}: {exc}") from None
     out = array[tuple(keys)]
     if not node.shape:
         return ops.scalar(out)
@@ -156,6 +157,13 @@ def _index(node: Node, env: _Env, array: Any, *ends: Any) -> Any:
         out = out.reshape(tuple(n for axis, n in enumerate(out.shape) if axis not in dropped))
         return out.reshape(-1, 1) if out.ndim == 1 else out
     return out
+
+
+def _short(node: Node) -> str:
+    from derivekit.expr.render import ascii_
+
+    text = ascii_(node)
+    return text if len(text) <= 24 else text[:23] + "…"
 
 
 def _bounded(node: Node, env: _Env, cache: dict[int, Any]) -> Any:

@@ -118,6 +118,7 @@ def test_definitions_are_echoed() -> None:
     ("x where x = y", "x is a given"),
     (r"\prod_i 2", "give the range"),
     ("X[1, 2, 3]", "3 indices"),
+    ("x_i + 1", "index i of x_i is free"),
 ])
 def test_clear_errors(text: str, message: str) -> None:
     with pytest.raises(DerivekitError, match=message.replace("(", r"\(")):

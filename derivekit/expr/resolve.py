@@ -324,8 +324,21 @@ class _Resolver:
         identity = self._identity(t.text)
         if identity is not None:
             return identity
+        self._explain_free_index(t.text)
         raise UnknownSymbol(f"unknown symbol {short(t.text)!r} (expected one of: "
                             f"{short(self.scope.names(), 200)})")
+
+    def _explain_free_index(self, text: str) -> None:
+        """``D_i`` with ``i`` bound by nothing: say how to write it instead."""
+        split = _last_subscript(text)
+        if split is None or not re.fullmatch(r"[A-Za-z]", split[1].strip()):
+            return
+        base = self.scope.lookup(split[0])
+        if base is not None and not is_scalar(self.scope.shapes[base]):
+            index = split[1].strip()
+            raise UnknownSymbol(f"index {index} of {short(text)} is free: sum over it "
+                                f"(\\sum_{{{index}=1}}^{{n}}), or write entries as a range "
+                                f"({split[0]}_{{1:n}}, {base}[:-1]) or the whole {split[0]}")
 
     def _negated(self, text: str) -> Node | None:
         """``\\bar A`` and ``\\overline{D}_1`` (read as ``Abar``, ``Doverline_1``): ¬A, ¬D_1

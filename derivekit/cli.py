@@ -505,11 +505,15 @@ def _derive(expression: str, wrt: str, given: list[str], layout: str, seed: int,
                            [verified.parse_let(item) for item in let or []])
 
 
-@app.command()
+_EXPRESSION_FIRST = {"ignore_unknown_options": True}
+"""``derivekit derive "-x' A x"``: an expression may start with '-'."""
+
+
+@app.command(context_settings=_EXPRESSION_FIRST)
 def derive(
     expression: Annotated[str, typer.Argument(help="ASCII or LaTeX, e.g. 'log(det(X))', "
-                                              "'trace((X@w-t)@(X@w-t).T)', 'sigmoid(w.T@x)'. "
-                                              "One starting with '-' goes after '--'.")],
+                                              "'trace((X@w-t)@(X@w-t).T)', 'sigmoid(w.T@x)', "
+                                              "\"-x' A x\".")],
     wrt: WrtOption,
     given: GivenOption,
     layout: Annotated[str, typer.Option(help="denominator (gradient has the variable's "
@@ -561,7 +565,7 @@ def _fail_verdict(message: str) -> None:
     raise typer.Exit(1)
 
 
-@app.command()
+@app.command(context_settings=_EXPRESSION_FIRST)
 def codegen(
     expression: Annotated[str, typer.Argument(help="As for derive.")],
     wrt: WrtOption,

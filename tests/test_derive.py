@@ -323,3 +323,10 @@ def test_named_intermediates_on_the_cli() -> None:
     assert "where z2 = W2 @ a1 + b2" in result.output
     taken = runner.invoke(app, [*args, "--let", "x=2"])
     assert taken.exit_code == 2 and "already taken" in taken.output
+
+
+def test_an_expression_may_start_with_a_minus() -> None:
+    """No ``--`` needed: click keeps an unknown option-like word as the expression."""
+    result = invoke("derive", "-x' x", "--wrt", "x", "--given", "x:n,1")
+    assert result.exit_code == 0, result.output
+    assert "(-2)*x" in result.output

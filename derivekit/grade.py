@@ -301,9 +301,9 @@ _PIECEWISE = {"relu", "step", "nonneg", "abs", "floor", "ceil"}
 """Answers with these are left to the numbers: SymPy's Piecewise is slow to build and rarely
 decides."""
 SYMBOLIC_ENTRIES = 16
-SYMBOLIC_CHARACTERS = 4000
+SYMBOLIC_NODES = 1100
 """Symbolic proofs are tried on small answers only (latency): at most this many entries and
-this much printed expression."""
+this many expression nodes in all (about 4000 printed characters)."""
 
 
 def _symbolic_proof(problem: Problem, part: Part, node: Node, field: str) -> dict | None:
@@ -330,10 +330,22 @@ def _symbolic_proof(problem: Problem, part: Part, node: Node, field: str) -> dic
         entries = [sym.lib.sympify(e) for e in difference.ravel()]
     except (SymbolicUnsupported, TypeError, ValueError, AttributeError, ZeroDivisionError):
         return None
-    if any(e.has(sym.lib.Piecewise) for e in entries) or sum(
-            len(str(e)) for e in entries) > SYMBOLIC_CHARACTERS:
+    if any(e.has(sym.lib.Piecewise) for e in entries) or _larger_than(entries, SYMBOLIC_NODES,
+                                                                      sym.lib):
         return None  # piecewise (ReLU) cases and large expressions: the numbers decide
     return dims if proves_zero(entries) else None
+
+
+def _larger_than(entries: list, limit: int, lib: Any) -> bool:
+    """Whether the expressions have more than ``limit`` nodes; stops counting there (printing
+    them to measure costs more than most proofs)."""
+    count = 0
+    for entry in entries:
+        for _ in lib.preorder_traversal(entry):
+            count += 1
+            if count > limit:
+                return True
+    return False
 
 
 def _same_shape(got: np.ndarray, want: np.ndarray) -> bool:

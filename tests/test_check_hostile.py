@@ -190,7 +190,9 @@ TOKENS = ["x", "y", "A", "W", "2", "0", "9", "0.5", "+", "-", "*", "/", "^", "@"
           "(", ")", "{", "}", "[", "]", ",", ";", "|", "||", "=", "<", "_", "&", " ",
           "\\frac", "\\sqrt", "\\sum", "\\left(", "\\right)", "\\mathbf", "\\top", "\\cdot",
           "\\begin{bmatrix}", "\\end{bmatrix}", "\\\\", "\\input", "\\x", "sigmoid", "tanh",
-          "exp", "log", "max", "\\sigma", "__import__", "\u0445", "\u200d", "\u2212", "\u00b7"]
+          "exp", "log", "max", "\\sigma", "__import__", "\u0445", "\u200d", "\u2212", "\u00b7",
+          "\\prod", "_{i=1}^{3}", "_{i<9}", "x_i", "x[0]", "[:", ":", "-1]", " where ", "h_t",
+          "h_{t-1}", "h_0", "\\vee", "\\neg", " or ", "\\mathbf 1", "ones", "\\star", "I"]
 token_soup = st.lists(st.sampled_from(TOKENS), max_size=40).map("".join)
 printable = st.text(alphabet=st.characters(min_codepoint=32, max_codepoint=126), max_size=200)
 
@@ -211,9 +213,9 @@ def test_parse_raises_only_invalid_answer(text: str) -> None:
         pass
 
 
-SHAPES = {"x": ("m", 1), "A": ("m", "m")}
+SHAPES = {"x": ("m", 1), "A": ("m", "m"), "m": ()}
 SCOPE = scope_from(SHAPES)
-VALUES = {"x": np.array([[0.3], [-1.2], [0.7]]),
+VALUES = {"m": np.asarray(3.0), "x": np.array([[0.3], [-1.2], [0.7]]),
           "A": np.array([[0.5, -0.1, 0.2], [1.1, 0.4, -0.6], [0.0, -0.9, 0.3]])}
 
 
@@ -232,9 +234,12 @@ def expressions(depth: int = 3) -> dict[str, st.SearchStrategy[str]]:
 
     return {
         "s": st.one_of(s, binary(s, ["+", "-", "*"], s), s.map(lambda a: f"sigmoid({a})"),
-                       c.map(lambda a: f"(({a}).T @ {a})")),
+                       c.map(lambda a: f"(({a}).T @ {a})"), c.map(lambda a: f"({a})[-1]"),
+                       s.map(lambda a: f"(sum_{{i=1}}^{{3}} (x_{{i}} * {a}))"),
+                       s.map(lambda a: f"(prod_{{j=0}}^{{1}} (x[j] + {a}))")),
         "c": st.one_of(c, binary(c, ["+", "-"], c), binary(s, ["*"], c), binary(m, ["@"], c),
-                       c.map(lambda a: f"sigmoid({a})"), c.map(lambda a: f"(({a}).T).T")),
+                       c.map(lambda a: f"sigmoid({a})"), c.map(lambda a: f"(({a}).T).T"),
+                       m.map(lambda a: f"({a})[:, 0]"), m.map(lambda a: f"({a})[:, -1]")),
         "m": st.one_of(m, binary(m, ["+", "-", "@"], m), binary(s, ["*"], m),
                        m.map(lambda a: f"({a}).T"), binary(c, ["@"], c.map(lambda a: f"{a}.T"))),
     }
@@ -248,9 +253,8 @@ def test_printed_expressions_read_back_to_the_same_value(text: str) -> None:
     again = resolve(parse(printed), SCOPE)
     want = np.asarray(evaluate(node, VALUES, SHAPES), dtype=float)
     got = np.asarray(evaluate(again, VALUES, SHAPES), dtype=float)
-    # broadcast: a zero column prints as ``0`` (reported), which reads back as a scalar 0
-    np.testing.assert_allclose(np.broadcast_to(got, want.shape), want, rtol=1e-9, atol=1e-12,
-                               err_msg=f"{text} -> {printed}")
+    assert got.shape == want.shape, f"{text} -> {printed}"  # zeros print sized: zeros(m, 1)
+    np.testing.assert_allclose(got, want, rtol=1e-9, atol=1e-12, err_msg=f"{text} -> {printed}")
 
 
 # --------------------------------------------------------------------------- CLI

@@ -62,6 +62,8 @@ x, y, X, A, B = (VALUES[k] for k in "x y X A B".split())
     ("ones.T @ A", A.sum(axis=0, keepdims=True)),
     ("sign(x)", np.sign(x)),
     ("mean(X)", X.mean()),
+    ("zeros(n, 2)", np.zeros((3, 2))),
+    ("ones(2, m) @ X.T", np.ones((2, 4)) @ X.T),
 ])
 def test_index_sum_and_block_values(text: str, expected: np.ndarray) -> None:
     got = value(text)
@@ -172,3 +174,17 @@ def test_computed_sizes_are_read_by_the_grammar() -> None:
     assert value("0*[x; y]").shape == (6, 1)
     with pytest.raises(DerivekitError, match="cannot tell the size"):
         value("0*x[1:]")
+
+
+def test_an_inner_sum_over_the_same_letter_shadows_the_outer() -> None:
+    """``\\sum_i x_i \\sum_i y_i`` is (Σ x)(Σ y), as it is read on paper."""
+    assert np.isclose(value(r"\sum_{i=1}^{n} x_i \sum_{i=1}^{n} y_i"), x.sum() * y.sum())
+
+
+def test_a_zero_matrix_prints_with_its_size() -> None:
+    """``0*X`` prints ``zeros(n, m)``: read back, it has X's shape, not a scalar's."""
+    from derivekit.expr.render import ascii_
+
+    node = resolve(parse("0*X"), scope_from(SHAPES))
+    assert ascii_(node) == "zeros(n, m)"
+    assert value(ascii_(node)).shape == (3, 4)

@@ -530,6 +530,12 @@ def pad(a: Node, rows: Node, cols: Node) -> Node:
     return Node("pad", (a, rows, cols), _capped("pad", shape))
 
 
+def filled(op: str, rows: Node, cols: Node) -> Node:
+    """``zeros(r, c)`` / ``ones(r, c)``: how a zero or all-ones matrix prints and reads back."""
+    shape = (_count(rows, f"{op} rows", 1), _count(cols, f"{op} columns", 1))
+    return Node(op, (), _capped(op, shape))
+
+
 def reshape(a: Node, rows: Node, cols: Node) -> Node:
     """The entries of ``a`` in row-major order as a rows x cols matrix (any input rank)."""
     shape = (_count(rows, "reshape rows", 1), _count(cols, "reshape columns", 1))

@@ -96,10 +96,16 @@ class _Printer:
         return _latex_name(node.value, self.names) if self.latex else node.value
 
     def _zeros(self, node: Node) -> str:
-        return r"\mathbf{0}" if self.latex else "0"
+        return r"\mathbf{0}" if self.latex else self._filled(node)
 
     def _ones(self, node: Node) -> str:
-        return r"\mathbf{1}\mathbf{1}^\top" if self.latex else "ones"
+        return r"\mathbf{1}\mathbf{1}^\top" if self.latex else self._filled(node)
+
+    def _filled(self, node: Node) -> str:
+        """``zeros(m, 1)``: sized, so that the text reads back with its shape."""
+        if len(node.shape) != 2 or "?" in node.shape:
+            return {"zeros": "0", "ones": "ones"}[node.op]
+        return f"{node.op}({node.shape[0]}, {node.shape[1]})"
 
     def _identity(self, node: Node) -> str:
         return "I"

@@ -29,7 +29,7 @@ FUNCTIONS = {
     "floor": "floor", "ceil": "ceil", "sign": "sign", "sgn": "sign",
     "xcorr": "xcorr", "corr": "xcorr", "conv": "conv", "convfull": "conv_full",
     "fullconv": "conv_full", "pad": "pad", "flip": "flip", "rot180": "flip",
-    "flipud": "flipud", "reshape": "reshape", "vec": "vec", "eigmax": "eigmax",
+    "zeros": "zeros", "ones": "ones", "flipud": "flipud", "reshape": "reshape", "vec": "vec", "eigmax": "eigmax",
     "lambdamax": "eigmax", "eigmin": "eigmin", "lambdamin": "eigmin",
 }
 """Function names a user may type (lower-cased, underscores dropped) and what they mean."""
@@ -37,7 +37,9 @@ FUNCTIONS = {
 _SEVERAL = {"xcorr": (2, lambda a, k: build.correlate("xcorr", a, k)),
             "conv": (2, lambda a, k: build.correlate("conv", a, k)),
             "conv_full": (2, lambda a, k: build.correlate("conv_full", a, k)),
-            "pad": (3, build.pad), "reshape": (3, build.reshape)}
+            "pad": (3, build.pad), "reshape": (3, build.reshape),
+            "zeros": (2, lambda r, c: build.filled("zeros", r, c)),
+            "ones": (2, lambda r, c: build.filled("ones", r, c))}
 """Functions of several arguments: how many, and their constructor."""
 
 
@@ -316,11 +318,11 @@ class _Resolver:
             for p in parts[1:]:
                 out = build.product(out, p)
             return out
-        if function_of(t.text):
-            raise UnknownSymbol(f"function {t.text} needs an argument")
         constant = _CONSTANTS.get(t.text)
         if constant is not None:
             return constant()
+        if function_of(t.text):
+            raise UnknownSymbol(f"function {t.text} needs an argument")
         identity = self._identity(t.text)
         if identity is not None:
             return identity
@@ -413,15 +415,16 @@ class _Resolver:
         raise UnknownSymbol("a range a:b can only be an index")
 
     def _bounded(self, t: raw.Bounded) -> Node:
-        if t.var in self.bound:
-            raise UnknownSymbol(f"index {t.var} is already in use by an outer sum or product")
         lower, upper = (None, None) if t.lower is None else (self.node(t.lower),
                                                                 self.node(t.upper))
+        outer = self.bound.get(t.var)  # an inner sum over the same letter shadows it
         record = self.bound[t.var] = _Bound()
         try:
             body = self.node(t.body)
         finally:
             self.bound.pop(t.var)
+            if outer is not None:
+                self.bound[t.var] = outer
         if lower is None:
             if not record.extents:
                 if t.kind == "sum":  # \sum_i of something without i: all its entries
@@ -631,8 +634,10 @@ class _Resolver:
 
 
 def _function_name(t: raw.Raw, scope: Scope) -> bool:
-    return isinstance(t, raw.Name) and scope.lookup(t.text) is None and bool(
-        function_of(t.text))
+    """A name that calls what follows it: a function, not a given or a constant (``E ones``
+    is E times the ones column; ``ones(2, 3)`` is the call)."""
+    return isinstance(t, raw.Name) and scope.lookup(t.text) is None and \
+        t.text not in _CONSTANTS and bool(function_of(t.text))
 
 
 def _sqnorm(a: Node) -> Node:

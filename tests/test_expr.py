@@ -184,3 +184,18 @@ def test_generated_source_computes_padding_and_powers(tmp_path: Path) -> None:
     spec.loader.exec_module(module)
     got = module.f(A=A_, K=K_, S=VALUES["S"], t=VALUES["t"])
     np.testing.assert_allclose(got, value(text))
+
+
+def test_parser_tables_are_cached_in_the_users_cache_directory(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from derivekit.expr import parse as parse_module
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    monkeypatch.delenv("DERIVEKIT_NO_CACHE", raising=False)
+    assert parse_module._cache_file() == str(tmp_path / "derivekit" / "grammar.lark")
+    monkeypatch.setenv("DERIVEKIT_NO_CACHE", "1")
+    assert parse_module._cache_file() is None
+    monkeypatch.delenv("DERIVEKIT_NO_CACHE")
+    (tmp_path / "file").write_text("")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "file"))  # cannot hold a directory
+    assert parse_module._cache_file() is None

@@ -489,9 +489,29 @@ def _matrix(rows: tuple) -> raw.Matrix:
 
 @lru_cache(maxsize=1)
 def _parser():  # noqa: ANN202  (lark is imported lazily)
+    """The LALR parser. Building its tables takes ~0.15 s, so lark keeps them in the user's
+    own cache directory (keyed by the grammar's hash; rebuilt when it changes or is
+    unreadable). Only derivekit writes that file: no answer text ever reaches it."""
     from lark import Lark
 
-    return Lark(GRAMMAR, parser="lalr", transformer=_Build(), maybe_placeholders=False)
+    return Lark(GRAMMAR, parser="lalr", transformer=_Build(), maybe_placeholders=False,
+                cache=_cache_file() or False)
+
+
+def _cache_file() -> str | None:
+    """``$XDG_CACHE_HOME/derivekit/grammar.lark`` (``~/.cache/…``), or None where it cannot
+    be made (a read-only home) or ``DERIVEKIT_NO_CACHE`` is set."""
+    import os
+    from pathlib import Path
+
+    if os.environ.get("DERIVEKIT_NO_CACHE"):
+        return None
+    root = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "derivekit"
+    try:
+        root.mkdir(parents=True, exist_ok=True, mode=0o700)
+    except OSError:
+        return None
+    return str(root / "grammar.lark") if os.access(root, os.W_OK) else None
 
 
 def parse(text: str) -> raw.Raw:

@@ -188,3 +188,12 @@ def test_a_zero_matrix_prints_with_its_size() -> None:
     node = resolve(parse("0*X"), scope_from(SHAPES))
     assert ascii_(node) == "zeros(n, m)"
     assert value(ascii_(node)).shape == (3, 4)
+
+
+@pytest.mark.parametrize("text", [
+    "h_2, where h_0 = x, h_t = A @ h_{t-1}.",
+    r"h_2,\quad\text{where}\quad h_0 = x;\ h_t = A h_{t-1}",
+    "h_2 where: h_0 := x; h_t := A @ h_{t-1}",
+])
+def test_where_clause_punctuation(text: str) -> None:
+    assert np.allclose(value(text), A @ A @ x)

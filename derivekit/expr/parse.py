@@ -550,7 +550,7 @@ def split_definitions(text: str) -> tuple[str, list[tuple[raw.Raw, raw.Raw]]]:
     match = next((m for m in _WHERE.finditer(text) if _depth_at(text, m.start()) == 0), None)
     if match is None:
         return text, []
-    pieces = [p for p in _top_level_split(text[match.end():], ",;") if p.strip()]
+    pieces = [p for p in _top_level_split(text[match.end():].strip(" :."), ",;") if p.strip()]
     if len(pieces) > MAX_DEFINITIONS:
         raise _fail(f"more than {MAX_DEFINITIONS} definitions")
     definitions = []
@@ -559,7 +559,8 @@ def split_definitions(text: str) -> tuple[str, list[tuple[raw.Raw, raw.Raw]]]:
         if len(sides) != 2 or not sides[0].strip() or not sides[1].strip():
             raise _fail(f"a definition needs one '=': {short(piece.strip())!r}")
         definitions.append((parse(sides[0]), parse(sides[1])))
-    return text[:match.start()], definitions
+    answer = re.sub(r"(?:[\s,;.]|\\[,;:! ]|\\q?quad)+$", "", text[:match.start()])
+    return answer, definitions  # "…, where" / "…\\quad where": the comma is not the answer's
 
 
 def _depth_at(text: str, end: int) -> int:

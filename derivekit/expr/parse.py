@@ -37,7 +37,7 @@ GREEK = (
 ).split()
 FUNCTION_COMMANDS = "log ln exp tanh sin cos det max min tr".split()
 _SPACING = re.compile(
-    r"\\(?:left|right|[bB]igg?[lr]?|displaystyle|textstyle|limits|quad|qquad)(?![A-Za-z])"
+    r"\\(?:left|right|[bB]igg?[lr]?|displaystyle|textstyle|limits|nolimits|quad|qquad)(?![A-Za-z])"
     r"|\\[,;:! ]|~"
 )
 _WRAPPERS = ("mathbf", "boldsymbol", "bm", "mathit", "mathrm", "operatorname", "text",
@@ -445,6 +445,7 @@ class _Build:
 
 _LIMITS = re.compile(r"\\(sum|prod)(?:_\{([^{}]*)\})?(?:\^\{([^{}]*)\})?")
 _INDEX_LIMIT = re.compile(r"\s*([A-Za-z])\s*(?:(=|<=|<)\s*(.+?))?\s*")
+_BETWEEN = re.compile(r"\s*([^<>=]+?)\s*(<=|<)\s*([A-Za-z])\s*(<=|<)\s*([^<>=]+?)\s*")
 
 
 def _big_operator(token: str, body: raw.Raw) -> raw.Raw:
@@ -452,6 +453,15 @@ def _big_operator(token: str, body: raw.Raw) -> raw.Raw:
     a bare ``i`` over what ``i`` indexes; a sum with no index (``\\sum x``) adds all entries."""
     kind, sub, sup = _LIMITS.fullmatch(token).groups()
     match = _INDEX_LIMIT.fullmatch(sub or "")
+    between = _BETWEEN.fullmatch(sub or "")
+    if match is None and between is not None and sup is None:  # 1 <= i <= n, 0 < i < n
+        low, low_relation, var, high_relation, high = between.groups()
+        lower, upper = _limit(low), _limit(high)
+        if low_relation == "<":
+            lower = raw.Binary("+", lower, raw.Number(Fraction(1)))
+        if high_relation == "<":
+            upper = raw.Binary("-", upper, raw.Number(Fraction(1)))
+        return raw.Bounded(kind, var, lower, upper, body)
     if match is None:
         if kind == "sum" and sup is None:
             return raw.Total(body)  # \sum, \sum_{ij}: every entry

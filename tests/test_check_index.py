@@ -200,3 +200,17 @@ def test_a_zero_matrix_prints_with_its_size() -> None:
 ])
 def test_where_clause_punctuation(text: str) -> None:
     assert np.allclose(value(text), A @ A @ x)
+
+
+def test_printed_forms() -> None:
+    """Subscripts merge into a LaTeX name's own subscript; an identity indexed by brackets
+    keeps its size, so the ASCII reads back."""
+    from derivekit.expr.render import ascii_, latex
+
+    scope = scope_from({"p_data": ("s", 1), "s": (), "M": ("L", "S"), "S": ()},
+                       {"p_data": "p_{data}"})
+    node = resolve(parse(r"p_{data,1:s-1}"), scope)
+    assert latex(node, {"p_data": "p_{data}"}) == "p_{data,1:s - 1}"
+    node = resolve(parse("M + (1 - M) .* I_S[0]"), scope)
+    assert "I_{S}[0]" in ascii_(node)
+    assert resolve(parse(ascii_(node)), scope) == node

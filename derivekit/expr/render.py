@@ -99,7 +99,11 @@ class _Printer:
         return r"\mathbf{0}" if self.latex else self._filled(node)
 
     def _ones(self, node: Node) -> str:
-        return r"\mathbf{1}\mathbf{1}^\top" if self.latex else self._filled(node)
+        if not self.latex:
+            return self._filled(node)
+        column, row = node.shape[-1:] == (1,), node.shape[:1] == (1,)
+        return r"\mathbf{1}" if column else r"\mathbf{1}^\top" if row else \
+            r"\mathbf{1}\mathbf{1}^\top"
 
     def _filled(self, node: Node) -> str:
         """``zeros(m, 1)``: sized, so that the text reads back with its shape."""
@@ -221,8 +225,15 @@ class _Printer:
                 upper = self(next(ends_left)) if spec[2] else ""
                 items.append(f"{lower}:{upper}")
         if from_one and array.op in ("var", "alias"):
-            return f"{self(array)}_{{{','.join(items)}}}"
-        return f"{self.wrap(array, _ATOM)}[{', '.join(items)}]"
+            name = self(array)
+            if self.latex and name.endswith("}") and "_{" in name:  # p_{data}: p_{data,1:s-1}
+                return f"{name[:-1]},{','.join(items)}}}"
+            return f"{name}_{{{','.join(items)}}}"
+        if array.op == "identity":  # sized, so that it reads back: I_S[0]
+            array_text = f"I_{{{array.shape[0]}}}"
+        else:
+            array_text = self.wrap(array, _ATOM)
+        return f"{array_text}[{', '.join(items)}]"
 
     def _seq(self, node: Node) -> str:
         return f"{node.value.name}_{{{self(node.args[0])}}}"

@@ -293,7 +293,6 @@ def _tidy(text: str) -> str:
     return re.sub(r"\\left\((\\?[A-Za-z0-9_{}]+)\\right\)", r"(\1)", text)
 
 
-
 class _PythonPrinter(_Printer):
     """Source for a function over :mod:`derivekit.ops` (NumPy and JAX arrays alike)."""
 

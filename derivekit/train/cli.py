@@ -71,7 +71,6 @@ def train_command(
         raise typer.Exit(2) from None
 
 
-
 def _dataset(task: str, synthetic: bool, data_dir: Path | None, download: bool):
     from derivekit.train import data
 

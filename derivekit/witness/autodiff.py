@@ -17,7 +17,6 @@ from derivekit.points import call
 from derivekit.witness.jaxpr_eval import compile_numpy, evaluate
 
 
-
 def _scalar_if_single(out: Any) -> Any:
     out = jnp.asarray(out)
     return out.reshape(()) if out.size == 1 else out

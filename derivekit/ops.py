@@ -57,6 +57,8 @@ __all__ = [
     "reshape",
     "scalar",
     "sign",
+    "span",
+    "take",
     "sigmoid",
     "sin",
     "softmax",
@@ -189,6 +191,57 @@ def hadamard(a: Any, b: Any) -> Any:
 def power(a: Any, b: Any) -> Any:
     """Element-wise a ** b."""
     return a**b
+
+
+def span(lower: Any, upper: Any, size: int, from_one: bool) -> tuple[int, int]:
+    """Python slice bounds (start, stop) of ``lower:upper`` on an axis of ``size``: counted
+    from 1 with the end included (``from_one``, a subscript) or NumPy's; ValueError for a
+    range outside the axis or empty."""
+    if from_one:
+        start = 1 if lower is None else int(lower)
+        stop = size if upper is None else int(upper)
+        if not 1 <= start <= stop <= size:
+            raise ValueError(f"range {start}:{stop} is outside 1..{size} or empty")
+        return start - 1, stop
+    start, stop, _ = slice(None if lower is None else int(lower),
+                           None if upper is None else int(upper)).indices(size)
+    if stop <= start:
+        ends = ["" if end is None else int(end) for end in (lower, upper)]
+        raise ValueError(f"range {ends[0]}:{ends[1]} of an axis of length {size} is empty")
+    return start, stop
+
+
+def take(a: Any, items: tuple, from_one: bool, axes: tuple[int, ...], single: bool) -> Any:
+    """Entries of ``a``: per axis in ``axes``, ``("at", k)`` or ``("span", lower, upper)``.
+    A matrix stays 2-D (a row or column), a larger array loses the axes taken at one index
+    (a 1-D rest becomes a column), and ``single`` asks for the one entry. IndexError for
+    an index outside its axis."""
+    keys = [slice(None)] * a.ndim
+    dropped = []
+    for axis, item in zip(axes, items):
+        size = a.shape[axis]
+        if item[0] == "at":
+            k = int(item[1])
+            if k != item[1]:
+                raise IndexError(f"index {float(item[1]):g} is not a whole number")
+            if not (1 <= k <= size if from_one else -size <= k < size):
+                first, last = (1, size) if from_one else (-size, size - 1)
+                raise IndexError(f"index {k} is outside {first}..{last}")
+            k = k - 1 if from_one else k % size
+            keys[axis] = slice(k, k + 1)
+            dropped.append(axis)
+        else:
+            try:
+                keys[axis] = slice(*span(item[1], item[2], size, from_one))
+            except ValueError as exc:
+                raise IndexError(str(exc)) from None
+    out = a[tuple(keys)]
+    if single:
+        return scalar(out)
+    if a.ndim != 2:
+        out = out.reshape(tuple(n for axis, n in enumerate(out.shape) if axis not in dropped))
+        return out.reshape(-1, 1) if out.ndim == 1 else out
+    return out
 
 
 def logic_not(a: Any) -> Any:

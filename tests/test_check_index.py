@@ -112,8 +112,8 @@ def test_definitions_are_echoed() -> None:
 
 
 @pytest.mark.parametrize(("text", "message"), [
-    ("x_4", "index 4 of x is outside 1..3"),
-    ("x[3]", "index 3 of x is outside -3..2"),
+    ("x_4", "x: index 4 is outside 1..3"),
+    ("x[3]", "x: index 3 is outside -3..2"),
     ("x_{0}", "outside 1..3"),
     ("sum_{i=1}^{100000} x_i", "terms (limit"),
     ("h_2 where h_0 = x, h_t = h_{t+1}", "nested more than"),
@@ -172,11 +172,13 @@ def test_wrong_indexed_answers_are_rejected(pid: str, part: str, text: str) -> N
 
 
 def test_computed_sizes_are_read_by_the_grammar() -> None:
-    """A bare zero of a computed size (``n+n`` rows) is sized when evaluated; a size that
-    depends on a range is refused in one line."""
+    """A bare zero of a computed size (``n+n`` rows, ``n-1`` entries) is sized when
+    evaluated; a size that depends on a sum's index is refused in one line."""
     assert value("0*[x; y]").shape == (6, 1)
+    assert value("0*x[1:]").shape == (2, 1)
+    assert value("0*x_{2:n}").shape == (2, 1)
     with pytest.raises(DerivekitError, match="cannot tell the size"):
-        value("0*x[1:]")
+        value("sum_{t=1}^{2} sum(0*x[:t])")
 
 
 def test_an_inner_sum_over_the_same_letter_shadows_the_outer() -> None:

@@ -57,6 +57,8 @@ RULES = {
     "diag": r"d\operatorname{diag}(v) = \operatorname{diag}(dv)",
     "add": r"d(A + B) = dA + dB",
     "sub": r"d(A - B) = dA - dB",
+    "index": r"d(X_{ij}) = (dX)_{ij} = e_i^\top dX\, e_j",
+    "sum_over": r"d\sum_i A_i = \sum_i dA_i",
 }
 ELEMENTWISE_RULE = r"d f(A) = f'(A) \odot dA"
 
@@ -125,6 +127,12 @@ def _backward(node: Node, adjoint: Node, name: str, used: list[str]):  # noqa: A
                 yield _fit(g, y.shape)
             continue
         if not depends(y, name):
+            continue
+        if y.op == "sum_over":  # each contribution stays inside the sum over its index
+            used.append(RULES["sum_over"])
+            lower, upper, body = y.args
+            for contribution in _backward(body, g, name, used):
+                yield build.bounded("sum", y.value, lower, upper, contribution)
             continue
         rule = _ADJOINT.get(y.op)
         if rule is None:
@@ -242,7 +250,39 @@ def _log_softmax(y: Node, g: Node) -> list[tuple[Node, Node]]:
     return [(y.args[0], build.sub(g, build.scale(build.apply("total", g), s)))]
 
 
+def _selectors(y: Node) -> list[Node]:
+    """For ``X[items]`` of a matrix or vector X: per axis, the identity's columns at the
+    positions the index keeps (``I[:, i]``, ``I[:, a:b]``, or all of ``I``), so that
+    ``X[items] = E_0ᵀ X E_1``: NumPy-style, counted from 0."""
+    array = y.args[0]
+    if len(array.shape) != 2:
+        raise CannotDerive(f"derivative through an index of a {len(array.shape)}-d array")
+    from_one, specs = y.value
+    shift = const(1) if from_one else const(0)
+    selectors = [build.identity(array.shape[0]), build.identity(array.shape[1])]
+    ends = iter(y.args[1:])
+    for axis, spec in zip(build.indexed_axes(array.shape, len(specs)), specs):
+        if spec[0] == "at":
+            item = build.sub(next(ends), shift)
+        else:
+            lower = build.sub(next(ends), shift) if spec[1] else None
+            item = (lower, next(ends) if spec[2] else None)  # a from-1 end is included
+        whole = (None, None)
+        selectors[axis] = build.index(selectors[axis], [whole, item], from_one=False)
+    return selectors
+
+
+def _index(y: Node, g: Node) -> list[tuple[Node, Node]]:
+    """G_X = E_0 G E_1ᵀ: the adjoint put back at the indexed positions, zero elsewhere."""
+    rows, columns = _selectors(y)
+    if is_scalar(g.shape):
+        return [(y.args[0], build.scale(g, build.matmul(rows, build.transpose(columns))))]
+    return [(y.args[0], build.matmul(build.matmul(rows, g), build.transpose(columns)))]
+
+
 _ADJOINT = {
+    "index": _index,
+    "alias": lambda y, g: [(y.args[0], g)],
     "add": lambda y, g: [(y.args[0], g), (y.args[1], g)],
     "sub": lambda y, g: [(y.args[0], g), (y.args[1], build.neg(g))],
     "neg": lambda y, g: [(y.args[0], build.neg(g))],
@@ -282,6 +322,14 @@ def jacobian(f: Node, wrt: Node, used: list[str]) -> Node:
         if y.op == "var":
             return build.identity(size)
         used.append(RULES.get(y.op, ELEMENTWISE_RULE))
+        if y.op == "alias":
+            return J(y.args[0])
+        if y.op == "sum_over":
+            lower, upper, body = y.args
+            return build.bounded("sum", y.value, lower, upper, J(body))
+        if y.op == "index" and y.args[0].shape[1:] == (1,):  # entries of a column
+            rows, _ = _selectors(y)
+            return build.matmul(build.transpose(rows), J(y.args[0]))
         if y.op in ("add", "sub"):
             a, b = (_broadcast_rows(J(x), rows) for x in y.args)
             return build.add(a, b) if y.op == "add" else build.sub(a, b)

@@ -99,6 +99,9 @@ def derive(text: str, wrt: str, givens: Mapping[str, Shape], layout: str = "deno
     shapes = dict(givens)
     definitions = _definitions(lets, shapes)
     scope = scope_from({**shapes, **{n: t.shape for n, t in definitions.items()}})
+    for dimension in {d for shape in shapes.values() for d in shape if isinstance(d, str)}:
+        if scope.lookup(dimension) is None:  # sizes are numbers: sum_{i=1}^{n}, 1/n
+            scope.add(dimension, ())
     expression = expand(resolve(parse(text), scope), definitions)
     derivation = derivative(expression, var(wrt, shapes[wrt]), layout)
     verdict = witness(expression, derivation.result, shapes, wrt, layout, seed, domains)

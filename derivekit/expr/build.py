@@ -11,7 +11,7 @@ import math
 
 from derivekit.errors import DerivekitError
 from derivekit.expr.tree import (ELEMENTWISE, REDUCTIONS, VECTOR_MAPS, Dim, Node, Shape,
-                                 const, is_const, is_scalar, shape_text)
+                                 const, is_const, is_scalar, shape_text, var)
 
 
 class ShapeError(DerivekitError):
@@ -625,38 +625,42 @@ def kept_shape(shape: list) -> Shape:
 
 
 def _span_length(size, lower: Node | None, upper: Node | None, from_one: bool):  # noqa: ANN001, ANN202
-    """The length of a span when it is known now, else a name that only an equal span has."""
+    """The length of a span: a number when it is known now, else the arithmetic of its ends
+    (``n-1`` for ``x[1:]`` or ``x_{2:n}``), which evaluation reads back with the grammar."""
     if lower is None and upper is None:
         return size
-    ends = [None if end is None else end.value if is_const(end) else end for end in (lower, upper)]
-    constant = all(e is None or not isinstance(e, Node) for e in ends)
-    if isinstance(size, int) and constant:
-        start, stop = span_bounds(ends[0], ends[1], size, from_one)
+    if isinstance(size, int) and all(e is None or is_const(e) for e in (lower, upper)):
+        start, stop = span_bounds(*(None if e is None else e.value for e in (lower, upper)),
+                                  size, from_one)
         return stop - start
-    if constant and ends[1] is not None and ends[1] >= 0 and (ends[0] or 0) >= 0:
-        start = (1 if ends[0] is None else ends[0]) - 1 if from_one else (ends[0] or 0)
-        if ends[1] > start:  # a fixed length, whatever the axis (checked when evaluated)
-            return int(ends[1] - start)
+    whole = const(size) if isinstance(size, int) else var(size, ())
+
+    def position(end: Node | None, default: Node) -> Node:
+        if end is None:
+            return default
+        if not from_one and is_const(end) and end.value < 0:  # x[:-1]: from the end
+            return sub(whole, const(-end.value))
+        return end
+
+    start = position(lower, const(1) if from_one else const(0))
+    length = sub(position(upper, whole), sub(start, const(1)) if from_one else start)
+    if is_const(length):
+        if length.value < 1:
+            raise ShapeError(f"a range of length {length.value}")
+        return int(length.value)
     from derivekit.expr.render import ascii_
 
-    text = [("" if e is None else ascii_(e) if isinstance(e, Node) else str(e)) for e in ends]
-    return f"{size}[{text[0]}:{text[1]}{'' if not from_one else ' incl'}]"
+    return ascii_(length).replace(" ", "")
 
 
 def span_bounds(lower, upper, size: int, from_one: bool) -> tuple[int, int]:  # noqa: ANN001
-    """Python slice bounds (start, stop) of a span; raises for one outside the axis or empty."""
-    if from_one:
-        start = 1 if lower is None else int(lower)
-        stop = size if upper is None else int(upper)
-        if not 1 <= start <= stop <= size:
-            raise ShapeError(f"range {start}:{stop} is outside 1..{size} or empty")
-        return start - 1, stop
-    start, stop, _ = slice(None if lower is None else int(lower),
-                           None if upper is None else int(upper)).indices(size)
-    if stop <= start:
-        ends = ["" if end is None else end for end in (lower, upper)]
-        raise ShapeError(f"range {ends[0]}:{ends[1]} of an axis of length {size} is empty")
-    return start, stop
+    """:func:`derivekit.ops.span` for a span whose ends are known when the tree is built."""
+    from derivekit.ops import span
+
+    try:
+        return span(lower, upper, size, from_one)
+    except ValueError as exc:
+        raise ShapeError(str(exc)) from None
 
 
 def index_var(name: str) -> Node:

@@ -13,8 +13,7 @@ from typing import Any, Callable, Mapping
 
 from derivekit import ops
 from derivekit.errors import DerivekitError
-from derivekit.expr.build import (MAX_ENTRIES, MAX_EXPONENT, MAX_TERMS, ShapeError,
-                                  indexed_axes, span_bounds)
+from derivekit.expr.build import MAX_ENTRIES, MAX_EXPONENT, MAX_TERMS, indexed_axes
 from derivekit.expr.parse import short
 from derivekit.expr.render import ascii_
 from derivekit.expr.tree import Node, Sequence, is_scalar, walk
@@ -51,6 +50,9 @@ class _Env:
         self.active: list[str] = []
 
     def __getitem__(self, name: str) -> Any:
+        """A variable's value; a dimension's name not given a value is its size."""
+        if name not in self.values and name in self.dims:
+            return _number(Fraction(self.dims[name]))
         return self.values[name]
 
     def shape(self, node: Node) -> tuple[int, ...]:
@@ -127,36 +129,26 @@ def _integer(value: Any, what: str) -> int:
 
 
 def _index(node: Node, env: _Env, array: Any, *ends: Any) -> Any:
+    try:
+        return ops.take(array, *index_arguments(node, ends))
+    except IndexError as exc:
+        raise EvaluationError(f"{_short(node.args[0])}: {exc}") from None
+
+
+def index_arguments(node: Node, ends: Any) -> tuple:
+    """(items, from_one, axes, scalar) of :func:`derivekit.ops.take` for an index node, with
+    ``ends`` the values (or, for generated code, the source) of its index expressions."""
     from_one, specs = node.value
-    axes = indexed_axes(node.args[0].shape, len(specs))
-    keys = [slice(None)] * array.ndim
-    dropped = []
     ends_left = iter(ends)
-    for axis, spec in zip(axes, specs):
-        size = array.shape[axis]
+    items = []
+    for spec in specs:
         if spec[0] == "at":
-            k = _integer(next(ends_left), "index")
-            if not (1 <= k <= size if from_one else -size <= k < size):
-                first, last = (1, size) if from_one else (-size, size - 1)
-                raise EvaluationError(f"index {k} of {_short(node.args[0])} is outside "
-                                      f"{first}..{last}")
-            k = k - 1 if from_one else k % size
-            keys[axis] = slice(k, k + 1)
-            dropped.append(axis)
+            items.append(("at", next(ends_left)))
         else:
-            lower = _integer(next(ends_left), "index") if spec[1] else None
-            upper = _integer(next(ends_left), "index") if spec[2] else None
-            try:
-                keys[axis] = slice(*span_bounds(lower, upper, size, from_one))
-            except ShapeError as exc:
-                raise EvaluationError(f"{_short(node.args[0])}: {exc}") from None
-    out = array[tuple(keys)]
-    if not node.shape:
-        return ops.scalar(out)
-    if array.ndim != 2:
-        out = out.reshape(tuple(n for axis, n in enumerate(out.shape) if axis not in dropped))
-        return out.reshape(-1, 1) if out.ndim == 1 else out
-    return out
+            lower = next(ends_left) if spec[1] else None
+            items.append(("span", lower, next(ends_left) if spec[2] else None))
+    axes = tuple(indexed_axes(node.args[0].shape, len(specs)))
+    return tuple(items), from_one, axes, not node.shape
 
 
 def _short(node: Node) -> str:

@@ -56,6 +56,7 @@ __all__ = [
     "relu",
     "reshape",
     "scalar",
+    "product_of",
     "sign",
     "span",
     "take",
@@ -191,6 +192,14 @@ def hadamard(a: Any, b: Any) -> Any:
 def power(a: Any, b: Any) -> Any:
     """Element-wise a ** b."""
     return a**b
+
+
+def product_of(terms: Any) -> Any:
+    """The product of scalar terms (1 for none): generated code's ∏_{j=a}^{b}."""
+    out = 1.0
+    for term in terms:
+        out = out * term
+    return out
 
 
 def span(lower: Any, upper: Any, size: int, from_one: bool) -> tuple[int, int]:

@@ -283,7 +283,8 @@ def _mlp_loss(W1: Any, W2: Any, x: Any, y: Any) -> Any:
         -(y * jnp.log(jax.nn.sigmoid(w.T @ x)) + (1 - y) * jnp.log(1 - jax.nn.sigmoid(w.T @ x))))),
     ("sum_{i=1}^{n} (x_i - y_i)^2", "x", {"x": ("n", 1), "y": ("n", 1)},
      lambda x, y: jnp.sum((x - y) ** 2)),
-], ids=["mlp", "logdet", "bce", "indexed-sum"])
+    ("prod_{i=1}^{n} x_i", "x", {"x": ("n", 1)}, lambda x: jnp.prod(x)),
+], ids=["mlp", "logdet", "bce", "indexed-sum", "indexed-product"])
 def test_codegen_runs_on_numpy_and_jax(tmp_path: Path, text: str, wrt: str, givens: dict,
                                        reference: Any) -> None:
     given = [f"{n}:{','.join(map(str, s[:1] if s[1:] == (1,) else s)) or 'scalar'}"
@@ -343,6 +344,8 @@ INDEXED = [
     ("tanh(x_{1:2})", "x", {"x": (4, 1)}),
     ("X_{2,3} * X_{1,1}", "X", {"X": (3, 3)}),
     ("x[1:]", "x", {"x": ("n", 1)}),
+    ("prod_{i=1}^{n} x_i", "x", {"x": ("n", 1)}),
+    ("prod_{i=1}^{3} (a + i*b)", "b", {"a": (), "b": ()}),
 ]
 
 
@@ -373,6 +376,9 @@ def _indexed_witness(text: str, wrt: str, givens: dict, answer: str) -> PartVerd
     # the last sample dropped
     ("sum_{i=1}^{m} (X[i-1] @ w)^2", "X", {"X": ("m", "d"), "w": ("d", 1)},
      "sum_{i=1}^{m-1} 2*(X[i-1] @ w)*I_m[:, i-1] @ w.T"),
+    # only the factors before each one: the product rule half done
+    ("prod_{i=1}^{n} x_i", "x", {"x": ("n", 1)},
+     "sum_{i=1}^{n} (prod_{j=1}^{i-1} x_j)*I_n[:, i-1]"),
 ])
 def test_wrong_indexed_derivative_is_rejected(text: str, wrt: str, givens: dict,
                                               answer: str) -> None:

@@ -59,6 +59,7 @@ RULES = {
     "sub": r"d(A - B) = dA - dB",
     "index": r"d(X_{ij}) = (dX)_{ij} = e_i^\top dX\, e_j",
     "sum_over": r"d\sum_i A_i = \sum_i dA_i",
+    "prod_over": r"d\prod_i b_i = \sum_k \Big(\prod_{j<k} b_j\Big)\Big(\prod_{j>k} b_j\Big)\,db_k",
 }
 ELEMENTWISE_RULE = r"d f(A) = f'(A) \odot dA"
 
@@ -134,6 +135,13 @@ def _backward(node: Node, adjoint: Node, name: str, used: list[str]):  # noqa: A
             for contribution in _backward(body, g, name, used):
                 yield build.bounded("sum", y.value, lower, upper, contribution)
             continue
+        if y.op == "prod_over":  # each factor's adjoint: g times all the other factors
+            used.append(RULES["prod_over"])
+            lower, upper, body = y.args
+            seed = build.product(g, _other_factors(y))
+            for contribution in _backward(body, seed, name, used):
+                yield build.bounded("sum", y.value, lower, upper, contribution)
+            continue
         rule = _ADJOINT.get(y.op)
         if rule is None:
             raise CannotDerive(_construct(y))
@@ -141,6 +149,33 @@ def _backward(node: Node, adjoint: Node, name: str, used: list[str]):  # noqa: A
         for child, child_adjoint in rule(y, g):
             if depends(child, name):
                 stack.append((child, _fit(child_adjoint, child.shape)))
+
+
+def _other_factors(y: Node) -> Node:
+    """∏_{j<k} b_j · ∏_{j>k} b_j for the product y = ∏_k b_k (scalars), written with a fresh
+    index j so that it can sit inside a sum over k."""
+    if not is_scalar(y.shape):
+        raise CannotDerive("derivative of a product of matrices over an index")
+    lower, upper, body = y.args
+    k = build.index_var(y.value)
+    used = {n.value for n in walk(body) if n.op in ("index_var", "sum_over", "prod_over")}
+    j = next(c for c in "jklmpqruvabcdefgh" if c not in used and c != y.value)
+    factor = _rename(body, y.value, j)
+    before = build.bounded("prod", j, lower, build.sub(k, const(1)), factor)
+    after = build.bounded("prod", j, build.add(k, const(1)), upper, factor)
+    return build.product(before, after)
+
+
+def _rename(node: Node, old: str, new: str) -> Node:
+    """``node`` with the index variable ``old`` called ``new`` (not under a rebinding)."""
+    if node.op == "index_var" and node.value == old:
+        return build.index_var(new)
+    if not node.args:
+        return node
+    args = tuple(_rename(a, old, new) if not (node.op in ("sum_over", "prod_over") and
+                                             node.value == old and i == 2) else a
+                 for i, a in enumerate(node.args))
+    return Node(node.op, args, node.shape, node.value)
 
 
 def _construct(node: Node) -> str:

@@ -593,28 +593,26 @@ def index(array: Node, items: list[Node | Span], from_one: bool) -> Node:
         raise ShapeError(f"cannot index {_describe(array)}: it is a scalar")
     if len(items) > len(array.shape):
         raise ShapeError(f"{len(items)} indices for {_describe(array)}")
-    axes = indexed_axes(array.shape, len(items))
+    for item in items:
+        for end in item if isinstance(item, tuple) else (item,):
+            if end is not None and not is_scalar(end.shape):
+                raise ShapeError(f"index {_describe(end)} is not a scalar")
     shape: list = list(array.shape)
     specs, args = [], []
-    for axis, item in zip(axes, items):
+    for axis, item in zip(indexed_axes(array.shape, len(items)), items):
         if isinstance(item, tuple):
             lower, upper = item
             specs.append(("span", lower is not None, upper is not None))
             args += [end for end in (lower, upper) if end is not None]
             shape[axis] = _span_length(array.shape[axis], lower, upper, from_one)
         else:
-            if not is_scalar(item.shape):
-                raise ShapeError(f"index {_describe(item)} is not a scalar")
             specs.append(("at",))
             args.append(item)
             shape[axis] = None
-    for end in args:
-        if not is_scalar(end.shape):
-            raise ShapeError(f"index {_describe(end)} is not a scalar")
-    return Node("index", (array, *args), kept_shape(shape), (from_one, tuple(specs)))
+    return Node("index", (array, *args), _kept_shape(shape), (from_one, tuple(specs)))
 
 
-def kept_shape(shape: list) -> Shape:
+def _kept_shape(shape: list) -> Shape:
     """The shape left when the axes marked None are indexed away: a matrix stays a matrix
     (a row or a column), a single entry is a scalar, a 1-D rest of a larger array a column."""
     if len(shape) == 2 and None in shape:

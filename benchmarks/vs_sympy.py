@@ -23,8 +23,8 @@ import jax.numpy as jnp
 import numpy as np
 import sympy as sp
 
-from derivekit.derive.matrix import derivative
-from derivekit.derive.verified import derive
+from derivekit.derivation.matrix import derivative
+from derivekit.derivation.verified import derive
 from derivekit.errors import DerivekitError
 from derivekit.expr.evaluate import evaluate
 from derivekit.expr.parse import parse

@@ -494,7 +494,7 @@ LetOption = Annotated[Optional[list[str]], typer.Option(
 
 def _derive(expression: str, wrt: str, given: list[str], layout: str, seed: int,  # noqa: ANN202
             let: Optional[list[str]] = None):
-    from derivekit.derive import verified
+    from derivekit.derivation import verified
 
     parsed = [verified.parse_given(g) for g in given]
     names = [name for name, _, _ in parsed]
@@ -527,7 +527,7 @@ def derive(
     let: LetOption = None,
 ) -> None:
     """Derive a matrix-form gradient or Jacobian and prove it before printing it."""
-    from derivekit.derive import verified
+    from derivekit.derivation import verified
     from derivekit.expr.render import ascii_
     from derivekit.expr.render import latex as to_latex
 

@@ -309,8 +309,8 @@ this many expression nodes in all (about 4000 printed characters)."""
 def _symbolic_proof(problem: Problem, part: Part, node: Node, field: str) -> dict | None:
     """SymPy shows answer - truth = 0 entry by entry at the smallest shape set, or None when
     it cannot tell cheaply (the numeric verdict stands alone then)."""
-    from derivekit.derive.identity import proves_zero
-    from derivekit.derive.symbols import Symbolic
+    from derivekit.derivation.identity import proves_zero
+    from derivekit.derivation.symbols import Symbolic
     from derivekit.ops import SymbolicUnsupported, symbolic
 
     if _iteration_variable(part) or not callable(getattr(part, field)) or any(

@@ -15,9 +15,9 @@ import pytest
 from typer.testing import CliRunner
 
 from derivekit.cli import app
-from derivekit.derive.matrix import CannotDerive, derivative
-from derivekit.derive import verified
-from derivekit.derive.verified import derive
+from derivekit.derivation.matrix import CannotDerive, derivative
+from derivekit.derivation import verified
+from derivekit.derivation.verified import derive
 from derivekit.expr.evaluate import evaluate
 from derivekit.expr.parse import parse
 from derivekit.expr.render import ascii_

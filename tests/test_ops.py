@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from derivekit import ops
-from derivekit.derive.symbols import Symbolic
+from derivekit.derivation.symbols import Symbolic
 from derivekit.model import Given, UNIT
 
 GIVENS = (Given("a", (3, 1), UNIT), Given("B", (3, 3)))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from derivekit.derive.symbols import Symbolic
+from derivekit.derivation.symbols import Symbolic
 from derivekit.layout import arrange, kind_of
 from derivekit.model import Derivative, Problem
 from derivekit.ops import SymbolicUnsupported
@@ -72,7 +72,7 @@ def check(problem: Problem, part: Derivative, seed: int) -> tuple[str, tuple[Wit
 def _matrix_deriver(problem: Problem, part: Derivative, seed: int) -> WitnessResult:
     """The authored answer against the matrix deriver's form of ``part.expression`` (and the
     expression against ``part.of``, so both state the same function)."""
-    from derivekit.derive.matrix import derivative
+    from derivekit.derivation.matrix import derivative
     from derivekit.expr.evaluate import evaluate
     from derivekit.expr.parse import parse
     from derivekit.expr.render import ascii_

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 
-from derivekit.derive.identity import proves_zero
+from derivekit.derivation.identity import proves_zero
 import numpy as np
 
-from derivekit.derive.symbols import Symbolic
+from derivekit.derivation.symbols import Symbolic
 from derivekit.model import Equation, Problem
 from derivekit.ops import SymbolicUnsupported
 from derivekit.points import call, shape_sets

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import sympy
 
-from derivekit.derive import gaussian
-from derivekit.derive.symbols import Symbolic
+from derivekit.derivation import gaussian
+from derivekit.derivation.symbols import Symbolic
 from derivekit.model import Expectation, Problem
 from derivekit.points import call, rng_for, shape_sets
 from derivekit.verdict import WitnessResult

@@ -12,8 +12,8 @@ from __future__ import annotations
 import numpy as np
 import sympy
 
-from derivekit.derive.identity import proves_zero
-from derivekit.derive.symbols import Symbolic
+from derivekit.derivation.identity import proves_zero
+from derivekit.derivation.symbols import Symbolic
 from derivekit.model import ConvergenceRange, Iteration, Limit, Problem
 from derivekit.ops import SymbolicUnsupported
 from derivekit.points import call, shape_sets

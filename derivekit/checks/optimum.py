@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from derivekit.derive.symbols import Symbolic
+from derivekit.derivation.symbols import Symbolic
 from derivekit.model import Optimum, Problem
 from derivekit.ops import SymbolicUnsupported
 from derivekit.points import call, rng_for, shape_sets

@@ -14,7 +14,7 @@ from typing import Any, Mapping, Sequence
 
 import numpy as np
 
-from derivekit.derive.matrix import Derivation, contract, derivative, expand
+from derivekit.derivation.matrix import Derivation, contract, derivative, expand
 from derivekit.errors import DerivekitError
 from derivekit.expr.evaluate import as_function, evaluate
 from derivekit.expr.parse import parse

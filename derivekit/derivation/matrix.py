@@ -16,7 +16,7 @@ column vector go forwards: J(Ax) = A J(x), J(f(u)) = diag(f'(u)) J(u), … (nume
 n×p; denominator layout is its transpose).
 
 The result is simplified (like terms collected, scalar coefficients cancelled by SymPy on
-*our own* expression trees) and is never trusted here: :mod:`derivekit.derive.verified`
+*our own* expression trees) and is never trusted here: :mod:`derivekit.derivation.verified`
 proves it with the witnesses before anyone prints it. A construct without a rule raises
 :class:`CannotDerive` instead of returning 0 or a guess.
 """
@@ -424,7 +424,7 @@ def _broadcast_rows(j: Node, rows) -> Node:  # noqa: ANN001
 # --------------------------------------------------------------------------- simplify
 def simplify(node: Node) -> Node:
     """Collect like terms, and let SymPy cancel scalar coefficients (on our own trees)."""
-    from derivekit.derive.scalar import simplify_scalars
+    from derivekit.derivation.scalar import simplify_scalars
 
     return simplify_scalars(collect(node))
 

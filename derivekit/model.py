@@ -100,6 +100,12 @@ class Given:
     domain: Domain = REAL
     latex: str | None = None
     description: str = ""
+    definition: str = ""
+    """A name the statement defines (``ohat`` for ô = softmax(z₂)), in derivekit's notation:
+    at every point its value is computed from the givens before it, never drawn, so that a
+    typed ``\\hat o - o`` means what the statement means. A part may still differentiate
+    with respect to it (∂E/∂z₂ in backprop): the rest of the function is then read with it
+    held as a variable."""
 
     @property
     def tex(self) -> str:
@@ -199,17 +205,30 @@ class Part:
 
 @dataclass(frozen=True, kw_only=True)
 class Derivative(Part):
-    """d(of)/d(wrt): a gradient when ``of`` is scalar, a Jacobian when it is a vector."""
+    """d f/d(wrt): a gradient when f is scalar, a Jacobian when it is a vector or a matrix.
 
-    of: Fn
+    The function is stated once, as ``expression`` in derivekit's notation
+    (``"-sum(o .* log(ohat))"``); the matrix deriver derives the closed form, which is the
+    part's answer unless the part claims one. ``answer`` (a notation string or a function of
+    givens) and every ``Wrong``/``Claim`` value are claims checked against the derivation.
+    A part the deriver cannot handle states ``underivable`` (why) with ``of`` and ``answer``
+    as functions.
+    """
+
     wrt: str
-    answer: Fn
-    layout: Layout = "denominator"
-    avoid: Fn | None = None
-    """Values kept away from 0 by the sampler (pre-activations of ReLU): non-smooth points."""
     expression: str = ""
-    """``of`` in derivekit's notation (``"trace(A.T@A)"``): the matrix deriver then derives
-    the answer too, and the authored ``answer`` must equal the derived form."""
+    of: Fn | None = None
+    """The function as Python over :mod:`derivekit.ops`; filled from ``expression`` when
+    the problem is loaded."""
+    answer: Fn | str | None = None
+    answer_latex: str = ""
+    """The sheet's wording of the answer; empty: the derived form is printed."""
+    layout: Layout = "denominator"
+    avoid: Fn | str | None = None
+    """Values kept away from 0 by the sampler (pre-activations of ReLU): non-smooth points.
+    Parts stated by ``expression`` avoid the kinks of their function by themselves."""
+    underivable: str = ""
+    """Why the deriver cannot derive this part (``derivekit list --underivable``)."""
 
     KIND: ClassVar[str] = "derivative"
 
@@ -422,8 +441,8 @@ def _validate(problem: Problem) -> None:
             raise ProblemDefinitionError(
                 f"{where}/{part.name}: cannot differentiate with respect to {part.wrt!r}: its "
                 "entries are tied (symmetric, summing to 1) or discrete; use free entries")
-        if isinstance(part, Derivative) and part.layout not in LAYOUTS:
-            raise ProblemDefinitionError(f"{where}/{part.name}: layout must be one of {LAYOUTS}")
+        if isinstance(part, Derivative):
+            _validate_derivative(where, part)
         valid_fields = {f.name for f in fields(part)}
         for wrong in part.wrong:
             if (wrong.field or part.ANSWER_FIELD) not in valid_fields:
@@ -437,6 +456,24 @@ def _validate(problem: Problem) -> None:
         if claim is not None and claim.holds_in and claim.holds_in not in part_names:
             raise ProblemDefinitionError(
                 f"{where}/{part.name}: claim holds_in={claim.holds_in!r} is not a part")
+    for given in problem.givens:
+        if given.definition and given.domain.kind != "real":
+            raise ProblemDefinitionError(
+                f"{where}: given {given.name!r} is defined ({given.definition}), so it has no "
+                "domain to draw from")
     for claim in problem.prose:
         if not claim.reason:
             raise ProblemDefinitionError(f"{where}: prose claim {claim.text[:40]!r} needs a reason")
+
+
+def _validate_derivative(where: str, part: Derivative) -> None:
+    here = f"{where}/{part.name}"
+    if part.layout not in LAYOUTS:
+        raise ProblemDefinitionError(f"{here}: layout must be one of {LAYOUTS}")
+    if part.underivable:
+        if part.of is None or part.answer is None:
+            raise ProblemDefinitionError(f"{here}: an underivable part states of= and answer=")
+    elif not part.expression and (part.of is None or part.answer is None):
+        raise ProblemDefinitionError(
+            f"{here}: state the function as expression=\"…\" (or, for a part the deriver "
+            "cannot handle, of= and answer= with underivable=\"why\")")

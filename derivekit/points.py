@@ -104,16 +104,45 @@ def draw_given(given: Given, dims: Mapping[str, int], rng: np.random.Generator,
     raise ProblemDefinitionError(f"given {given.name!r}: unknown domain {kind!r}")
 
 
+@lru_cache(maxsize=256)
+def _reading(givens: tuple[Given, ...]) -> Any:
+    from derivekit.expr.reading import Reading
+
+    return Reading("definitions", givens)
+
+
+def define(givens: tuple[Given, ...], values: Values) -> None:
+    """Add the value of every defined given (ô = softmax(z₂)) to drawn ``values``, in the
+    order the givens are declared."""
+    from derivekit.expr.evaluate import evaluate
+
+    reading = _reading(givens)
+    for name, tree in reading.definitions().items():
+        try:
+            value = evaluate(tree, values, reading.shapes)
+        except KeyError as exc:
+            raise ProblemDefinitionError(f"the definition of {name} uses {exc.args[0]}, which "
+                                         "is defined after it") from None
+        values[name] = np.asarray(value, dtype=float)
+
+
 def draw(givens: tuple[Given, ...], dims: Mapping[str, int], rng: np.random.Generator,
          avoid: Callable | None = None) -> tuple[Values, int]:
-    """A random point for all givens; redraws while ``avoid`` has entries near 0.
+    """A random point for all givens (defined ones computed from the drawn ones); redraws
+    while ``avoid`` has entries near 0.
 
     Returns the values and how many redraws the non-smooth points cost.
     """
+    defined = any(g.definition for g in givens)
     for redraws in range(MAX_REDRAWS):
         values: Values = {}
         for given in givens:
-            values[given.name] = np.asarray(draw_given(given, dims, rng, values), dtype=float)
+            if not given.definition:
+                values[given.name] = np.asarray(draw_given(given, dims, rng, values),
+                                                dtype=float)
+        if defined:
+            with np.errstate(all="ignore"):
+                define(givens, values)
         if avoid is None or np.min(np.abs(np.asarray(call(avoid, values)))) >= AVOID_MARGIN:
             return values, redraws
     raise ProblemDefinitionError("could not sample a point away from the non-smooth set")

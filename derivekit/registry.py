@@ -18,6 +18,7 @@ import sys
 from functools import lru_cache
 from pathlib import Path
 
+from derivekit.derivation.statement import state
 from derivekit.errors import ProblemDefinitionError, UnknownProblemError
 from derivekit.model import Problem
 
@@ -61,6 +62,7 @@ def load_file(path: Path) -> Problem:
     problem = getattr(module, "PROBLEM", None)
     if not isinstance(problem, Problem):
         raise ProblemDefinitionError(f"{path}: defines no PROBLEM = Problem(...)")
+    problem = state(problem)
     object.__setattr__(problem, "path", str(path))
     return problem
 

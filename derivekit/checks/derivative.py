@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import numpy as np
 
+from derivekit.derivation.statement import Derived, Notation
 from derivekit.derivation.symbols import Symbolic
+from derivekit.expr.reading import Reading
 from derivekit.layout import arrange, kind_of
 from derivekit.model import Derivative, Problem
 from derivekit.ops import SymbolicUnsupported
@@ -70,33 +72,29 @@ def check(problem: Problem, part: Derivative, seed: int) -> tuple[str, tuple[Wit
 
 
 def _matrix_deriver(problem: Problem, part: Derivative, seed: int) -> WitnessResult:
-    """The authored answer against the matrix deriver's form of ``part.expression`` (and the
-    expression against ``part.of``, so both state the same function)."""
-    from derivekit.derivation.matrix import derivative
-    from derivekit.expr.evaluate import evaluate
-    from derivekit.expr.parse import parse
+    """The part's answer against the matrix deriver's derivation of its expression (and,
+    where the part also states ``of`` in Python, the expression against it)."""
     from derivekit.expr.render import ascii_
-    from derivekit.expr.resolve import Scope, resolve
-    from derivekit.expr.tree import var
 
+    stated = isinstance(part.of, Notation)
+    function = part.of if stated else Notation(Reading(problem.id, problem.givens),
+                                               part.expression, f"{part.name}: expression",
+                                               expand=True, keep={part.wrt})
+    derived = Derived(function, part.wrt, part.layout)
     tally = Tally("matrix-deriver")
-    shapes = {g.name: g.shape for g in problem.givens}
-    scope = Scope.of((g.name, g.shape, None) for g in problem.givens)
-    expression = resolve(parse(part.expression), scope)
-    derived = derivative(expression, var(part.wrt, shapes[part.wrt]), part.layout,
-                         textbook=False).result
     for dims, points, _, _ in shape_sets(problem, part, seed):
         tally.shape_set(dims)
         for i, p in enumerate(points):
             where = f"shapes {dims}, point {i}"
-            stated = np.asarray(call(part.of, p), dtype=float)
-            tally.compare(np.asarray(evaluate(expression, p, shapes), dtype=float).reshape(
-                stated.shape), stated, f"expression vs of, {where}", point=i)
+            if not stated:
+                value = np.asarray(call(part.of, p), dtype=float)
+                tally.compare(np.asarray(function(**p), dtype=float).reshape(value.shape),
+                              value, f"expression vs of, {where}", point=i)
             answer = np.asarray(call(part.answer, p), dtype=float)
-            value = np.asarray(evaluate(derived, p, shapes), dtype=float)
+            value = np.asarray(derived(**p), dtype=float)
             tally.compare(answer, value.reshape(answer.shape) if value.size == answer.size
                           else value, where, point=i)
-    return tally.result(f"derived by differentials (before simplification): {ascii_(derived)}")
+    return tally.result(f"derived by differentials: {ascii_(derived.tree())}")
 
 
 def _componentwise(problem: Problem, part: Derivative, dims: dict, stacked: dict) -> np.ndarray:

@@ -14,12 +14,12 @@ from typing import Any, Mapping, Sequence
 
 import numpy as np
 
-from derivekit.derivation.matrix import Derivation, contract, derivative, expand
+from derivekit.derivation.matrix import Derivation, derivative
 from derivekit.errors import DerivekitError
 from derivekit.expr.evaluate import as_function, evaluate
 from derivekit.expr.parse import parse
 from derivekit.expr.resolve import scope_from, resolve
-from derivekit.expr.tree import Node, Shape, var, walk
+from derivekit.expr.tree import Node, Shape, contract, expand, var, walk
 from derivekit.model import (INVERTIBLE, LAYOUTS, POSITIVE, REAL, Derivative, Given, Problem,
                              Source)
 from derivekit.verdict import PartVerdict

@@ -88,3 +88,26 @@ def shape_text(shape: Shape) -> str:
     if not shape:
         return "scalar"
     return "×".join(str(d) for d in shape)
+
+
+def expand(node: Node, definitions: dict[str, Node]) -> Node:
+    """Replace named intermediates (``z = W1 @ x + b1``) by their definitions."""
+    if node.op == "var" and node.value in definitions:
+        return definitions[node.value]
+    if not node.args:
+        return node
+    return Node(node.op, tuple(expand(a, definitions) for a in node.args), node.shape,
+                node.value)
+
+
+def contract(node: Node, definitions: dict[str, Node]) -> Node:
+    """Write a result with the intermediates' names wherever their definitions appear, the
+    way a person writes backprop (δ₂, z₁) instead of repeating the forward pass."""
+    by_tree = {tree: name for name, tree in definitions.items()}
+    name = by_tree.get(node)
+    if name is not None:
+        return Node("var", (), node.shape, name)
+    if not node.args:
+        return node
+    return Node(node.op, tuple(contract(a, definitions) for a in node.args), node.shape,
+                node.value)

@@ -1,0 +1,86 @@
+"""How a problem's notation is read: its givens are the names a text may use (dimension
+names are numbers), and the names its statement defines stand for their definitions.
+
+Problem files (expressions, definitions, claims) and the point sampler (which computes each
+defined given from its definition) read text through one :class:`Reading`.
+"""
+
+from __future__ import annotations
+
+from typing import Iterable, Sequence
+
+from typing import TYPE_CHECKING
+
+from derivekit.errors import DerivekitError, ProblemDefinitionError
+from derivekit.expr.tree import Node, expand, walk
+from derivekit.model import Given
+
+if TYPE_CHECKING:
+    from derivekit.expr.resolve import Scope
+
+
+class Reading:
+    """How one problem's notation is read: its givens are the names (dimension names are
+    numbers), and defined givens stand for their definitions."""
+
+    def __init__(self, problem_id: str, givens: Sequence[Given]) -> None:
+        self.problem_id = problem_id
+        self.shapes = {g.name: g.shape for g in givens}
+        self.latex = {g.name: g.latex for g in givens if g.latex}
+        self.definition_texts = {g.name: g.definition for g in givens if g.definition}
+        self._definitions: dict[str, Node] | None = None
+
+    def scope(self) -> Scope:
+        from derivekit.expr.resolve import scope_from
+
+        scope = scope_from(self.shapes, self.latex)
+        for dimension in sorted({d for s in self.shapes.values() for d in s
+                                 if isinstance(d, str)}):
+            if scope.lookup(dimension) is None:  # sum_{i=1}^{n}, 1/n
+                scope.add(dimension, ())
+        return scope
+
+    def read(self, text: str, what: str) -> Node:
+        """``text`` as a typed tree; a mistake in a problem file is one line naming it."""
+        from derivekit.expr.parse import parse
+        from derivekit.expr.resolve import resolve
+
+        try:
+            return resolve(parse(text), self.scope())
+        except DerivekitError as exc:
+            raise ProblemDefinitionError(f"{self.problem_id}: {what} {text!r}: {exc}") from None
+
+    def definitions(self) -> dict[str, Node]:
+        """Each defined given's tree as written (it may use earlier defined names)."""
+        if self._definitions is None:
+            trees = {}
+            for name, text in self.definition_texts.items():
+                tree = self.read(text, f"the definition of {name}")
+                if tuple(tree.shape) != tuple(self.shapes[name]):
+                    raise ProblemDefinitionError(
+                        f"{self.problem_id}: {name} is declared {self.shapes[name]} but its "
+                        f"definition {text!r} has shape {tree.shape}")
+                trees[name] = tree
+            self._definitions = trees
+        return self._definitions
+
+    def expanded(self, node: Node, keep: Iterable[str] = ()) -> Node:
+        """``node`` with every defined name not in ``keep`` replaced by its definition."""
+        definitions = self.definitions()
+        keep = set(keep)
+        opened = {name: tree for name, tree in definitions.items() if name not in keep}
+        while any(n.op == "var" and n.value in opened for n in walk(node)):
+            node = expand(node, opened)
+        return node
+
+    def contractions(self, keep: Iterable[str] = ()) -> dict[str, Node]:
+        """Each defined name (but those in ``keep``) as its fully expanded tree, for writing
+        a result with the names a person uses."""
+        return {name: self.expanded(tree, keep) for name, tree in self.definitions().items()
+                if name not in set(keep)}
+
+
+def walk(node):  # noqa: ANN001, ANN202
+    from derivekit.expr.tree import walk
+
+    return walk(node)

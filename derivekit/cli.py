@@ -505,11 +505,29 @@ def _derive(expression: str, wrt: str, given: list[str], layout: str, seed: int,
                            [verified.parse_let(item) for item in let or []])
 
 
-_EXPRESSION_FIRST = {"ignore_unknown_options": True}
-"""``derivekit derive "-x' A x"``: an expression may start with '-'."""
+class _ExpressionCommand(typer.core.TyperCommand):
+    """``derivekit derive "-sum(y.*log(softmax(a)))" …``: an argument that starts with '-' but
+    is no option of the command (nor an option's value) is the expression, wherever it
+    stands; click would otherwise read ``-sum(…g…)`` as a bundle of short flags."""
+
+    def parse_args(self, ctx: typer.Context, args: list[str]) -> list[str]:
+        takes_value = {name for p in self.params if p.param_type_name == "option"
+                       and not p.is_flag for name in p.opts}
+        known = {name for p in self.params for name in getattr(p, "opts", ())} | {"--help"}
+        expecting, kept, expression = False, [], []
+        for arg in args:
+            if arg == "--" or "--" in kept or expression:
+                kept.append(arg)
+            elif not expecting and arg.startswith("-") and arg.split("=")[0] not in known:
+                expression.append(arg)
+                continue
+            else:
+                kept.append(arg)
+            expecting = arg in takes_value and not expecting
+        return super().parse_args(ctx, kept + (["--", *expression] if expression else []))
 
 
-@app.command(context_settings=_EXPRESSION_FIRST)
+@app.command(cls=_ExpressionCommand)
 def derive(
     expression: Annotated[str, typer.Argument(help="ASCII or LaTeX, e.g. 'log(det(X))', "
                                               "'trace((X@w-t)@(X@w-t).T)', 'sigmoid(w.T@x)', "
@@ -565,7 +583,7 @@ def _fail_verdict(message: str) -> None:
     raise typer.Exit(1)
 
 
-@app.command(context_settings=_EXPRESSION_FIRST)
+@app.command(cls=_ExpressionCommand)
 def codegen(
     expression: Annotated[str, typer.Argument(help="As for derive.")],
     wrt: WrtOption,

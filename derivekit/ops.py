@@ -21,9 +21,15 @@ from typing import Any, Callable, Iterator
 
 __all__ = [
     "abs_",
+    "arccos",
+    "arcsin",
+    "arcsinh",
+    "arctan",
+    "arctanh",
     "conv",
     "conv_full",
     "cos",
+    "cosh",
     "det",
     "diag",
     "diagonal",
@@ -38,6 +44,7 @@ __all__ = [
     "hadamard",
     "identity_like",
     "inv",
+    "iszero",
     "kron",
     "log",
     "log_softmax",
@@ -48,6 +55,9 @@ __all__ = [
     "logic_xor",
     "matrix_power",
     "max_entry",
+    "maxpool",
+    "mean",
+    "min_entry",
     "nonneg",
     "pad",
     "power",
@@ -62,15 +72,19 @@ __all__ = [
     "take",
     "sigmoid",
     "sin",
+    "sinh",
     "softmax",
     "softmax_rows",
     "softplus",
     "sqnorm",
     "sqrt",
+    "std",
     "step",
+    "tan",
     "tanh",
     "total",
     "trace",
+    "variance",
     "vec",
     "vstack",
     "xcorr",
@@ -157,6 +171,7 @@ _SYMBOLIC_FUNCTIONS: dict[str, Callable[[Any, Any], Any]] = {
     "relu": lambda lib, x: lib.Piecewise((x, x > 0), (0, True)),
     "step": lambda lib, x: lib.Piecewise((1, x > 0), (0, True)),
     "nonneg": lambda lib, x: lib.Piecewise((1, x >= 0), (0, True)),
+    "iszero": lambda lib, x: lib.Piecewise((1, lib.Eq(x, 0)), (0, True)),
 }
 
 sigmoid = _elementwise("sigmoid", lambda np, x: 1 / (1 + np.exp(-x)),
@@ -171,6 +186,18 @@ tanh = _elementwise("tanh", lambda np, x: np.tanh(x), "Hyperbolic tangent, eleme
 exp = _elementwise("exp", lambda np, x: np.exp(x), "Exponential, element-wise.")
 sin = _elementwise("sin", lambda np, x: np.sin(x), "Sine, element-wise.")
 cos = _elementwise("cos", lambda np, x: np.cos(x), "Cosine, element-wise.")
+tan = _elementwise("tan", lambda np, x: np.tan(x), "Tangent, element-wise.")
+arctan = _elementwise("atan", lambda np, x: np.arctan(x), "Inverse tangent, element-wise.")
+arcsin = _elementwise("asin", lambda np, x: np.arcsin(x), "Inverse sine, element-wise.")
+arccos = _elementwise("acos", lambda np, x: np.arccos(x), "Inverse cosine, element-wise.")
+sinh = _elementwise("sinh", lambda np, x: np.sinh(x), "Hyperbolic sine, element-wise.")
+cosh = _elementwise("cosh", lambda np, x: np.cosh(x), "Hyperbolic cosine, element-wise.")
+arctanh = _elementwise("atanh", lambda np, x: np.arctanh(x),
+                       "Inverse hyperbolic tangent, element-wise.")
+arcsinh = _elementwise("asinh", lambda np, x: np.arcsinh(x),
+                       "Inverse hyperbolic sine, element-wise.")
+iszero = _elementwise("iszero", lambda np, x: np.where(x == 0, 1.0, 0.0),
+                      "The indicator 1[x = 0] element-wise (1[A = max A]: where the max is).")
 log = _elementwise("log", lambda np, x: np.log(x), "Natural logarithm, element-wise.")
 sqrt = _elementwise("sqrt", lambda np, x: np.sqrt(x), "Square root, element-wise.")
 floor = _elementwise("floor", lambda np, x: np.floor(x), "Round down, element-wise.")
@@ -299,8 +326,11 @@ def prod(a: Any) -> Any:
 
 
 def softmax(a: Any) -> Any:
-    """exp(a) / Σ exp(a) over all entries (a column of logits); no max-shift, so keep the
-    logits of a problem moderate."""
+    """exp(a) / Σ exp(a): over the entries of a column of logits, along each row of a matrix
+    (one sample a row, as in attention) — what ``softmax`` means in the notation too. No
+    max-shift, so keep the logits of a problem moderate."""
+    if getattr(a, "ndim", 0) == 2 and a.shape[1] != 1:
+        return softmax_rows(a)
     return exp(a) / total(exp(a))
 
 
@@ -330,6 +360,42 @@ def max_entry(a: Any) -> Any:
     if backend(a) == "symbolic":
         return _library().Max(*a.ravel()) if hasattr(a, "ravel") else a
     return a.max()
+
+
+def min_entry(a: Any) -> Any:
+    """Smallest entry."""
+    if backend(a) == "symbolic":
+        return _library().Min(*a.ravel()) if hasattr(a, "ravel") else a
+    return a.min()
+
+
+def mean(a: Any) -> Any:
+    """The mean of all entries."""
+    return total(a) / getattr(a, "size", 1)
+
+
+def variance(a: Any) -> Any:
+    """The population variance of all entries, mean((a - mean(a))²) (LayerNorm's σ²)."""
+    centred = a - mean(a)
+    return mean(centred * centred)
+
+
+def std(a: Any) -> Any:
+    """The population standard deviation of all entries, √variance(a)."""
+    return sqrt(variance(a))
+
+
+def maxpool(a: Any, k: int) -> Any:
+    """Max over non-overlapping k x k windows (stride k) of a matrix whose sides k divides."""
+    rows, cols = a.shape[0] // k, a.shape[1] // k
+    blocks = a[:rows * k, :cols * k].reshape(rows, k, cols, k)
+    if backend(a) == "symbolic":
+        import numpy as np
+
+        lib = _library()
+        return np.array([[lib.Max(*blocks[i, :, j, :].ravel()) for j in range(cols)]
+                         for i in range(rows)], dtype=object)
+    return blocks.max(axis=(1, 3))
 
 
 def diag(v: Any) -> Any:

@@ -131,6 +131,8 @@ def scale(s: Node, a: Node) -> Node:
         return tuple_([scale(s, item) for item in a.args])
     if not is_scalar(s.shape):
         raise ShapeError(f"{_describe(s)} is not a scalar")
+    if s.op in ("identity", "ones") and s.shape:  # a 1x1 identity or ones
+        return a
     if is_zero(s) or is_zero(a):
         return _zero_like(a.shape)
     if is_const(s, 1):
@@ -224,9 +226,17 @@ def hadamard(a: Node, b: Node) -> Node:
 
 
 def kron(a: Node, b: Node) -> Node:
-    if len(a.shape) != 2 or len(b.shape) != 2:
-        raise ShapeError(f"Kronecker product of {_describe(a)} and {_describe(b)}")
+    """a ⊗ b; a 1x1 factor (I_1, a scalar) only scales the other."""
+    for x in (a, b):
+        if not is_scalar(x.shape) and len(x.shape) != 2:
+            raise ShapeError(f"Kronecker product of {_describe(a)} and {_describe(b)}")
+    if is_scalar(a.shape):
+        return b if a.op in ("identity", "ones") or is_const(a, 1) else scale(a, b)
+    if is_scalar(b.shape):
+        return a if b.op in ("identity", "ones") or is_const(b, 1) else scale(b, a)
     shape = tuple(_times(x, y) for x, y in zip(a.shape, b.shape))
+    if is_zero(a) or is_zero(b):
+        return _zero_like(shape)
     return Node("kron", (a, b), shape)
 
 
@@ -311,6 +321,41 @@ def power(base: Node, exponent: Node) -> Node:
     return Node("pow", (base, exponent), base.shape)
 
 
+def elementwise_power(base: Node, exponent: Node) -> Node:
+    """base ⊙ … ⊙ base: the entry-wise power, also of a square matrix (``A.^2``), where
+    :func:`power` would read a square matrix's power as a matrix power."""
+    if is_scalar(base.shape) or not _square_matrix(base.shape):
+        return power(base, exponent)
+    if is_const(exponent, 1):
+        return base
+    if is_const(exponent, 0):
+        return ones(base.shape)
+    return Node("pow", (base, exponent), base.shape)
+
+
+def reciprocal(a: Node) -> Node:
+    """1 / a entry by entry (never a matrix inverse)."""
+    return divide(const(1), a)
+
+
+def size_of(shape: Shape) -> Node:
+    """The number of entries of an array of ``shape``, as a number or a product of
+    dimension names (which evaluate to their sizes)."""
+    out = const(1)
+    for d in shape:
+        out = product(out, dimension(d))
+    return out
+
+
+def dimension(d: Dim) -> Node:
+    """A dimension as a scalar node: a number, or a dimension's name."""
+    if isinstance(d, int):
+        return const(d)
+    if isinstance(d, str) and d.isidentifier():
+        return var(d, ())
+    raise ShapeError(f"the size {d} is computed from others; give it a name")
+
+
 def _matrix_like(shape: Shape) -> bool:
     """Two dimensions, neither 1: not a vector."""
     return len(shape) == 2 and 1 not in shape
@@ -342,6 +387,8 @@ def transpose(a: Node) -> Node:
         return scale(a.args[0], transpose(a.args[1]))
     if a.op == "matmul":
         return matmul(transpose(a.args[1]), transpose(a.args[0]))
+    if a.op == "kron":
+        return kron(transpose(a.args[0]), transpose(a.args[1]))
     if a.op == "diag" and len(a.args[0].shape) == 2 and a.args[0].shape[1] == 1:
         return a
     return Node("T", (a,), flipped)
@@ -371,11 +418,15 @@ def apply(fn: str, arg: Node) -> Node:
         if fn in ("trace", "det", "logdet") and not (
                 _square_matrix(arg.shape) or is_scalar(arg.shape)):
             raise ShapeError(f"{fn} needs a square matrix, got {_describe(arg)}")
-        if is_scalar(arg.shape) and fn in ("trace", "total", "det"):
+        if is_scalar(arg.shape) and fn in ("trace", "total", "det", "mean", "max", "min"):
             return arg if not arg.shape else Node("total", (arg,), ())
+        if is_scalar(arg.shape) and fn in ("variance", "std"):
+            return const(0)
         return Node(fn, (arg,), ())
-    if fn == "softmax" and len(arg.shape) == 2 and arg.shape[1] != 1:
+    if fn in ("softmax", "softmax_rows") and len(arg.shape) == 2 and arg.shape[1] != 1:
         return Node("softmax_rows", (arg,), arg.shape)
+    if fn == "softmax_rows":
+        fn = "softmax"
     if fn in VECTOR_MAPS:
         if len(arg.shape) != 2 or arg.shape[1] != 1:
             raise ShapeError(f"{fn} needs a column vector, got {_describe(arg)}")
@@ -545,6 +596,17 @@ def reshape(a: Node, rows: Node, cols: Node) -> Node:
             math.prod(shape):
         raise ShapeError(f"cannot reshape {_describe(a)} to {shape_text(shape)}")
     return Node("reshape", (a, rows, cols), _capped("reshape", shape))
+
+
+def maxpool(a: Node, k: Node) -> Node:
+    """Max over non-overlapping k x k windows (stride k) of a matrix."""
+    _planar(a, "maxpool")
+    size = _count(k, "pool size", 1)
+    shape = tuple(d // size if isinstance(d, int) and isinstance(size, int) else
+                  f"{_term(d)}/{_term(size)}" for d in a.shape)
+    if any(isinstance(d, int) and d < 1 for d in shape):
+        raise ShapeError(f"maxpool: windows of {size} do not fit in {_describe(a)}")
+    return Node("maxpool", (a, k), shape)
 
 
 def vec(a: Node) -> Node:

@@ -35,7 +35,8 @@ GREEK = (
     "xi pi rho sigma tau upsilon phi varphi chi psi omega Gamma Delta Theta Lambda Xi Pi Sigma "
     "Phi Psi Omega"
 ).split()
-FUNCTION_COMMANDS = "log ln exp tanh sin cos det max min tr".split()
+FUNCTION_COMMANDS = ("log ln exp tanh sin cos tan sinh cosh arctan arcsin arccos det max min "
+                     "tr").split()
 _SPACING = re.compile(
     r"\\(?:left|right|[bB]igg?[lr]?|displaystyle|textstyle|limits|nolimits|quad|qquad)(?![A-Za-z])"
     r"|\\[,;:! ]|~"
@@ -128,7 +129,9 @@ def normalize(text: str) -> str:
     text = _canonical_limits(text)
     text = _brace_frac_arguments(text)
     text = re.sub(r"\\([A-Za-z]+|\\|\||\{|\})", _structural, text)
-    text = text.replace("**", "^").replace(".*", r" \odot ")
+    text = re.sub(r"\^\s*\{\s*\\(?:circ|odot)\s*([^{}]*)\}", r" \\epow {\1}", text)
+    text = text.replace("**", "^").replace(".*", r" \odot ").replace(".^", r" \epow ")
+    text = text.replace("./", "/")
     text = re.sub(r"(?<![A-Za-z0-9_.])1\s*\[", r" \\indicator [", text)
     text = re.sub(r"\.T(?![A-Za-z0-9_])", "'", text)
     text = re.sub(r"(?<=[A-Za-z0-9}\])'])\[", r" \\at[", text)  # x[0]; x [0] is a product
@@ -221,7 +224,8 @@ def _pair_bars(text: str) -> str:
 
 def _structural(match: re.Match) -> str:
     word = match.group(1)
-    if word in ("frac", "sqrt", "sum", "prod", "at", "ones", "odot", "otimes", "indicator", "begin", "end"):
+    if word in ("frac", "sqrt", "sum", "prod", "at", "ones", "odot", "otimes", "indicator", "begin",
+                "end", "epow"):
         return f" \\{word} " if word not in _STRUCTURAL else _STRUCTURAL[word]
     if word in _STRUCTURAL:
         return _STRUCTURAL[word]
@@ -264,6 +268,7 @@ GRAMMAR = r"""
     | quotient "/" postfix          -> div
 ?postfix: atom
     | postfix "^" exponent          -> power
+    | postfix EPOW exponent         -> epower
     | postfix "'"                   -> transpose
     | postfix AT "[" subscript ("," subscript)* "]"  -> index
 ?subscript: expr
@@ -300,6 +305,7 @@ SUB: /_\{[^{}]*\}|_[A-Za-z0-9]+/
 NUMBER: /[0-9]+(?:\.[0-9]*)?|\.[0-9]+/
 RELATION: "<=" | ">=" | "<" | ">" | "="
 ODOT: "\\odot"
+EPOW: "\\epow"
 LOR: "\\lor"
 LAND: "\\land"
 LNOT: "\\lnot"
@@ -406,6 +412,9 @@ class _Build:
 
     def power(self, c: list) -> raw.Power:
         return raw.Power(c[0], c[1])
+
+    def epower(self, c: list) -> raw.Power:
+        return raw.Power(c[0], c[2], elementwise=True)
 
     def transpose(self, c: list) -> raw.Transpose:
         return raw.Transpose(c[0])

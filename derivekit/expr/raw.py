@@ -58,6 +58,8 @@ class Not:
 class Power:
     base: Raw
     exponent: Raw
+    elementwise: bool = False
+    """``A.^2`` / ``A^{\\circ 2}``: entry by entry even for a square matrix."""
 
 
 @dataclass(frozen=True)

@@ -17,6 +17,10 @@ _CONNECTIVES = {"or": (_OR, r"\vee", "or"), "xor": (_XOR, r"\oplus", "xor"),
 _LATEX_FUNCTIONS = {
     "sigmoid": r"\sigma", "tanh": r"\tanh", "relu": r"\operatorname{ReLU}",
     "step": r"\mathbb{1}", "exp": r"\exp", "log": r"\log", "sin": r"\sin", "cos": r"\cos",
+    "tan": r"\tan", "arctan": r"\arctan", "arcsin": r"\arcsin", "arccos": r"\arccos",
+    "sinh": r"\sinh", "cosh": r"\cosh", "arctanh": r"\operatorname{artanh}",
+    "arcsinh": r"\operatorname{arsinh}", "variance": r"\operatorname{var}",
+    "std": r"\operatorname{std}", "max": r"\max", "min": r"\min",
     "softplus": r"\operatorname{softplus}", "softmax": r"\operatorname{softmax}",
     "softmax_rows": r"\operatorname{softmax}",
     "log_softmax": r"\operatorname{log\,softmax}", "trace": r"\operatorname{tr}",
@@ -30,10 +34,11 @@ _LATEX_FUNCTIONS = {
 _LATEX_CALLS = {
     "xcorr": r"\operatorname{xcorr}", "conv": r"\operatorname{conv}",
     "conv_full": r"\operatorname{conv}_{\text{full}}", "pad": r"\operatorname{pad}",
-    "reshape": r"\operatorname{reshape}",
+    "reshape": r"\operatorname{reshape}", "maxpool": r"\operatorname{maxpool}",
 }
 """Functions of several arguments, printed name(a, b, …); ASCII and Python use the op name."""
-_ASCII_FUNCTIONS = {"total": "sum", "softmax_rows": "softmax", "log_softmax": "logsoftmax", "diagonal": "diag"}
+_ASCII_FUNCTIONS = {"total": "sum", "softmax_rows": "softmax", "log_softmax": "logsoftmax",
+                    "diagonal": "diag", "variance": "var"}
 _GREEK = {"alpha", "beta", "gamma", "delta", "epsilon", "eta", "theta", "kappa", "lambda", "mu",
           "nu", "xi", "pi", "rho", "sigma", "tau", "phi", "chi", "psi", "omega", "Gamma",
           "Delta", "Theta", "Lambda", "Sigma", "Phi", "Psi", "Omega"}
@@ -65,7 +70,8 @@ def _precedence(node: Node) -> int:
         return _CONNECTIVES[node.op][0]
     if node.op in ("add", "sub"):
         return _SUM
-    if node.op in ("neg", "sum_over", "prod_over") or (node.op == "const" and node.value < 0):
+    if node.op in ("neg", "sum_over", "prod_over") or (node.op == "const" and node.value < 0) or (
+            node.op == "scale" and node.args[0].op == "const" and node.args[0].value < 0):
         return _NEG
     if node.op in ("scale", "matmul", "hadamard", "div", "kron"):
         return _PRODUCT
@@ -148,7 +154,10 @@ class _Printer:
         return f"{left_text}{op}{right_text}"
 
     def _scale(self, node: Node) -> str:
-        return self._product(node, r"\," if node.args[0].op == "const" else " ", "*")
+        s, a = node.args
+        if s.op == "const" and s.value < 0:  # -2*x, not (-2)*x
+            return f"-{self(Node('scale', (Node('const', (), (), -s.value), a), node.shape))}"
+        return self._product(node, r"\," if s.op == "const" else " ", "*")
 
     def _matmul(self, node: Node) -> str:
         return self._product(node, " ", " @ ")
@@ -167,10 +176,15 @@ class _Printer:
         return f"{self.wrap(a, _PRODUCT)} / {self.wrap(b, _POSTFIX)}"
 
     def _pow(self, node: Node) -> str:
+        """An entry-wise power of a square matrix is marked (``A.^2``, ``A^{\\circ 2}``): a
+        plain ``^`` on it reads back as a matrix power."""
         base, exponent = node.args
+        marked = node.op == "pow" and len(base.shape) == 2 and base.shape[0] == base.shape[1] \
+            and base.shape[0] != 1
         if self.latex:
-            return f"{self.wrap(base, _ATOM)}^{{{self(exponent)}}}"
-        return f"{self.wrap(base, _ATOM)}^{self.wrap(exponent, _ATOM)}"
+            return f"{self.wrap(base, _ATOM)}^{{{chr(92) + 'circ ' if marked else ''}" \
+                   f"{self(exponent)}}}"
+        return f"{self.wrap(base, _ATOM)}{'.^' if marked else '^'}{self.wrap(exponent, _ATOM)}"
 
     _matpow = _pow
 
@@ -270,12 +284,13 @@ class _Printer:
                 return rf"\left\l{side}{self(arg)}\right\r{side}"
             if node.op == "sqrt":
                 return rf"\sqrt{{{self(arg)}}}"
-            if node.op in ("step", "nonneg"):
-                relation = ">" if node.op == "step" else r"\ge"
+            if node.op in ("step", "nonneg", "iszero"):
+                relation = {"step": ">", "nonneg": r"\ge", "iszero": "="}[node.op]
                 return rf"\mathbb{{1}}\left[{self(arg)} {relation} 0\right]"
             return rf"{_LATEX_FUNCTIONS[node.op]}\left({self(arg)}\right)"
-        if node.op in ("step", "nonneg"):
-            return f"1[{self(arg)} {'>' if node.op == 'step' else '>='} 0]"
+        if node.op in ("step", "nonneg", "iszero"):
+            relation = {"step": ">", "nonneg": ">=", "iszero": "="}[node.op]
+            return f"1[{self(arg)} {relation} 0]"
         return f"{_ASCII_FUNCTIONS.get(node.op, node.op)}({self(arg)})"
 
 
@@ -396,7 +411,7 @@ class _PythonPrinter(_Printer):
     def _call(self, node: Node) -> str:
         """Sizes (pad, reshape) are whole numbers: computed ones are floats here."""
         first, *rest = (self(a) for a in node.args)
-        if node.op in ("pad", "reshape"):
+        if node.op in ("pad", "reshape", "maxpool"):
             rest = [f"int({r})" for r in rest]
         return f"{node.op}({', '.join([first, *rest])})"
 
@@ -412,7 +427,7 @@ class _PythonPrinter(_Printer):
         if node.op in _LATEX_CALLS:
             return self._call(node)
         (arg,) = node.args
-        name = "abs_" if node.op == "abs" else node.op
+        name = {"abs": "abs_", "max": "max_entry", "min": "min_entry"}.get(node.op, node.op)
         return f"{name}({self(arg)})"
 
 
@@ -429,12 +444,13 @@ def python_source(node: Node, name: str, inputs: dict[str, tuple], doc: str) -> 
     if "_like" in expression:
         body.append(f"    _like = ({', '.join(inputs)},)")
     body.append(f"    return {expression}")
-    imports = ("abs_, ceil, cos, det, diag, diagonal, exp, floor, from_rows, full, "
-               "identity_like, inv, kron, log, log_softmax, logdet, logic_and, logic_not, "
-               "logic_or, logic_xor, matrix_power, nonneg, pi, "
-               "relu, scalar, sigmoid, sin, softmax, softmax_rows, softplus, sqrt, step, tanh, "
-               "product_of, take, total, trace, conv, conv_full, eigmax, eigmin, flip, flipud, pad, reshape, "
-               "vec, xcorr")
+    imports = ("abs_, arccos, arcsin, arcsinh, arctan, arctanh, ceil, conv, conv_full, cos, "
+               "cosh, det, diag, diagonal, eigmax, eigmin, exp, flip, flipud, floor, from_rows, "
+               "full, identity_like, inv, iszero, kron, log, log_softmax, logdet, logic_and, "
+               "logic_not, logic_or, logic_xor, matrix_power, max_entry, maxpool, mean, "
+               "min_entry, nonneg, pad, pi, product_of, relu, reshape, scalar, sigmoid, sin, "
+               "sinh, softmax, softmax_rows, softplus, sqrt, std, step, take, tan, tanh, total, "
+               "trace, variance, vec, xcorr")
     return "\n".join([
         f'"""Generated by derivekit: {doc}"""',
         "",

@@ -21,6 +21,11 @@ FUNCTIONS = {
     "sigmoid": "sigmoid", "sigma": "sigmoid", "logistic": "sigmoid", "sigm": "sigmoid",
     "tanh": "tanh", "relu": "relu", "exp": "exp", "log": "log", "ln": "log", "sqrt": "sqrt",
     "abs": "abs", "sin": "sin", "cos": "cos", "softplus": "softplus", "step": "step",
+    "tan": "tan", "arctan": "arctan", "atan": "arctan", "arcsin": "arcsin", "asin": "arcsin",
+    "arccos": "arccos", "acos": "arccos", "sinh": "sinh", "cosh": "cosh", "arctanh": "arctanh",
+    "atanh": "arctanh", "arcsinh": "arcsinh", "asinh": "arcsinh",
+    "var": "variance", "variance": "variance", "std": "std", "min": "min",
+    "softmaxrows": "softmax_rows", "maxpool": "maxpool",
     "heaviside": "step", "softmax": "softmax", "logsoftmax": "log_softmax", "trace": "trace",
     "tr": "trace", "det": "det", "logdet": "logdet", "sum": "total", "total": "total",
     "mean": "mean", "avg": "mean",
@@ -37,7 +42,7 @@ FUNCTIONS = {
 _SEVERAL = {"xcorr": (2, lambda a, k: build.correlate("xcorr", a, k)),
             "conv": (2, lambda a, k: build.correlate("conv", a, k)),
             "conv_full": (2, lambda a, k: build.correlate("conv_full", a, k)),
-            "pad": (3, build.pad), "reshape": (3, build.reshape),
+            "pad": (3, build.pad), "reshape": (3, build.reshape), "maxpool": (2, build.maxpool),
             "zeros": (2, lambda r, c: build.filled("zeros", r, c)),
             "ones": (2, lambda r, c: build.filled("ones", r, c))}
 """Functions of several arguments: how many, and their constructor."""
@@ -541,6 +546,8 @@ class _Resolver:
         if t.relation in strict:  # 1[n >= 0] is 1 at 0: integer-valued givens land there
             fn, a, b = strict[t.relation]
             return build.apply(fn, build.sub(a, b))
+        if t.relation == "=":  # 1[A = max(A)]: the arg-max indicator of a max's gradient
+            return build.apply("iszero", build.sub(left, right))
         raise UnknownSymbol(f"indicator of {t.relation!r} is not supported (use >, <)")
 
     def _transpose(self, t: raw.Transpose) -> Node:
@@ -566,7 +573,8 @@ class _Resolver:
                 self.scope.lookup("T") is None or not self._scalar(t.base)):
             return self._on_last(t.base, build.transpose)
         exponent = self.node(t.exponent)
-        return self._on_last(t.base, lambda b: build.power(b, exponent))
+        raise_to = build.elementwise_power if t.elementwise else build.power
+        return self._on_last(t.base, lambda b: raise_to(b, exponent))
 
     def _scalar(self, t: raw.Raw) -> bool:
         """Whether ``t`` names a scalar (for ``b^T``: a power when T is a given)."""
@@ -585,11 +593,15 @@ class _Resolver:
         if fn is None:
             raise UnknownSymbol(f"unknown function {short(text)!r}")
         binary = {"kron": build.kron, "hadamard": build.hadamard}
-        if fn in binary or fn == "max":
+        if fn in ("max", "min") and len(args) == 1:  # the largest (smallest) entry
+            return build.apply(fn, args[0])
+        if fn in binary or fn in ("max", "min"):
             if len(args) != 2:
                 raise UnknownSymbol(f"{text} takes two arguments, got {len(args)}")
             if fn == "max":  # max(a, b) = b + relu(a - b)
                 return build.add(args[1], build.apply("relu", build.sub(args[0], args[1])))
+            if fn == "min":  # min(a, b) = a - relu(a - b)
+                return build.sub(args[0], build.apply("relu", build.sub(args[0], args[1])))
             return binary[fn](*args)
         if fn in _SEVERAL:
             count, construct = _SEVERAL[fn]

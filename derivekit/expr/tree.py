@@ -16,9 +16,10 @@ Dim = Union[int, str]
 Shape = tuple[Dim, ...]
 
 ELEMENTWISE = ("sigmoid", "tanh", "relu", "step", "exp", "log", "sqrt", "abs", "sin", "cos",
-               "softplus", "floor", "ceil", "nonneg", "sign")
+               "tan", "arctan", "arcsin", "arccos", "sinh", "cosh", "arctanh", "arcsinh",
+               "softplus", "floor", "ceil", "nonneg", "sign", "iszero")
 """Functions applied entry by entry (shape in = shape out)."""
-REDUCTIONS = ("trace", "det", "logdet", "total", "mean")
+REDUCTIONS = ("trace", "det", "logdet", "total", "mean", "variance", "std", "max", "min")
 """Functions of a whole array with a scalar value."""
 VECTOR_MAPS = ("softmax", "log_softmax")
 """Functions of a whole column with a column value."""

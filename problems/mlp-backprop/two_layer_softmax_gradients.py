@@ -1,50 +1,15 @@
 """Seed 003 Problem 2 (a)-(d): gradients of a two-layer ReLU network with softmax cross-entropy."""
 
-from derivekit.model import SIMPLEX, UNIT, Claim, Derivative, Given, Problem, Source, Wrong
-from derivekit.ops import diag, identity_like, log, relu, softmax, step, total, vstack
+from derivekit.model import SIMPLEX, Claim, Derivative, Given, Problem, Source, Wrong
+from derivekit.ops import relu, softmax, step
 
-
-def softmax_jacobian(z2):
-    """∂ô_i/∂z_j = ô_i (1[i = j] - ô_j): diag(ô) - ô ô^T."""
-    p = softmax(z2)
-    return diag(p) - p @ p.T
-
-
-def weight_jacobian(v, out, indicator=True):
-    """∂(Mv)_k/∂M_ij = v_j 1[k = i] for an out x len(v) matrix M: numerator layout, one row
-    per output k, one column per weight (i, j) in row-major order (``indicator=False``: the
-    mistake of dropping 1[k = i])."""
-    return vstack(*[vstack(*[v[j, 0] if k == i or not indicator else 0 * v[j, 0]
-                             for i in range(out) for j in range(v.shape[0])]).T
-                    for k in range(out)])
-
-
-def z1(W1, x, b1):
-    return W1 @ x + b1
-
-
-def error_from_h(h, W2, b2, o):
-    """E = -Σ_k o_k log ô_k with ô = softmax(W2 h + b2), h a free variable."""
-    return -total(o * log(softmax(W2 @ h + b2)))
-
-
-def error(x, W1, b1, W2, b2, o):
-    return error_from_h(relu(z1(W1, x, b1)), W2, b2, o)
-
-
-def delta2(x, W1, b1, W2, b2, o):
-    """∂E/∂z2 = ô - o (uses Σ_k o_k = 1)."""
-    return softmax(W2 @ relu(z1(W1, x, b1)) + b2) - o
-
-
-def delta1(x, W1, b1, W2, b2, o):
-    """∂E/∂z1 = W2^T(ô - o) ⊙ 1[z1 > 0]."""
-    return (W2.T @ delta2(x, W1, b1, W2, b2, o)) * step(z1(W1, x, b1))
+E = "-sum(o .* log(ohat))"
+"""The loss E = -Σ_k o_k log ô_k, in the statement's names (ô, h, z₁, z₂ are defined below)."""
 
 
 def seed_delta1(x, W1, b1, W2, b2, o):
     """The seed's ∂E/∂z1, with W1^T where W2^T belongs (defined only when n = d = K)."""
-    return (W1.T @ delta2(x, W1, b1, W2, b2, o)) * step(z1(W1, x, b1))
+    return (W1.T @ (softmax(W2 @ relu(W1 @ x + b1) + b2) - o)) * step(W1 @ x + b1)
 
 
 PROBLEM = Problem(
@@ -68,9 +33,10 @@ PROBLEM = Problem(
         Given("W2", ("K", "d"), latex=r"\mathbf{W}_2"),
         Given("b2", ("K", 1), latex=r"\mathbf{b}_2"),
         Given("o", ("K", 1), SIMPLEX, r"\mathbf{o}", "target distribution (one-hot in practice)"),
-        Given("h", ("d", 1), latex=r"\mathbf{h}", description="hidden layer as a free variable"),
-        Given("z2", ("K", 1), latex=r"\mathbf{z}_2", description="logits as a free variable"),
-        Given("ohat", ("K", 1), UNIT, r"\hat{\mathbf{o}}", "predictions as a free variable"),
+        Given("z1", ("d", 1), latex=r"\mathbf{z}_1", definition="W1 @ x + b1"),
+        Given("h", ("d", 1), latex=r"\mathbf{h}", definition="relu(z1)"),
+        Given("z2", ("K", 1), latex=r"\mathbf{z}_2", definition="W2 @ h + b2"),
+        Given("ohat", ("K", 1), latex=r"\hat{\mathbf{o}}", definition="softmax(z2)"),
     ),
     shapes=({"n": 2, "d": 3, "K": 2}, {"n": 1, "d": 2, "K": 3}, {"n": 3, "d": 2, "K": 2}),
     parts=(
@@ -82,12 +48,11 @@ PROBLEM = Problem(
                 r"-\frac{o_i}{\hat o_i}",
             ),
             asks=r"(a) $\partial E/\partial\hat o_i$",
-            of=lambda o, ohat: -total(o * log(ohat)), wrt="ohat",
-            answer=lambda o, ohat: -o / ohat,
+            expression=E, wrt="ohat",
             answer_latex=r"-o_i/\hat o_i",
             claim=Claim(r"\frac{\partial E}{\partial\hat{\mathbf{o}}_i}=-\frac{\mathbf{o}_i}"
-                        r"{\hat{\mathbf{o}}_i}", lambda o, ohat: -o / ohat, section="P2(a)"),
-            wrong=(Wrong("log dropped: -o", lambda o, ohat: -o + 0 * ohat),),
+                        r"{\hat{\mathbf{o}}_i}", "-o / ohat", section="P2(a)"),
+            wrong=(Wrong("log dropped: -o", "-o"),),
         ),
         Derivative(
             name="softmax-jacobian",
@@ -98,15 +63,13 @@ PROBLEM = Problem(
                 r"o_i(\mathbb{1}[i=j]-\hat o_j)",
             ),
             asks=r"(a) $\partial\hat o_i/\partial(\mathbf{z}_2)_j$ (row $i$, column $j$)",
-            of=lambda z2: softmax(z2), wrt="z2", layout="numerator",
-            answer=softmax_jacobian,
+            expression="ohat", wrt="z2", layout="numerator",
             answer_latex=r"\hat o_i(\mathbb{1}[i=j]-\hat o_j):\ \operatorname{diag}(\hat{"
                          r"\mathbf{o}})-\hat{\mathbf{o}}\hat{\mathbf{o}}^T",
             claim=Claim(r"\frac{\partial(\hat{\mathbf{o}}_i)}{\partial(\mathbf{z}_2)_j}="
-                        r"\hat{\mathbf{o}}_i(\mathbb{I}(i=j)-\hat{\mathbf{o}}_j)", softmax_jacobian,
-                        section="P2(a)"),
-            wrong=(Wrong("diagonal only: diag(ô(1 - ô))", lambda z2:
-                         diag(softmax(z2) * (1 - softmax(z2)))),),
+                        r"\hat{\mathbf{o}}_i(\mathbb{I}(i=j)-\hat{\mathbf{o}}_j)",
+                        "diag(ohat) - ohat @ ohat.T", section="P2(a)"),
+            wrong=(Wrong("diagonal only: diag(ô(1 - ô))", "diag(ohat .* (1 - ohat))"),),
         ),
         Derivative(
             name="grad-z2",
@@ -117,14 +80,11 @@ PROBLEM = Problem(
                 r"o_i=1)",
             ),
             asks=r"(a) $\partial E/\partial\mathbf{z}_2$",
-            of=error, wrt="b2",
-            answer=delta2,
+            expression=E, wrt="z2",
             answer_latex=r"\hat{\mathbf{o}}-\mathbf{o}",
-            notes="z2 = W2 h + b2, so ∂E/∂z2 = ∂E/∂b2; b2 is the given differentiated.",
             claim=Claim(r"\frac{\partial E}{\partial\mathbf{z}_2}=\hat{\mathbf{o}}-\mathbf{o}",
-                        delta2, section="P2(a)"),
-            wrong=(Wrong("-o/ô (gradient with respect to ô)", lambda x, W1, b1, W2, b2, o:
-                         -o / softmax(W2 @ relu(z1(W1, x, b1)) + b2)),),
+                        "ohat - o", section="P2(a)"),
+            wrong=(Wrong("-o/ô (gradient with respect to ô)", "-o / ohat"),),
         ),
         Derivative(
             name="grad-W2",
@@ -137,17 +97,11 @@ PROBLEM = Problem(
                 r"(\hat{\mathbf{o}}-\mathbf{o})\mathbf{h}^T",
             ),
             asks=r"(b) $\partial E/\partial\mathbf{W}_2$ ($K\times d$)",
-            of=error, wrt="W2",
-            answer=lambda x, W1, b1, W2, b2, o: delta2(x, W1, b1, W2, b2, o)
-            @ relu(z1(W1, x, b1)).T,
+            expression=E, wrt="W2",
             answer_latex=r"(\hat{\mathbf{o}}-\mathbf{o})\mathbf{h}^T",
-            avoid=z1,
             claim=Claim(r"\frac{\partial E}{\partial\mathbf{W}_2}=(\hat{\mathbf{o}}-\mathbf{o})"
-                        r"\mathbf{h}^\top",
-                        lambda x, W1, b1, W2, b2, o: delta2(x, W1, b1, W2, b2, o)
-                        @ relu(z1(W1, x, b1)).T, section="P2(b)"),
-            wrong=(Wrong("used z1 instead of h", lambda x, W1, b1, W2, b2, o:
-                         delta2(x, W1, b1, W2, b2, o) @ z1(W1, x, b1).T),),
+                        r"\mathbf{h}^\top", "(ohat - o) @ h.T", section="P2(b)"),
+            wrong=(Wrong("used z1 instead of h", "(ohat - o) @ z1.T"),),
         ),
         Derivative(
             name="dz2-dW2",
@@ -155,17 +109,16 @@ PROBLEM = Problem(
                 r"(\mathbf{z}_2)_k &= \textstyle\sum_l(\mathbf{W}_2)_{kl}h_l + (\mathbf{b}_2)_k",
                 r"\frac{\partial(\mathbf{z}_2)_k}{\partial(\mathbf{W}_2)_{ij}} &= "
                 r"\textstyle\sum_l h_l\,\mathbb{1}[k=i,\,l=j] = h_j\,\mathbb{1}[k=i]",
+                r"\frac{\partial\mathbf{z}_2}{\partial\operatorname{vec}\mathbf{W}_2} &= "
+                r"\mathbf{I}_K\otimes\mathbf{h}^T\quad(\operatorname{vec}\text{ row-major})",
             ),
             asks=r"(b) $\partial(\mathbf{z}_2)_k/\partial(\mathbf{W}_2)_{ij}$ ($K\times Kd$, "
                  r"columns $(i,j)$ row-major)",
-            of=lambda h, W2, b2: W2 @ h + b2, wrt="W2", layout="numerator",
-            answer=lambda h, W2: weight_jacobian(h, W2.shape[0]),
-            answer_latex=r"h_j\,\mathbb{1}[k=i]",
+            expression="z2", wrt="W2", layout="numerator",
+            answer_latex=r"h_j\,\mathbb{1}[k=i]:\ \mathbf{I}_K\otimes\mathbf{h}^T",
             claim=Claim(r"\frac{\partial(\mathbf{z}_2)_k}{\partial(\mathbf{W}_2)_{ij}}=\mathbf{h}_j"
-                        r"\mathbb{I}(k=i,l=j)", lambda h, W2: weight_jacobian(h, W2.shape[0]),
-                        section="P2(b)"),
-            wrong=(Wrong("indicator dropped: h_j for every output k", lambda h, W2:
-                         weight_jacobian(h, W2.shape[0], indicator=False)),),
+                        r"\mathbb{I}(k=i,l=j)", "kron(I_K, h.T)", section="P2(b)"),
+            wrong=(Wrong("indicator dropped: h_j for every output k", "kron(ones(K, K), h.T)"),),
         ),
         Derivative(
             name="dz2-db2",
@@ -175,12 +128,11 @@ PROBLEM = Problem(
                 r"\Rightarrow\ \mathbf{I}_K",
             ),
             asks=r"(b) $\partial(\mathbf{z}_2)_k/\partial(\mathbf{b}_2)_j$",
-            of=lambda h, W2, b2: W2 @ h + b2, wrt="b2", layout="numerator",
-            answer=lambda b2: identity_like(b2),
+            expression="z2", wrt="b2", layout="numerator",
             answer_latex=r"\mathbb{1}[k=j]:\ \mathbf{I}_K",
             claim=Claim(r"\frac{\partial(\mathbf{z}_2)_k}{\partial(\mathbf{b}_2)_j}=\mathbb{I}"
-                        r"(k=j)", lambda b2: identity_like(b2), section="P2(b)"),
-            wrong=(Wrong("all ones", lambda b2: 1 + 0 * b2 @ b2.T),),
+                        r"(k=j)", "I_K", section="P2(b)"),
+            wrong=(Wrong("all ones", "ones(K, K)"),),
         ),
         Derivative(
             name="grad-b2",
@@ -189,13 +141,11 @@ PROBLEM = Problem(
                 r"E}{\partial(\mathbf{z}_2)_k}\,\mathbb{1}[k=j] = \hat o_j-o_j",
             ),
             asks=r"(b) $\partial E/\partial\mathbf{b}_2$",
-            of=error, wrt="b2",
-            answer=delta2,
+            expression=E, wrt="b2",
             answer_latex=r"\hat{\mathbf{o}}-\mathbf{o}",
             claim=Claim(r"\frac{\partial E}{\partial\mathbf{b}_2}=\hat{\mathbf{o}}-\mathbf{o}",
-                        delta2, section="P2(b)"),
-            wrong=(Wrong("ô alone (dropped -o)", lambda x, W1, b1, W2, b2:
-                         softmax(W2 @ relu(z1(W1, x, b1)) + b2)),),
+                        "ohat - o", section="P2(b)"),
+            wrong=(Wrong("ô alone (dropped -o)", "ohat"),),
         ),
         Derivative(
             name="grad-h",
@@ -206,15 +156,11 @@ PROBLEM = Problem(
                 r"= \mathbf{W}_2^T(\hat{\mathbf{o}}-\mathbf{o})",
             ),
             asks=r"(c) $\partial E/\partial\mathbf{h}$ ($d\times1$)",
-            of=error_from_h, wrt="h",
-            answer=lambda h, W2, b2, o: W2.T @ (softmax(W2 @ h + b2) - o),
+            expression=E, wrt="h",
             answer_latex=r"\mathbf{W}_2^T(\hat{\mathbf{o}}-\mathbf{o})",
             claim=Claim(r"\frac{\partial E}{\partial\mathbf{h}}=\mathbf{W}_2^\top(\hat{\mathbf{o}}"
-                        r"-\mathbf{o})",
-                        lambda h, W2, b2, o: W2.T @ (softmax(W2 @ h + b2) - o),
-                        section="P2(c)"),
-            wrong=(Wrong("(ô - o)^T W2 (numerator-layout row)", lambda h, W2, b2, o:
-                         (softmax(W2 @ h + b2) - o).T @ W2),),
+                        r"-\mathbf{o})", "W2.T @ (ohat - o)", section="P2(c)"),
+            wrong=(Wrong("(ô - o)^T W2 (numerator-layout row)", "(ohat - o).T @ W2"),),
         ),
         Derivative(
             name="dz2-dh",
@@ -224,12 +170,11 @@ PROBLEM = Problem(
                 r"\textstyle\sum_l(\mathbf{W}_2)_{kl}\,\mathbb{1}[l=j] = (\mathbf{W}_2)_{kj}",
             ),
             asks=r"(c) $\partial(\mathbf{z}_2)_k/\partial h_j$ (row $k$, column $j$)",
-            of=lambda h, W2, b2: W2 @ h + b2, wrt="h", layout="numerator",
-            answer=lambda W2: W2,
+            expression="z2", wrt="h", layout="numerator",
             answer_latex=r"(\mathbf{W}_2)_{kj}:\ \mathbf{W}_2",
             claim=Claim(r"\frac{\partial(\mathbf{z}_2)_k}{\partial(\mathbf{h})_j}=(\mathbf{W}_2)"
-                        r"_{kj}", lambda W2: W2, section="P2(c)"),
-            wrong=(Wrong("W2 with a bias column of ones", lambda W2: W2 + 1),),
+                        r"_{kj}", "W2", section="P2(c)"),
+            wrong=(Wrong("W2 with a bias column of ones", "W2 + 1"),),
         ),
         Derivative(
             name="grad-z1",
@@ -241,19 +186,15 @@ PROBLEM = Problem(
                 r"\mathbf{W}_2^T(\hat{\mathbf{o}}-\mathbf{o})\odot\mathbb{1}(\mathbf{z}_1>0)",
             ),
             asks=r"(c) $\partial E/\partial\mathbf{z}_1$ ($d\times1$)",
-            of=error, wrt="b1",
-            answer=delta1,
+            expression=E, wrt="z1",
             answer_latex=r"\mathbf{W}_2^T(\hat{\mathbf{o}}-\mathbf{o})\odot\mathbb{1}"
                          r"(\mathbf{z}_1>0)",
-            avoid=z1,
-            notes="z1 = W1 x + b1, so ∂E/∂z1 = ∂E/∂b1. The seed's W1^T (d x n transposed) times "
-                  "ô - o (K) is not even defined unless d = K, and the product with the d-vector "
-                  "mask needs n = d.",
+            notes="The seed's W1^T (d x n transposed) times ô - o (K) is not even defined unless "
+                  "d = K, and the product with the d-vector mask needs n = d.",
             claim=Claim(r"\frac{\partial E}{\partial\mathbf{z}_1}=\mathbf{W}_1^\top"
                         r"(\hat{\mathbf{o}}-\mathbf{o})\odot\mathbb{I}(\mathbf{z}_1>0)",
                         seed_delta1, section="P2(c)"),
-            wrong=(Wrong("dropped the ReLU mask", lambda x, W1, b1, W2, b2, o:
-                         W2.T @ delta2(x, W1, b1, W2, b2, o)),),
+            wrong=(Wrong("dropped the ReLU mask", "W2.T @ (ohat - o)"),),
         ),
         Derivative(
             name="grad-W1",
@@ -266,18 +207,13 @@ PROBLEM = Problem(
                 r"\frac{\partial E}{\partial\mathbf{W}_1} &= \boldsymbol{\delta}_1\mathbf{x}^T",
             ),
             asks=r"(d) $\partial E/\partial\mathbf{W}_1$ ($d\times n$)",
-            of=error, wrt="W1",
-            answer=lambda x, W1, b1, W2, b2, o: delta1(x, W1, b1, W2, b2, o) @ x.T,
+            expression=E, wrt="W1",
             answer_latex=r"\big[\mathbf{W}_2^T(\hat{\mathbf{o}}-\mathbf{o})\odot\mathbb{1}"
                          r"(\mathbf{z}_1>0)\big]\mathbf{x}^T",
-            avoid=z1,
             claim=Claim(r"\frac{\partial E}{\partial\mathbf{W}_1}=\left[\mathbf{W}_2^\top(\hat"
                         r"{\mathbf{o}}-\mathbf{o})\odot\mathbb{I}(\mathbf{z}_1>0)\right]\mathbf{x}"
-                        r"^\top",
-                        lambda x, W1, b1, W2, b2, o: delta1(x, W1, b1, W2, b2, o) @ x.T,
-                        section="P2(d)"),
-            wrong=(Wrong("dropped the ReLU mask", lambda x, W1, b1, W2, b2, o:
-                         (W2.T @ delta2(x, W1, b1, W2, b2, o)) @ x.T),),
+                        r"^\top", "((W2.T @ (ohat - o)) .* step(z1)) @ x.T", section="P2(d)"),
+            wrong=(Wrong("dropped the ReLU mask", "(W2.T @ (ohat - o)) @ x.T"),),
         ),
         Derivative(
             name="dz1-dW1",
@@ -285,17 +221,16 @@ PROBLEM = Problem(
                 r"(\mathbf{z}_1)_k &= \textstyle\sum_l(\mathbf{W}_1)_{kl}x_l + (\mathbf{b}_1)_k",
                 r"\frac{\partial(\mathbf{z}_1)_k}{\partial(\mathbf{W}_1)_{ij}} &= "
                 r"\textstyle\sum_l x_l\,\mathbb{1}[k=i,\,l=j] = x_j\,\mathbb{1}[k=i]",
+                r"\frac{\partial\mathbf{z}_1}{\partial\operatorname{vec}\mathbf{W}_1} &= "
+                r"\mathbf{I}_d\otimes\mathbf{x}^T\quad(\operatorname{vec}\text{ row-major})",
             ),
             asks=r"(d) $\partial(\mathbf{z}_1)_k/\partial(\mathbf{W}_1)_{ij}$ ($d\times dn$, "
                  r"columns $(i,j)$ row-major)",
-            of=z1, wrt="W1", layout="numerator",
-            answer=lambda x, W1: weight_jacobian(x, W1.shape[0]),
-            answer_latex=r"x_j\,\mathbb{1}[k=i]",
+            expression="z1", wrt="W1", layout="numerator",
+            answer_latex=r"x_j\,\mathbb{1}[k=i]:\ \mathbf{I}_d\otimes\mathbf{x}^T",
             claim=Claim(r"\frac{\partial(\mathbf{z}_1)_k}{\partial(\mathbf{W}_1)_{ij}}=\mathbf{x}_j"
-                        r"\mathbb{I}(k=i,l=j)", lambda x, W1: weight_jacobian(x, W1.shape[0]),
-                        section="P2(d)"),
-            wrong=(Wrong("indicator dropped: x_j for every output k", lambda x, W1:
-                         weight_jacobian(x, W1.shape[0], indicator=False)),),
+                        r"\mathbb{I}(k=i,l=j)", "kron(I_d, x.T)", section="P2(d)"),
+            wrong=(Wrong("indicator dropped: x_j for every output k", "kron(ones(d, d), x.T)"),),
         ),
         Derivative(
             name="grad-b1",
@@ -306,16 +241,13 @@ PROBLEM = Problem(
                 r"&= \mathbf{W}_2^T(\hat{\mathbf{o}}-\mathbf{o})\odot\mathbb{1}(\mathbf{z}_1>0)",
             ),
             asks=r"(d) $\partial E/\partial\mathbf{b}_1$ ($d\times1$)",
-            of=error, wrt="b1",
-            answer=delta1,
+            expression=E, wrt="b1",
             answer_latex=r"\mathbf{W}_2^T(\hat{\mathbf{o}}-\mathbf{o})\odot\mathbb{1}"
                          r"(\mathbf{z}_1>0)",
-            avoid=z1,
             claim=Claim(r"\frac{\partial E}{\partial\mathbf{b}_1}=\frac{\partial E}{\partial"
                         r"\mathbf{z}_1}\mathbf{I}=\mathbf{W}_1^\top(\hat{\mathbf{o}}-\mathbf{o})"
                         r"\odot\mathbb{I}(\mathbf{z}_1>0)", seed_delta1, section="P2(d)"),
-            wrong=(Wrong("dropped the ReLU mask", lambda x, W1, b1, W2, b2, o:
-                         W2.T @ delta2(x, W1, b1, W2, b2, o)),),
+            wrong=(Wrong("dropped the ReLU mask", "W2.T @ (ohat - o)"),),
         ),
     ),
 )

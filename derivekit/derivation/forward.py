@@ -1,0 +1,239 @@
+"""Jacobians by forward differentials: J(y) = ∂vec(y)/∂vec(x), numerator layout.
+
+``vec`` reads entries row by row (NumPy's order, and the catalog's: ∂z/∂W has one column
+per weight W_ij in row-major order), so that
+
+    vec(A dX B) = (A ⊗ Bᵀ) vec(dX)        J(AB) = (I ⊗ Bᵀ) J(A) + (A ⊗ I) J(B)
+    vec(f(A)) = f'(A) ⊙ vec(A)            J(f(A)) = diag(vec f'(A)) J(A)
+
+and for columns every Kronecker factor collapses: J(Ax) = A J(x), the familiar rules.
+"""
+
+from __future__ import annotations
+
+from derivekit.derivation.rules import CannotDerive, rule, slope
+from derivekit.derivation.sequences import Dependence, fresh, recurrence, replace_nodes
+from derivekit.expr import build
+from derivekit.expr.tree import ELEMENTWISE, Dim, Node, Shape, const, is_scalar, var
+
+
+def jacobian(f: Node, wrt: Node, used: list[str]) -> Node:
+    """∂vec(f)/∂vec(wrt): one row per entry of f, one column per entry of wrt."""
+    return Forward(wrt, used).J(f)
+
+
+def count(shape: Shape) -> Dim:
+    """The number of entries of an array of ``shape`` (a name's product for symbolic
+    sizes)."""
+    out: Dim = 1
+    for d in shape:
+        out = d if out == 1 else build._times(out, d) if d != 1 else out
+    return out
+
+
+def flat(a: Node) -> Node:
+    """vec(a) as a column (row-major); a scalar stays a scalar."""
+    if is_scalar(a.shape) or (len(a.shape) == 2 and a.shape[1] == 1):
+        return a
+    if len(a.shape) == 2 and a.shape[0] == 1:
+        return build.transpose(a)
+    return build.vec(a)
+
+
+def _diag(v: Node) -> Node:
+    """diag(vec v), or v itself when it is a scalar (then it scales)."""
+    v = flat(v)
+    return v if is_scalar(v.shape) else build.diag(v)
+
+
+class Forward:
+    def __init__(self, wrt: Node, used: list[str]) -> None:
+        self.wrt = wrt
+        self.size = count(wrt.shape)
+        self.used = used
+        self.depends = Dependence(wrt.value)
+
+    def zero(self, y: Node) -> Node:
+        return build._zero_like((count(y.shape), self.size))
+
+    def J(self, y: Node) -> Node:  # noqa: N802
+        if not self.depends(y):
+            return self.zero(y)
+        if y.op == "var":
+            return build.identity(self.size)
+        if y.op == "log" and y.args[0].op == "softmax":
+            y = build.apply("log_softmax", y.args[0].args[0])
+        method = getattr(self, "_" + y.op, None)
+        if method is None and y.op in ELEMENTWISE:
+            method = self._elementwise
+        if method is None:
+            from derivekit.derivation.backward import construct
+
+            raise CannotDerive(f"{construct(y)} (Jacobian)")
+        self.used.append(rule(y.op))
+        self.used.append(rule("jacobian"))
+        return method(y)
+
+    # linear ------------------------------------------------------------------------
+    def _alias(self, y: Node) -> Node:
+        return self.J(y.args[0])
+
+    def _broadcast(self, j: Node, operand: Shape, result: Shape) -> Node:
+        """J of an operand broadcast to the result's shape (a bias added to each column)."""
+        if tuple(operand) == tuple(result) or count(operand) == count(result):
+            return j
+        if is_scalar(operand):
+            return build.matmul(build.ones((count(result), 1)), j)
+        rows, cols = result
+        if len(operand) == 2 and operand[1] == 1:  # a column repeated across the columns
+            return build.matmul(build.kron(build.identity(rows), build.ones((cols, 1))), j)
+        if len(operand) == 2 and operand[0] == 1:  # a row repeated down the rows
+            return build.matmul(build.kron(build.ones((rows, 1)), build.identity(cols)), j)
+        raise CannotDerive(f"Jacobian of a {operand} operand broadcast to {result}")
+
+    def _add(self, y: Node) -> Node:
+        a, b = (self._broadcast(self.J(x), x.shape, y.shape) for x in y.args)
+        return build.add(a, b) if y.op == "add" else build.sub(a, b)
+
+    _sub = _add
+
+    def _neg(self, y: Node) -> Node:
+        return build.neg(self.J(y.args[0]))
+
+    def _scale(self, y: Node) -> Node:
+        s, a = y.args
+        return build.add(build.product(flat(a), self.J(s)) if self.depends(s) else self.zero(y),
+                         build.scale(s, self.J(a)))
+
+    def _matmul(self, y: Node) -> Node:
+        a, b = y.args
+        m, n = y.shape
+        out = self.zero(y)
+        if self.depends(a):
+            out = build.add(out, build.product(build.kron(build.identity(m),
+                                                           build.transpose(b)), self.J(a)))
+        if self.depends(b):
+            out = build.add(out, build.product(build.kron(a, build.identity(n)), self.J(b)))
+        return out
+
+    def _T(self, y: Node) -> Node:  # noqa: N802
+        if len(y.shape) == 2 and 1 in y.shape or is_scalar(y.shape):
+            return self.J(y.args[0])  # a vector's entries keep their order
+        raise CannotDerive("Jacobian through the transpose of a matrix that depends on the "
+                           "variable")
+
+    def _index(self, y: Node) -> Node:
+        from derivekit.derivation.backward import _selectors
+
+        rows, columns = _selectors(y)
+        return build.matmul(build.kron(build.transpose(rows), build.transpose(columns)),
+                            self.J(y.args[0]))
+
+    def _sum_over(self, y: Node) -> Node:
+        lower, upper, body = y.args
+        return build.bounded("sum", y.value, lower, upper, self.J(body))
+
+    def _total(self, y: Node) -> Node:
+        a = y.args[0]
+        return build.matmul(build.ones((1, count(a.shape))), self.J(a))
+
+    def _mean(self, y: Node) -> Node:
+        return build.divide(self._total(y), build.size_of(y.args[0].shape))
+
+    def _trace(self, y: Node) -> Node:
+        a = y.args[0]
+        return build.matmul(build.transpose(flat(build.identity(a.shape[0]))), self.J(a))
+
+    # products ------------------------------------------------------------------------
+    def _hadamard(self, y: Node) -> Node:
+        a, b = y.args
+        if a.shape != b.shape:
+            raise CannotDerive("Jacobian of an element-wise product of broadcast operands")
+        return build.add(build.product(_diag(b), self.J(a)), build.product(_diag(a), self.J(b)))
+
+    def _div(self, y: Node) -> Node:
+        a, b = y.args
+        square = build.elementwise_power(b, const(2))
+        if is_scalar(b.shape):
+            first = build.divide(self.J(a), b)
+            return build.sub(first, build.product(build.divide(flat(a), square), self.J(b)))
+        if a.shape != b.shape:
+            raise CannotDerive("Jacobian of an element-wise quotient of broadcast operands")
+        first = build.product(_diag(build.reciprocal(b)), self.J(a))
+        return build.sub(first, build.product(_diag(build.divide(a, square)), self.J(b)))
+
+    def _elementwise(self, y: Node) -> Node:
+        return build.product(_diag(slope(y)), self.J(y.args[0]))
+
+    def _pow(self, y: Node) -> Node:
+        a, k = y.args
+        if k.op != "const":
+            raise CannotDerive("a power with a non-constant exponent")
+        local = build.scale(k, build.elementwise_power(a, const(k.value - 1)))
+        return build.product(_diag(local), self.J(a))
+
+    def _matpow(self, y: Node) -> Node:
+        a, k = y.args
+        if k.op != "const":
+            raise CannotDerive("Jacobian of a matrix power with a variable exponent")
+        out = self.zero(y)
+        for j in range(int(k.value)):
+            left = build.power(a, const(j)) if j else build.identity(a.shape[0])
+            right = build.power(a, const(k.value - 1 - j)) if k.value - 1 - j else \
+                build.identity(a.shape[0])
+            out = build.add(out, build.matmul(build.kron(left, build.transpose(right)),
+                                              self.J(a)))
+        return out
+
+    def _inv(self, y: Node) -> Node:
+        return build.neg(build.matmul(build.kron(y, build.transpose(y)), self.J(y.args[0])))
+
+    def _det(self, y: Node) -> Node:
+        return build.scale(y, self._logdet(y))
+
+    def _logdet(self, y: Node) -> Node:
+        a = y.args[0]
+        adjugate = build.transpose(build.inverse(a))
+        return build.matmul(build.transpose(flat(adjugate)), self.J(a))
+
+    def _softmax(self, y: Node) -> Node:
+        outer = build.matmul(y, build.transpose(y))
+        return build.product(build.sub(build.diag(y), outer), self.J(y.args[0]))
+
+    def _log_softmax(self, y: Node) -> Node:
+        z = y.args[0]
+        s = build.apply("softmax", z)
+        n = z.shape[0]
+        return build.product(build.sub(build.identity(n), build.matmul(s, build.ones((1, n)))),
+                             self.J(z))
+
+    # sequences -----------------------------------------------------------------------
+    def _seq(self, y: Node) -> Node:
+        """J(s_τ) = Σ_{base<k≤τ} A_τ ⋯ A_{k+1} J_direct(s_k) + A_τ ⋯ A_{base+1} J(start):
+        the products run down from τ (written ∏_i A_{τ+k+1-i}, i increasing)."""
+        chain = recurrence(y.value)
+        tau = y.args[0]
+        k_name = fresh(y)
+        k = build.index_var(k_name)
+        previous = var(f"{chain.sequence.name}'", chain.sequence.shape)
+        step = replace_nodes(chain.step(k), {chain.previous(k): previous})
+        direct = replace_nodes(self.J(step), {step: chain.entry(k),
+                                              previous: chain.previous(k)})
+        lower = build.add(chain.base, const(1))
+        out = build.bounded("sum", k_name, lower, tau,
+                            build.product(self._descending(chain, k, tau, y), direct))
+        if self.depends(chain.start):
+            at_base = self._descending(chain, chain.base, tau, y)
+            out = build.add(out, build.product(at_base, self.J(chain.start)))
+        return out
+
+    def _descending(self, chain, after: Node, upper: Node, context: Node) -> Node:  # noqa: ANN001
+        """A_upper A_{upper-1} ⋯ A_{after+1}."""
+        from derivekit.derivation.backward import _letters, step_jacobian
+
+        letters = _letters(after) + _letters(upper)
+        i_name = fresh(context, *letters)
+        i = build.index_var(i_name)
+        j = build.sub(build.add(build.add(upper, after), const(1)), i)
+        factor = step_jacobian(chain, j)
+        return build.bounded("prod", i_name, build.add(after, const(1)), upper, factor)

@@ -333,7 +333,19 @@ def test_an_expression_may_start_with_a_minus() -> None:
     """No ``--`` needed: click keeps an unknown option-like word as the expression."""
     result = invoke("derive", "-x' x", "--wrt", "x", "--given", "x:n,1")
     assert result.exit_code == 0, result.output
-    assert "(-2)*x" in result.output
+    assert "= -2*x" in result.output
+
+
+@pytest.mark.parametrize("args", [
+    ("-sum(y.*log(softmax(a)))", "--wrt", "a", "-g", "a:n", "-g", "y:n"),
+    ("--wrt", "a", "-g", "a:n", "-g", "y:n", "-sum(y.*log(softmax(a)))"),
+    ("--wrt", "a", "-g", "a:n", "-g", "y:n", "--", "-sum(y.*log(softmax(a)))"),
+])
+def test_a_leading_minus_expression_anywhere(args: tuple) -> None:
+    """``-sum(…log…)`` holds a 'g': click alone would read it as the flag -g."""
+    result = invoke("derive", *args)
+    assert result.exit_code == 0, result.output
+    assert "sum(y)*softmax(a) - y" in result.output
 
 
 # --------------------------------------------------------------------------- index notation

@@ -243,7 +243,9 @@ def kron(a: Node, b: Node) -> Node:
 def _times(x, y):  # noqa: ANN001, ANN202
     if isinstance(x, int) and isinstance(y, int):
         return x * y
-    return f"{x}*{y}"
+    if x == 1 or y == 1:
+        return y if x == 1 else x
+    return f"{_term(x)}*{_term(y)}"
 
 
 # --------------------------------------------------------------------------- logic

@@ -29,6 +29,8 @@ def collect(node: Node) -> Node:
     """Like terms combined (``c1 A + c2 A -> (c1 + c2) A``) and shared outer factors pulled
     out (``H x + Hᵀ x -> (H + Hᵀ) x``)."""
     node = Node(node.op, tuple(collect(a) for a in node.args), node.shape, node.value)
+    if node.op == "sum_over":
+        return _constant_out(node)
     if node.op not in ("add", "sub"):
         return node
     groups: dict[Node, Node] = {}
@@ -43,6 +45,18 @@ def collect(node: Node) -> Node:
             coefficient, term)
         out = piece if out is None else build.add(out, piece)
     return out if out is not None else build._zero_like(node.shape)
+
+
+def _constant_out(node: Node) -> Node:
+    """Σ_i c·A_i = c·Σ_i A_i for a number c (and Σ -A_i = -Σ A_i), so that constants meet."""
+    lower, upper, body = node.args
+    if body.op == "neg":
+        return build.neg(_constant_out(build.bounded("sum", node.value, lower, upper,
+                                                     body.args[0])))
+    if body.op == "scale" and body.args[0].op == "const":
+        inner = build.bounded("sum", node.value, lower, upper, body.args[1])
+        return build.scale(body.args[0], _constant_out(inner))
+    return node
 
 
 def _factor(terms: list[tuple[Node, Node]], side: int) -> list[tuple[Node, Node]]:

@@ -81,7 +81,8 @@ def _from_sympy(expr, back: dict, sympy) -> Node:  # noqa: ANN001
     if expr.is_Rational:
         return const(Fraction(int(expr.p), int(expr.q)))
     if expr.is_Add:
-        terms = sorted(expr.args, key=lambda t: (t.could_extract_minus_sign(), str(t)))
+        terms = sorted(expr.args, key=lambda t: (t.could_extract_minus_sign(), t.is_number,
+                                                 str(t)))
         out = _from_sympy(terms[0], back, sympy)
         for t in terms[1:]:
             if t.could_extract_minus_sign():

@@ -91,6 +91,8 @@ def add(a: Node, b: Node) -> Node:
         return const(a.value + b.value)
     if b.op == "neg":
         return sub(a, b.args[0])
+    if is_const(b) and b.value < 0:  # t + -1 is t - 1
+        return sub(a, const(-b.value))
     return Node("add", (a, b), shape)
 
 
@@ -742,6 +744,8 @@ def bounded(kind: str, var: str, lower: Node, upper: Node, body: Node) -> Node:
             raise ShapeError(f"limit {_describe(end)} is not a scalar")
     if kind == "prod" and not (is_scalar(body.shape) or _square_matrix(body.shape)):
         raise ShapeError(f"product of {_describe(body)}: needs scalars or square matrices")
+    if kind == "sum" and is_zero(body):
+        return body
     return Node(f"{kind}_over", (lower, upper, body), body.shape, var)
 
 

@@ -41,12 +41,15 @@ class Reading:
         return scope
 
     def read(self, text: str, what: str) -> Node:
-        """``text`` as a typed tree; a mistake in a problem file is one line naming it."""
-        from derivekit.expr.parse import parse
+        """``text`` as a typed tree (with its ``where`` clause: named values and sequences,
+        ``… where h_t = tanh(W h_{t-1} + x_t)``); a mistake in a problem file is one line
+        naming it."""
+        from derivekit.expr.parse import parse, split_definitions
         from derivekit.expr.resolve import resolve
 
         try:
-            return resolve(parse(text), self.scope())
+            body, definitions = split_definitions(text)
+            return resolve(parse(body), self.scope(), definitions)
         except DerivekitError as exc:
             raise ProblemDefinitionError(f"{self.problem_id}: {what} {text!r}: {exc}") from None
 

@@ -2,8 +2,12 @@
 
 from derivekit.model import POSITIVE, UNIT, Claim, ConvergenceRange, Derivative, Given, Problem, \
     Source, Wrong, interval
-from derivekit.ops import diag, identity_like, matrix_power, max_entry, sqnorm, sqrt, tanh, \
-    vstack
+from derivekit.ops import diag, identity_like, matrix_power, max_entry, sqrt, tanh, vstack
+
+STATES = "h_t = tanh(W_h @ h_{t-1} + W_x @ X[:, t-1] + b)"
+"""The hidden states, h_0 = h0 (the given) and h_t for t = 1..T (x_t is column t of X)."""
+LOSS = f"sum_{{t=1}}^{{T}} sqnorm(W_y @ h_t + c - Y[:, t-1])/2 where {STATES}"
+"""L = Σ_t ½‖y_t - ŷ_t‖², y_t = W_y h_t + c (a linear read-out)."""
 
 
 def unroll(h0, X, W_h, W_x, b):
@@ -19,50 +23,9 @@ def jacobian(h_next, W_h):
     return diag(1 - h_next ** 2) @ W_h
 
 
-def loss(h0, X, Y, W_h, W_x, b, W_y, c):
-    """L = sum_t L_t, L_t = ||W_y h_t + c - y_t||^2 / 2 (linear read-out, squared error)."""
-    states = unroll(h0, X, W_h, W_x, b)
-    return sum(sqnorm(W_y @ states[t] + c - Y[:, t - 1:t]) / 2 for t in range(1, len(states)))
-
-
 def immediate(states, Y, W_y, c, t):
     """dL_t/dh_t (a column)."""
     return W_y.T @ (W_y @ states[t] + c - Y[:, t - 1:t])
-
-
-def bptt_deltas(h0, X, Y, W_h, W_x, b, W_y, c):
-    """dL/dh_t for t = 1..T by the backward recursion delta_t = dL_t/dh_t + J_{t+1}^T delta_{t+1}
-    (index 0 unused)."""
-    states = unroll(h0, X, W_h, W_x, b)
-    T = len(states) - 1
-    deltas = [None] * (T + 1)
-    deltas[T] = immediate(states, Y, W_y, c, T)
-    for t in reversed(range(1, T)):
-        deltas[t] = immediate(states, Y, W_y, c, t) + jacobian(states[t + 1], W_h).T @ deltas[t + 1]
-    return states, deltas
-
-
-def grad_W_h(h0, X, Y, W_h, W_x, b, W_y, c):
-    states, deltas = bptt_deltas(h0, X, Y, W_h, W_x, b, W_y, c)
-    return sum((deltas[t] * (1 - states[t] ** 2)) @ states[t - 1].T
-               for t in range(1, len(states)))
-
-
-def grad_W_x(h0, X, Y, W_h, W_x, b, W_y, c):
-    states, deltas = bptt_deltas(h0, X, Y, W_h, W_x, b, W_y, c)
-    return sum((deltas[t] * (1 - states[t] ** 2)) @ X[:, t - 1:t].T
-               for t in range(1, len(states)))
-
-
-def readout_errors(h0, X, Y, W_h, W_x, b, W_y, c):
-    """dL/dy_t = y_t - yhat_t for t = 1..T, with the hidden states h_1..h_T."""
-    states = unroll(h0, X, W_h, W_x, b)[1:]
-    return [(W_y @ h + c - Y[:, t:t + 1], h) for t, h in enumerate(states)]
-
-
-def grad_b(h0, X, Y, W_h, W_x, b, W_y, c):
-    states, deltas = bptt_deltas(h0, X, Y, W_h, W_x, b, W_y, c)
-    return sum(deltas[t] * (1 - states[t] ** 2) for t in range(1, len(states)))
 
 
 def jacobian_product(states, W_h, t, k):
@@ -70,14 +33,6 @@ def jacobian_product(states, W_h, t, k):
     out = identity_like(W_h)
     for j in range(t + 1, k + 1):
         out = jacobian(states[j], W_h) @ out
-    return out
-
-
-def ascending_product(states, W_h, t, k):
-    """J_{t+1} J_{t+2} ... J_k: the seed's product read left to right."""
-    out = identity_like(W_h)
-    for j in range(t + 1, k + 1):
-        out = out @ jacobian(states[j], W_h)
     return out
 
 
@@ -90,31 +45,14 @@ def seed_dL_dh(states, Y, W_h, W_y, c, t):
          for k in range(t + 1, T + 1)), 0 * states[0])
 
 
-def seed_grad_W_h(h0, X, Y, W_h, W_x, b, W_y, c):
-    """The seed's step 3: sum_t dL/dh_t * phi'(a_t) h_{t-1}^T."""
-    states = unroll(h0, X, W_h, W_x, b)
-    return sum((seed_dL_dh(states, Y, W_h, W_y, c, t) * (1 - states[t] ** 2)) @ states[t - 1].T
-               for t in range(1, len(states)))
-
-
-def seed_grad_W_x(h0, X, Y, W_h, W_x, b, W_y, c):
-    """The seed's step 3 for W_x: sum_t dL/dh_t * phi'(a_t) x_t^T."""
-    states = unroll(h0, X, W_h, W_x, b)
-    return sum((seed_dL_dh(states, Y, W_h, W_y, c, t) * (1 - states[t] ** 2)) @ X[:, t - 1:t].T
-               for t in range(1, len(states)))
-
-
-def seed_grad_b(h0, X, Y, W_h, W_x, b, W_y, c):
-    states = unroll(h0, X, W_h, W_x, b)
-    return sum(seed_dL_dh(states, Y, W_h, W_y, c, t) * (1 - states[t] ** 2)
-               for t in range(1, len(states)))
-
-
-def truncated_grad_W_h(h0, X, Y, W_h, W_x, b, W_y, c):
-    """Only the immediate loss at each step: the path through later steps dropped."""
-    states = unroll(h0, X, W_h, W_x, b)
-    return sum((immediate(states, Y, W_y, c, t) * (1 - states[t] ** 2)) @ states[t - 1].T
-               for t in range(1, len(states)))
+def seed_gradient(through):
+    """The seed's step 3, sum_t dL/dh_t * phi'(a_t) ∂a_t/∂θ: ``through(states, X, t)`` is the
+    factor ∂a_t/∂θ (h_{t-1}^T for W_h, x_t^T for W_x, none for b)."""
+    def gradient(h0, X, Y, W_h, W_x, b, W_y, c):
+        states = unroll(h0, X, W_h, W_x, b)
+        return sum(through(seed_dL_dh(states, Y, W_h, W_y, c, t) * (1 - states[t] ** 2),
+                           states, X, t) for t in range(1, len(states)))
+    return gradient
 
 
 def ones(a):
@@ -196,17 +134,13 @@ PROBLEM = Problem(
                 r"J_t &= \operatorname{diag}\big(1-\tanh^2(a_t)\big)\,W_h",
             ),
             asks=r"$J_t=\partial h_t/\partial h_{t-1}$ (numerator layout: rows index $h_t$)",
-            of=lambda h_prev, x, W_h, W_x, b: tanh(W_h @ h_prev + W_x @ x + b),
-            wrt="h_prev",
-            layout="numerator",
-            answer=lambda h_prev, x, W_h, W_x, b: jacobian(tanh(W_h @ h_prev + W_x @ x + b), W_h),
+            expression="tanh(W_h @ h_prev + W_x @ x + b)", wrt="h_prev", layout="numerator",
             answer_latex=r"\operatorname{diag}\big(1-\tanh^2(W_hh_{t-1}+W_xx_t+b)\big)W_h",
             claim=Claim(r"J_t = \text{diag}(\phi'(W_h h_{t-1} + W_x x_t + b)) W_h",
-                        lambda h_prev, x, W_h, W_x, b: jacobian(
-                            tanh(W_h @ h_prev + W_x @ x + b), W_h), section="14.1"),
-            wrong=(Wrong("W_h diag(phi') (factors swapped)", lambda h_prev, x, W_h, W_x, b:
-                         W_h @ diag(1 - tanh(W_h @ h_prev + W_x @ x + b) ** 2)),
-                   Wrong("phi' dropped", lambda W_h: W_h)),
+                        "diag(1 - tanh(W_h @ h_prev + W_x @ x + b)^2) @ W_h", section="14.1"),
+            wrong=(Wrong("W_h diag(phi') (factors swapped)",
+                         "W_h @ diag(1 - tanh(W_h @ h_prev + W_x @ x + b)^2)"),
+                   Wrong("phi' dropped", "W_h")),
         ),
         Derivative(
             name="jacobian-through-time",
@@ -217,20 +151,16 @@ PROBLEM = Problem(
                 r"h_{T-1}}\cdots \frac{\partial h_1}{\partial h_0} = J_TJ_{T-1}\cdots J_1",
             ),
             asks=r"$\partial h_T/\partial h_0$ (numerator layout)",
-            of=lambda h0, X, W_h, W_x, b: unroll(h0, X, W_h, W_x, b)[-1],
-            wrt="h0",
-            layout="numerator",
-            answer=lambda h0, X, W_h, W_x, b: jacobian_product(
-                unroll(h0, X, W_h, W_x, b), W_h, 0, X.shape[1]),
+            expression=f"h_T where {STATES}", wrt="h0", layout="numerator",
             answer_latex=r"\prod_{j=1}^{T}J_j\ \text{ordered }J_TJ_{T-1}\cdots J_1",
             claim=Claim(r"\frac{\partial h_k}{\partial h_t} = \prod_{j=t+1}^k "
                         r"\frac{\partial h_j}{\partial h_{j-1}} = \prod_{j=t+1}^k J_j",
-                        lambda h0, X, W_h, W_x, b: jacobian_product(
-                            unroll(h0, X, W_h, W_x, b), W_h, 0, X.shape[1]), section="14.2"),
+                        f"prod_{{i=1}}^{{T}} (diag(1 - h_{{T+1-i}}^2) @ W_h) where {STATES}",
+                        section="14.2"),
             notes="The seed's product does not say its order; it is read as J_k...J_{t+1}, the "
                   "order its step-2 sum needs. The other order is a rejected variant.",
-            wrong=(Wrong("product in the other order J_1 ... J_T", lambda h0, X, W_h, W_x, b:
-                         ascending_product(unroll(h0, X, W_h, W_x, b), W_h, 0, X.shape[1])),
+            wrong=(Wrong("product in the other order J_1 ... J_T",
+                         f"prod_{{j=1}}^{{T}} (diag(1 - h_j^2) @ W_h) where {STATES}"),
                    Wrong("phi' dropped: W_h^T", lambda X, W_h: matrix_power(W_h, X.shape[1]))),
         ),
         Derivative(
@@ -245,9 +175,7 @@ PROBLEM = Problem(
                 r"L}{\partial a_t}\,h_{t-1}^T",
             ),
             asks=r"$\partial L/\partial W_h$",
-            of=loss,
-            wrt="W_h",
-            answer=grad_W_h,
+            expression=LOSS, wrt="W_h",
             answer_latex=(
                 r"\sum_{t=1}^T\big(\delta_t\odot(1-h_t^2)\big)h_{t-1}^T,\quad \delta_T=W_y^T"
                 r"e_T,\ \delta_t=W_y^Te_t+J_{t+1}^T\delta_{t+1},\ e_t=y_t-\hat y_t"),
@@ -255,15 +183,18 @@ PROBLEM = Problem(
                         r"h_t} \frac{\partial h_t}{\partial W_h},\ \frac{\partial L}{\partial h_t}"
                         r" = \frac{\partial L_t}{\partial h_t} + \sum_{k=t+1}^T \frac{\partial "
                         r"L_k}{\partial h_k} \prod_{j=t+1}^k J_j,\ \frac{\partial h_t}{\partial "
-                        r"W_h} = \phi'(\cdot) h_{t-1}^T", seed_grad_W_h, section="14.2"),
+                        r"W_h} = \phi'(\cdot) h_{t-1}^T",
+                        seed_gradient(lambda g, states, X, t: g @ states[t - 1].T),
+                        section="14.2"),
             notes="The seed's product dL/dh_t * phi' h_{t-1}^T is read element-wise in dL/dh_t "
                   "and phi', the only reading whose shapes compose.",
             wrong=(Wrong("truncated: only dL_t/dh_t, no path through later steps",
-                         truncated_grad_W_h),
-                   Wrong("h_t^T instead of h_{t-1}^T", lambda h0, X, Y, W_h, W_x, b, W_y, c: sum(
-                       (d * (1 - s ** 2)) @ s.T for d, s in zip(
-                           bptt_deltas(h0, X, Y, W_h, W_x, b, W_y, c)[1][1:],
-                           unroll(h0, X, W_h, W_x, b)[1:])))),
+                         "sum_{t=1}^{T} ((W_y.T @ (W_y @ h_t + c - Y[:, t-1])) .* (1 - h_t^2)) "
+                         f"@ h_{{t-1}}.T where {STATES}"),
+                   Wrong("h_t^T instead of h_{t-1}^T",
+                         "sum_{t=1}^{T} sum_{k=1}^{t} (((prod_{j=k+1}^{t} (W_h.T @ "
+                         "diag(1 - h_j^2))) @ W_y.T @ (W_y @ h_t + c - Y[:, t-1])) .* "
+                         f"(1 - h_k^2)) @ h_k.T where {STATES}")),
         ),
         Derivative(
             name="bptt-b",
@@ -275,15 +206,16 @@ PROBLEM = Problem(
                 r"\frac{\partial L}{\partial b} &= \textstyle\sum_{t=1}^T\delta_t\odot(1-h_t^2)",
             ),
             asks=r"$\partial L/\partial b$",
-            of=loss,
-            wrt="b",
-            answer=grad_b,
+            expression=LOSS, wrt="b",
             answer_latex=r"\sum_{t=1}^T\delta_t\odot(1-h_t^2)",
             claim=Claim(r"\frac{\partial L}{\partial b} = \sum_{t=1}^T \frac{\partial L}{\partial "
                         r"h_t} \frac{\partial h_t}{\partial b},\ \frac{\partial h_t}{\partial b} "
-                        r"= \phi'(W_h h_{t-1} + W_x x_t + b)", seed_grad_b, section="14.2"),
-            wrong=(Wrong("phi' dropped", lambda h0, X, Y, W_h, W_x, b, W_y, c: sum(
-                       bptt_deltas(h0, X, Y, W_h, W_x, b, W_y, c)[1][1:])),),
+                        r"= \phi'(W_h h_{t-1} + W_x x_t + b)",
+                        seed_gradient(lambda g, states, X, t: g), section="14.2"),
+            wrong=(Wrong("phi' dropped",
+                         "sum_{t=1}^{T} sum_{k=1}^{t} (prod_{j=k+1}^{t} (W_h.T @ "
+                         "diag(1 - h_j^2))) @ W_y.T @ (W_y @ h_t + c - Y[:, t-1]) "
+                         f"where {STATES}"),),
         ),
         Derivative(
             name="bptt-W_x",
@@ -296,15 +228,17 @@ PROBLEM = Problem(
                 r"L}{\partial a_t}\,x_t^T",
             ),
             asks=r"$\partial L/\partial W_x$",
-            of=loss,
-            wrt="W_x",
-            answer=grad_W_x,
+            expression=LOSS, wrt="W_x",
             answer_latex=r"\sum_{t=1}^T\big(\delta_t\odot(1-h_t^2)\big)x_t^T",
             claim=Claim(r"\frac{\partial L}{\partial W_x} = \sum_{t=1}^T \frac{\partial L}{\partial "
                         r"h_t} \frac{\partial h_t}{\partial W_x},\ \frac{\partial h_t}{\partial W_x}"
-                        r" = \phi'(W_h h_{t-1} + W_x x_t + b) x_t^T", seed_grad_W_x,
+                        r" = \phi'(W_h h_{t-1} + W_x x_t + b) x_t^T",
+                        seed_gradient(lambda g, states, X, t: g @ X[:, t - 1:t].T),
                         section="14.2"),
-            wrong=(Wrong("h_{t-1}^T instead of x_t^T", grad_W_h),),
+            wrong=(Wrong("h_{t-1}^T instead of x_t^T",
+                         "sum_{t=1}^{T} sum_{k=1}^{t} (((prod_{j=k+1}^{t} (W_h.T @ "
+                         "diag(1 - h_j^2))) @ W_y.T @ (W_y @ h_t + c - Y[:, t-1])) .* "
+                         f"(1 - h_k^2)) @ h_{{k-1}}.T where {STATES}"),),
         ),
         Derivative(
             name="bptt-W_y",
@@ -314,19 +248,15 @@ PROBLEM = Problem(
                 r"\quad(h_t\text{ does not depend on } W_y)",
             ),
             asks=r"$\partial L/\partial W_y$ (linear read-out $\psi=\mathrm{id}$)",
-            of=loss,
-            wrt="W_y",
-            answer=lambda h0, X, Y, W_h, W_x, b, W_y, c: sum(
-                e @ h.T for e, h in readout_errors(h0, X, Y, W_h, W_x, b, W_y, c)),
+            expression=LOSS, wrt="W_y",
             answer_latex=r"\sum_{t=1}^T(y_t-\hat y_t)h_t^T",
             claim=Claim(r"\frac{\partial L}{\partial W_y} = \sum_{t=1}^T \frac{\partial L}{\partial "
                         r"y_t} \frac{\partial y_t}{\partial W_y}",
-                        lambda h0, X, Y, W_h, W_x, b, W_y, c: sum(
-                            e @ h.T for e, h in readout_errors(h0, X, Y, W_h, W_x, b, W_y, c)),
+                        f"sum_{{t=1}}^{{T}} (W_y @ h_t + c - Y[:, t-1]) @ h_t.T where {STATES}",
                         section="14.2"),
-            wrong=(Wrong("h_{t-1} instead of h_t", lambda h0, X, Y, W_h, W_x, b, W_y, c: sum(
-                       e @ h.T for (e, _), h in zip(readout_errors(h0, X, Y, W_h, W_x, b, W_y, c),
-                                                    unroll(h0, X, W_h, W_x, b)))),),
+            wrong=(Wrong("h_{t-1} instead of h_t",
+                         "sum_{t=1}^{T} (W_y @ h_t + c - Y[:, t-1]) @ h_{t-1}.T "
+                         f"where {STATES}"),),
         ),
         Derivative(
             name="bptt-c",
@@ -336,18 +266,13 @@ PROBLEM = Problem(
                 r"\textstyle\sum_{t=1}^T(y_t-\hat y_t)",
             ),
             asks=r"$\partial L/\partial c$",
-            of=loss,
-            wrt="c",
-            answer=lambda h0, X, Y, W_h, W_x, b, W_y, c: sum(
-                e for e, _ in readout_errors(h0, X, Y, W_h, W_x, b, W_y, c)),
+            expression=LOSS, wrt="c",
             answer_latex=r"\sum_{t=1}^T(y_t-\hat y_t)",
             claim=Claim(r"\frac{\partial L}{\partial c} = \sum_{t=1}^T \frac{\partial L}{\partial "
                         r"y_t} \frac{\partial y_t}{\partial c}",
-                        lambda h0, X, Y, W_h, W_x, b, W_y, c: sum(
-                            e for e, _ in readout_errors(h0, X, Y, W_h, W_x, b, W_y, c)),
+                        f"sum_{{t=1}}^{{T}} (W_y @ h_t + c - Y[:, t-1]) where {STATES}",
                         section="14.2"),
-            wrong=(Wrong("last step only", lambda h0, X, Y, W_h, W_x, b, W_y, c:
-                         readout_errors(h0, X, Y, W_h, W_x, b, W_y, c)[-1][0]),),
+            wrong=(Wrong("last step only", f"W_y @ h_T + c - Y[:, T-1] where {STATES}"),),
         ),
         ConvergenceRange(
             name="constant-jacobian-stability",

@@ -42,7 +42,7 @@ class Domain:
     """
 
     kind: Literal["real", "positive", "unit", "binary", "spd", "invertible", "simplex",
-                  "interval", "integer",
+                  "onehot", "interval", "integer",
                   "normal"]
     low: float | Fn | None = None
     high: float | Fn | None = None
@@ -65,6 +65,7 @@ class Domain:
             "spd": "symmetric positive definite",
             "invertible": "invertible, positive determinant (identity plus noise)",
             "simplex": "probability vector (positive, sums to 1)",
+            "onehot": "one-hot vector (a single 1, zeros elsewhere)",
         }[self.kind]
 
 
@@ -75,6 +76,7 @@ BINARY = Domain("binary")
 SPD = Domain("spd")
 INVERTIBLE = Domain("invertible")
 SIMPLEX = Domain("simplex")
+ONEHOT = Domain("onehot")
 
 
 def interval(low: float | Fn, high: float | Fn) -> Domain:
@@ -398,7 +400,9 @@ class Problem:
 
     @property
     def symbolic_dims(self) -> tuple[str, ...]:
-        dims = {d for g in self.givens for d in g.shape if isinstance(d, str)}
+        """The dimension names (a computed size such as ``h-k+1`` contributes its names)."""
+        dims = {name for g in self.givens for d in g.shape if isinstance(d, str)
+                for name in re.findall(r"[A-Za-z_][A-Za-z0-9_]*", d)}
         return tuple(sorted(dims))
 
 
@@ -437,7 +441,7 @@ def _validate(problem: Problem) -> None:
             raise ProblemDefinitionError(
                 f"{where}/{part.name}: answer inputs {sorted(shadowed)} shadow givens")
         if isinstance(part, (Derivative, Optimum)) and problem.given(part.wrt).domain.kind in (
-                "spd", "simplex", "binary", "integer"):
+                "spd", "simplex", "onehot", "binary", "integer"):
             raise ProblemDefinitionError(
                 f"{where}/{part.name}: cannot differentiate with respect to {part.wrt!r}: its "
                 "entries are tied (symmetric, summing to 1) or discrete; use free entries")

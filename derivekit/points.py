@@ -25,7 +25,38 @@ MAX_REDRAWS = 200
 
 
 def concrete(shape: Shape, dims: Mapping[str, int]) -> tuple[int, ...]:
-    return tuple(d if isinstance(d, int) else int(dims[d]) for d in shape)
+    """A shape's sizes at one shape set; a size may be computed from the dimensions
+    (``"h-k+1"``: a convolution's output)."""
+    return tuple(d if isinstance(d, int) else int(dims[d]) if d in dims else
+                 _computed(d, dims) for d in shape)
+
+
+def _computed(size: str, dims: Mapping[str, int]) -> int:
+    """``h-k+1``, ``2*n``, ``h//s``: integer arithmetic on dimension names, read with
+    Python's parser and evaluated node by node (never ``eval``)."""
+    import ast
+    import operator
+
+    binary = {ast.Add: operator.add, ast.Sub: operator.sub, ast.Mult: operator.mul,
+              ast.FloorDiv: operator.floordiv, ast.Div: operator.floordiv}
+
+    def value(node: ast.AST) -> int:
+        if isinstance(node, ast.BinOp) and type(node.op) in binary:
+            return binary[type(node.op)](value(node.left), value(node.right))
+        if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub):
+            return -value(node.operand)
+        if isinstance(node, ast.Constant) and isinstance(node.value, int):
+            return node.value
+        if isinstance(node, ast.Name) and node.id in dims:
+            return int(dims[node.id])
+        raise ProblemDefinitionError(f"size {size!r}: only + - * // of numbers and dimension "
+                                     "names")
+
+    try:
+        tree = ast.parse(size, mode="eval")
+    except SyntaxError:
+        raise ProblemDefinitionError(f"size {size!r} is not arithmetic") from None
+    return value(tree.body)
 
 
 def rng_for(seed: int, *labels: str) -> np.random.Generator:
@@ -87,6 +118,10 @@ def draw_given(given: Given, dims: Mapping[str, int], rng: np.random.Generator,
     if kind == "invertible":
         n = shape[0]
         return np.eye(n) + 0.4 * rng.normal(size=(n, n)) / np.sqrt(n)
+    if kind == "onehot":
+        out = np.zeros(shape)
+        out.reshape(-1)[rng.integers(out.size)] = 1.0
+        return out
     if kind == "simplex":
         p = rng.uniform(0.2, 1.0, size=shape)
         return p / p.sum()

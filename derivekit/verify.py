@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import os
 import time
+import warnings
 from pathlib import Path
 from typing import Callable, Sequence, TypeVar
+
+import numpy as np
 
 from derivekit.errors import DerivekitError
 from derivekit.model import (
@@ -45,7 +48,9 @@ def verify_part(problem: Problem, part: Part, seed: int = DEFAULT_SEED) -> PartV
     """Derive and witness one part. A crash in the stated functions is an 'error' verdict."""
     layout = getattr(part, "layout", None)
     try:
-        asks, witnesses = _checks()[type(part)](problem, part, seed)
+        with np.errstate(all="ignore"), warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)  # non-finite values are verdicts
+            asks, witnesses = _checks()[type(part)](problem, part, seed)
     except DerivekitError as exc:
         return _errored(part, layout, str(exc))
     except (ArithmeticError, TypeError, ValueError, IndexError, KeyError, AttributeError,

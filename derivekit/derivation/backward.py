@@ -58,6 +58,11 @@ class Backward:
                 continue
             if y.op == "log" and y.args[0].op == "softmax":  # log softmax(z): no division
                 y = build.apply("log_softmax", y.args[0].args[0])
+            if y.op == "log" and y.args[0].op == "abs":  # d log|u| = du / u
+                self.used.append(r"d\log|u| = du/u")
+                stack.append((y.args[0].args[0], fit(build.divide(g, y.args[0].args[0]),
+                                                     y.args[0].args[0].shape)))
+                continue
             adjoints = _ADJOINT.get(y.op)
             if adjoints is None:
                 raise CannotDerive(construct(y))

@@ -63,6 +63,9 @@ class Forward:
             return build.identity(self.size)
         if y.op == "log" and y.args[0].op == "softmax":
             y = build.apply("log_softmax", y.args[0].args[0])
+        if y.op == "log" and y.args[0].op == "abs":  # d log|u| = du / u
+            u = y.args[0].args[0]
+            return build.product(_diag(build.reciprocal(u)), self.J(u))
         method = getattr(self, "_" + y.op, None)
         if method is None and y.op in ELEMENTWISE:
             method = self._elementwise

@@ -15,7 +15,7 @@ from typing import Any, Callable, Literal, Mapping, Sequence
 import numpy as np
 
 from derivekit.model import Given
-from derivekit.ops import symbolic
+from derivekit.ops import SymbolicUnsupported, symbolic
 from derivekit.points import call, concrete
 
 Library = Literal["sympy", "symengine"]
@@ -88,7 +88,11 @@ class Symbolic:
         symbols = [s for s, _, _ in self.table]
         if self.library == "symengine":
             # cse=True gives wrong numbers in SymEngine 0.15 (seen on a ridge gradient).
-            compiled = self.lib.Lambdify(symbols, list(exprs), backend="lambda")
+            try:
+                compiled = self.lib.Lambdify(symbols, list(exprs), backend="lambda")
+            except RuntimeError:  # |x|, max, steps: SymEngine cannot compile their slopes
+                raise SymbolicUnsupported("SymEngine cannot evaluate the entry-wise "
+                                          "derivatives (|·|, max or a step)") from None
 
             def run(args: list[np.ndarray]) -> np.ndarray:
                 return np.asarray(compiled(np.stack(args, axis=1)), dtype=float).reshape(

@@ -19,14 +19,18 @@ from derivekit.errors import DerivekitError
 from derivekit.expr.evaluate import as_function, evaluate
 from derivekit.expr.parse import parse
 from derivekit.expr.resolve import scope_from, resolve
-from derivekit.expr.tree import Node, Shape, contract, expand, var, walk
-from derivekit.model import (INVERTIBLE, LAYOUTS, POSITIVE, REAL, Derivative, Given, Problem,
-                             Source)
+from derivekit.expr import build
+from derivekit.expr.tree import Node, Shape, const, contract, expand, var, walk
+from derivekit.model import (BINARY, INVERTIBLE, LAYOUTS, ONEHOT, POSITIVE, REAL, SIMPLEX, SPD,
+                             UNIT, Derivative, Given, Problem, Source)
 from derivekit.verdict import PartVerdict
 
-SHAPE_SET_SIZES = ((2, 3, 4, 2, 3, 4), (3, 2, 2, 4, 3, 2), (3, 3, 3, 3, 3, 3))
+SHAPE_SET_SIZES = ((2, 3, 4, 2, 3, 4), (3, 2, 2, 4, 3, 2), (3, 3, 3, 3, 3, 3),
+                   (4, 2, 3, 3, 2, 4), (2, 2, 3, 3, 4, 4), (4, 3, 2, 2, 3, 4), (2, 4, 3, 2, 4, 3))
 """Concrete sizes for the symbolic dimensions, in order of appearance: distinct sizes catch
-shape mistakes, equal ones catch transposes of square matrices."""
+shape mistakes, equal ones catch transposes of square matrices. The witnesses take the first
+three at which the function is defined (``inv(X.T @ X)`` needs X at least as tall as wide)."""
+SHAPE_SETS = 3
 
 
 @dataclass
@@ -46,7 +50,10 @@ class Derived:
         return self.verdict.status == "verified"
 
 
-DOMAINS = {"real": REAL, "positive": POSITIVE, "invertible": INVERTIBLE}
+DOMAINS = {"real": REAL, "positive": POSITIVE, "invertible": INVERTIBLE, "spd": SPD,
+           "simplex": SIMPLEX, "onehot": ONEHOT, "unit": UNIT, "binary": BINARY}
+"""What ``--given NAME:SHAPE:DOMAIN`` may declare (a probability vector, a one-hot label, a
+symmetric positive definite matrix, …); the witnesses draw from it."""
 
 
 def parse_given(text: str) -> tuple[str, Shape, Any]:
@@ -91,25 +98,48 @@ def derive(text: str, wrt: str, givens: Mapping[str, Shape], layout: str = "deno
            lets: Sequence[tuple[str, str]] = ()) -> Derived:
     """Derive d(text)/d(wrt) and run the witnesses on the result (``domains`` overrides the
     inferred domain of a given). ``lets`` are named intermediates (``("z", "W1@x + b1")``,
-    in order): the text may use them, and the result is written with them."""
+    in order): the text may use them, and the result is written with them. A let whose name
+    carries an index defines a sequence (``("h_0", "h0")``, ``("h_t", "tanh(W@h_{t-1} + x)")``)."""
     if layout not in LAYOUTS:
         raise DerivekitError(f"layout must be one of {', '.join(LAYOUTS)}")
     if wrt not in givens:
         raise DerivekitError(f"--wrt {wrt}: not among the givens ({', '.join(givens)})")
     shapes = dict(givens)
-    definitions = _definitions(lets, shapes)
+    sequence_lets = [(n, t) for n, t in lets if "_" in n and not n.isidentifier() or
+                     _indexed_name(n, shapes)]
+    plain_lets = [item for item in lets if item not in sequence_lets]
+    definitions = _definitions(plain_lets, shapes)
     scope = scope_from({**shapes, **{n: t.shape for n, t in definitions.items()}})
     for dimension in {d for shape in shapes.values() for d in shape if isinstance(d, str)}:
         if scope.lookup(dimension) is None:  # sizes are numbers: sum_{i=1}^{n}, 1/n
             scope.add(dimension, ())
-    expression = expand(resolve(parse(text), scope), definitions)
-    derivation = derivative(expression, var(wrt, shapes[wrt]), layout)
-    verdict = witness(expression, derivation.result, shapes, wrt, layout, seed, domains)
+    cases = [(parse(name), parse(body)) for name, body in sequence_lets]
+    expression = expand(resolve(parse(text), scope, cases), definitions)
+    stated = domains or {}
+    derivation = derivative(expression, var(wrt, shapes[wrt]), layout,
+                            facts=_facts({**_domains(expression), **stated}, shapes))
+    verdict = witness(expression, derivation.result, shapes, wrt, layout, seed, stated)
     display = contract(derivation.result, definitions) if definitions else None
     names = list(definitions)
     written = {n: contract(definitions[n], {m: definitions[m] for m in names[:i]})
                for i, n in enumerate(names)}
     return Derived(expression, wrt, shapes, derivation, verdict, display, written)
+
+
+def _indexed_name(name: str, shapes: Mapping[str, Shape]) -> bool:
+    """``h_t``, ``h_0``, ``s_{k+1}``: a let that defines a case of a sequence (not a given
+    that happens to have an underscore)."""
+    base, _, index = name.partition("_")
+    return bool(base) and bool(index) and name not in shapes and (
+        index.strip("{}").lstrip("-").isdigit() or len(index.strip("{}")) == 1 or "{" in index)
+
+
+def _facts(domains: Mapping[str, Any], shapes: Mapping[str, Shape]) -> dict[Node, Node]:
+    """What the domains guarantee, for the printed form: a probability vector or a one-hot
+    label sums to 1 (so softmax cross-entropy's gradient reads softmax(a) - y)."""
+    return {build.apply("total", var(name, shapes[name])): const(1)
+            for name, domain in domains.items()
+            if domain.kind in ("simplex", "onehot") and name in shapes}
 
 
 def _definitions(lets: Sequence[tuple[str, str]], shapes: Mapping[str, Shape]) -> dict[str, Node]:
@@ -127,45 +157,147 @@ def _definitions(lets: Sequence[tuple[str, str]], shapes: Mapping[str, Shape]) -
 def witness(expression: Node, answer: Node, shapes: Mapping[str, Shape], wrt: str,
             layout: str = "denominator", seed: int = 0,
             domains: Mapping[str, Any] | None = None) -> PartVerdict:
-    """The witnesses of d(expression)/d(wrt) = answer: the same ones every catalog part meets.
+    """The witnesses of d(expression)/d(wrt) = answer: the same ones every catalog part meets,
+    at shape sets and points where the function is defined.
 
     ``derive`` runs them on its own result; tests run them on wrong answers to see them fail.
     """
     from derivekit.verify import verify_part
 
-    problem = _problem(expression, dict(shapes), wrt, answer, layout, domains or {})
+    problem = _problem(expression, dict(shapes), wrt, answer, layout, domains or {}, seed)
     verdict = verify_part(problem, problem.parts[0], seed)
-    if verdict.status != "verified" and "non-finite" in verdict.message:
-        verdict = replace(verdict, message=verdict.message + " (outside the function's domain? "
-                          "declare it: NAME:scalar:positive, X:n,n:invertible)")
+    if verdict.status != "verified" and ("non-finite" in verdict.message or
+                                         "LinAlgError" in verdict.message):
+        verdict = replace(verdict, message=verdict.message + "; " + _undefined_hint(
+            expression, problem, seed))
     return verdict
 
 
 def _problem(expression: Node, shapes: dict[str, Shape], wrt: str, answer: Node,
-             layout: str, stated: Mapping[str, Any]) -> Problem:
+             layout: str, stated: Mapping[str, Any], seed: int = 0) -> Problem:
     domains = {**_domains(expression), **stated}
-    dims = list(dict.fromkeys(d for s in shapes.values() for d in s if isinstance(d, str)))
-    shape_sets = tuple({d: sizes[i % len(sizes)] for i, d in enumerate(dims)}
-                       for sizes in SHAPE_SET_SIZES) if dims else ({},)
     givens = tuple(Given(name, shape, domains.get(name, REAL)) for name, shape in shapes.items())
     part = Derivative(name="derivative", asks=f"d/d{wrt}", answer_latex="", of=as_function(
         expression, shapes), wrt=wrt, answer=as_function(answer, shapes),
         layout=layout)
     return Problem(id="derive", title="derivekit derive", source=Source("command line", ""),
-                   statement="", givens=givens, parts=(part,), shapes=shape_sets)
+                   statement="", givens=givens, parts=(part,),
+                   shapes=_shape_sets(expression, givens, seed))
+
+
+def _shape_sets(expression: Node, givens: tuple[Given, ...], seed: int) -> tuple[dict, ...]:
+    """The first shape sets of SHAPE_SET_SIZES at which the function is defined at a random
+    point; all of them when none is (the witnesses then say where it is undefined)."""
+    dims = list(dict.fromkeys(d for g in givens for d in g.shape if isinstance(d, str)))
+    if not dims:
+        return ({},)
+    candidates = [{d: sizes[i % len(sizes)] for i, d in enumerate(dims)}
+                  for sizes in SHAPE_SET_SIZES]
+    defined = [dims_ for dims_ in candidates if _undefined(expression, givens, dims_, seed) is None]
+    return tuple(defined[:SHAPE_SETS]) if len(defined) >= SHAPE_SETS else \
+        tuple(candidates[:SHAPE_SETS])
+
+
+def _undefined(expression: Node, givens: tuple[Given, ...], dims: Mapping[str, int],
+               seed: int) -> tuple[Node, str] | None:
+    """The first piece of the function that is undefined at a random point of this shape set
+    (a singular matrix under inv/det/logdet, a log of a non-positive value), or None."""
+    from derivekit.points import draw, rng_for
+
+    rng = rng_for(seed, "derive", "domain", str(sorted(dims.items())))
+    shapes = {g.name: g.shape for g in givens}
+    for _ in range(POINTS):
+        values, _ = draw(givens, dims, rng)
+        found = _undefined_at(expression, values, shapes)
+        if found is not None:
+            return found
+    return None
+
+
+POINTS = 5
+"""Random points per shape set at which the function must be defined."""
+
+
+def _outside_binders(node: Node):  # noqa: ANN202
+    """Every node not inside a sum, product or sequence (which bind index variables)."""
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        yield current
+        if current.op not in ("sum_over", "prod_over", "seq"):
+            stack.extend(current.args)
+
+
+def _undefined_at(expression: Node, values: Mapping[str, Any],
+                  shapes: Mapping[str, Shape]) -> tuple[Node, str] | None:
+    with np.errstate(all="ignore"):
+        for node in _outside_binders(expression):
+            if node.op in ("inv", "det", "logdet") and node.args[0].shape and not all(
+                    d == 1 for d in node.args[0].shape):
+                matrix = np.asarray(evaluate(node.args[0], values, shapes), dtype=float)
+                if not np.all(np.isfinite(matrix)) or np.linalg.cond(matrix) > 1e6:
+                    return node.args[0], "is singular"
+                if node.op == "logdet" and np.linalg.det(matrix) <= 0:
+                    return node.args[0], "has a determinant <= 0"
+            if node.op in ("log", "sqrt"):
+                value = np.asarray(evaluate(node.args[0], values, shapes), dtype=float)
+                if np.any(value < 0) or (node.op == "log" and np.any(value == 0)):
+                    return node.args[0], "has entries <= 0"
+    return None
+
+
+def _undefined_hint(expression: Node, problem: Problem, seed: int) -> str:
+    """Which piece of the function is undefined at the witnesses' points, and which
+    declaration would fix it."""
+    from derivekit.expr.render import ascii_
+
+    for dims in problem.shapes:
+        found = _undefined(expression, problem.givens, dims, seed)
+        if found is None:
+            continue
+        node, why = found
+        names = sorted({n.value for n in walk(node) if n.op == "var"})
+        square = [n for n in names if len(problem.given(n).shape) == 2 and
+                  problem.given(n).shape[0] == problem.given(n).shape[1]]
+        determinant = any(n.op == "det" for n in walk(node))
+        if why == "has entries <= 0" and not (determinant and square):
+            fix = ", ".join(f"{n}:…:positive" for n in names) or "a positive domain"
+        elif square:
+            fix = ", ".join(f"{n}:…:spd" for n in square)
+            if len(square) < len(names):
+                fix += " and sizes that keep " + ascii_(node) + " full rank"
+        else:
+            fix = "sizes that keep it full rank (e.g. a tall X for X.T @ X)"
+        return f"{ascii_(node)} {why} at the sampled points: declare {fix}"
+    return "outside the function's domain? declare it: NAME:scalar:positive, X:n,n:spd"
 
 
 def _domains(expression: Node) -> dict[str, Any]:
-    """Where the function is defined: matrices under det/inverse get an invertible draw
-    with positive determinant, plain variables under log/sqrt positive entries."""
+    """Where the function is defined: a matrix A inside log det(Bᵀ A B) is drawn symmetric
+    positive definite, other matrices under det/inverse get an invertible draw with positive
+    determinant, plain variables under log/sqrt positive entries."""
     out: dict[str, Any] = {}
     for node in walk(expression):
         if node.op in ("det", "logdet", "inv"):
+            middle = _congruence_middle(node.args[0])
+            if middle is not None:
+                out[middle] = SPD
             out.update({n.value: INVERTIBLE for n in walk(node.args[0]) if n.op == "var"
-                        and len(n.shape) == 2 and n.shape[0] == n.shape[1] and n.shape[0] != 1})
+                        and n.value not in out and len(n.shape) == 2
+                        and n.shape[0] == n.shape[1] and n.shape[0] != 1})
         if node.op in ("log", "sqrt") and node.args[0].op == "var":
             out.setdefault(node.args[0].value, POSITIVE)
     return out
+
+
+def _congruence_middle(node: Node) -> str | None:
+    """A in Bᵀ A B (a symmetric form: positive definite when A is and B has full rank)."""
+    if node.op == "matmul" and node.args[0].op == "matmul":
+        (left, middle), right = node.args[0].args, node.args[1]
+        if middle.op == "var" and left == build.transpose(right) and len(middle.shape) == 2 \
+                and middle.shape[0] == middle.shape[1]:
+            return middle.value
+    return None
 
 
 def value_at(derived: Derived, path: Path) -> np.ndarray:

@@ -239,6 +239,8 @@ def kron(a: Node, b: Node) -> Node:
     shape = tuple(_times(x, y) for x, y in zip(a.shape, b.shape))
     if is_zero(a) or is_zero(b):
         return _zero_like(shape)
+    if a.op == "ones" and b.op == "ones":
+        return ones(shape)
     return Node("kron", (a, b), shape)
 
 

@@ -91,7 +91,8 @@ class _Printer:
 
     def wrap(self, node: Node, at_least: int) -> str:
         text = self(node)
-        if _precedence(node) < at_least:
+        called = node.op == "kron" and not self.latex  # kron(a, b) is a call in ASCII
+        if _precedence(node) < at_least and not called:
             return rf"\left({text}\right)" if self.latex else f"({text})"
         return text
 
@@ -365,6 +366,13 @@ class _PythonPrinter(_Printer):
 
     def _hadamard(self, node: Node) -> str:
         return self._product(node, "", " * ")
+
+    def _matmul(self, node: Node) -> str:
+        """Python's ``@`` and ``*`` share a precedence: ``x @ 2.0 * y`` would be
+        ``(x @ 2.0) * y``, so a scaled factor keeps its parentheses."""
+        left, right = (f"({self(a)})" if a.op in ("scale", "hadamard", "div") else
+                       self.wrap(a, _PRODUCT + (i == 1)) for i, a in enumerate(node.args))
+        return f"{left} @ {right}"
 
     def _scale(self, node: Node) -> str:
         s, a = node.args

@@ -532,13 +532,66 @@ def _count(n: Node, what: str, least: int) -> Dim:
 
 
 def _length(a: Dim, b: Dim, times: int, then: int) -> Dim:
-    """a + times·b + then (a - k + 1, a + k - 1, a + 2r); with symbolic sizes a text like
-    ``h-k+1`` that only the same computation matches."""
+    """a + times·b + then (a - k + 1, a + k - 1, a + 2r); with symbolic sizes the canonical
+    text of the sum (``h-k+1``; ``h-(h-k+1)+1`` is ``k``)."""
     if isinstance(a, int) and isinstance(b, int):
         return a + times * b + then
     sign = {-1: "-", 1: "+", 2: "+2*"}[times]
     text = f"{_term(a)}{sign}{_term(b)}"
-    return f"{text}{then:+d}" if then else text
+    return size(f"{text}{then:+d}" if then else text)
+
+
+def size(d: Dim) -> Dim:
+    """A size in canonical form: a number, a name, or a sum of names with whole coefficients
+    written names first (``h-k+1``), so that equal sizes compare equal however computed.
+    Other arithmetic (``h*w``) stays as written."""
+    if isinstance(d, int) or d.isidentifier():
+        return d
+    terms = _linear(d)
+    if terms is None:
+        return d
+    constant = terms.pop("", 0)
+    names = [(n, c) for n, c in terms.items() if c]
+    if not names:
+        return constant
+    ordered = sorted(names, key=lambda item: (item[1] < 0, item[0]))
+    text = ""
+    for name, c in ordered:
+        sign = "-" if c < 0 else "+" if text else ""
+        text += f"{sign}{'' if abs(c) == 1 else f'{abs(c)}*'}{name}"
+    if len(ordered) == 1 and ordered[0][1] == 1 and not constant:
+        return ordered[0][0]
+    return f"{text}{constant:+d}" if constant else text
+
+
+def _linear(text: str) -> dict[str, int] | None:
+    """``h-(h-k+1)+1`` -> {"k": 1}: the name -> coefficient form of a sum (constant under
+    ""), or None when the text is not a sum of whole multiples of names."""
+    import ast
+
+    def walk_(node: ast.AST, sign: int, out: dict[str, int]) -> bool:
+        if isinstance(node, ast.BinOp) and isinstance(node.op, (ast.Add, ast.Sub)):
+            return walk_(node.left, sign, out) and walk_(
+                node.right, sign if isinstance(node.op, ast.Add) else -sign, out)
+        if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub):
+            return walk_(node.operand, -sign, out)
+        if isinstance(node, ast.Constant) and isinstance(node.value, int):
+            out[""] = out.get("", 0) + sign * node.value
+            return True
+        if isinstance(node, ast.Name):
+            out[node.id] = out.get(node.id, 0) + sign
+            return True
+        if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Mult) and isinstance(
+                node.left, ast.Constant) and isinstance(node.left.value, int):
+            return walk_(node.right, sign * node.left.value, out)
+        return False
+
+    try:
+        tree = ast.parse(text, mode="eval")
+    except SyntaxError:
+        return None
+    out: dict[str, int] = {}
+    return out if walk_(tree.body, 1, out) else None
 
 
 def _term(d: Dim) -> str:

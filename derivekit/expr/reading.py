@@ -12,6 +12,7 @@ from typing import Iterable, Sequence
 from typing import TYPE_CHECKING
 
 from derivekit.errors import DerivekitError, ProblemDefinitionError
+from derivekit.expr import build
 from derivekit.expr.tree import Node, expand, walk
 from derivekit.model import Given
 
@@ -59,7 +60,7 @@ class Reading:
             trees = {}
             for name, text in self.definition_texts.items():
                 tree = self.read(text, f"the definition of {name}")
-                if tuple(tree.shape) != tuple(self.shapes[name]):
+                if tuple(tree.shape) != tuple(build.size(d) for d in self.shapes[name]):
                     raise ProblemDefinitionError(
                         f"{self.problem_id}: {name} is declared {self.shapes[name]} but its "
                         f"definition {text!r} has shape {tree.shape}")

@@ -667,5 +667,8 @@ _CONSTANTS = {
 
 
 def scope_from(shapes: Mapping[str, Shape], latex: Mapping[str, str] | None = None) -> Scope:
+    """A scope of named shapes; computed sizes (``h-k+1``) in canonical form, as the
+    constructors compute them."""
     latex = latex or {}
-    return Scope.of((name, shape, latex.get(name)) for name, shape in shapes.items())
+    return Scope.of((name, tuple(build.size(d) for d in shape), latex.get(name))
+                    for name, shape in shapes.items())

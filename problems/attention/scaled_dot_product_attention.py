@@ -80,13 +80,6 @@ def seed_code(Q, K, V, bias_weight):
     return row_normalise(exp(attn_weight) * bias_weight, K) @ V
 
 
-def grad_q(Q, K, V, G):
-    """dQ = [P ⊙ (dP - (P ⊙ dP) 1 1^T)] K / sqrt(d) with P the attention weights, dP = G V^T."""
-    P = softmax_rows(scores(Q, K), K)
-    dP = G @ V.T
-    return (P * (dP - (P * dP) @ ones_column(K))) @ K / sqrt(Q.shape[1])
-
-
 def unnormalised_mask(Q, K, V, M):
     return (softmax_rows(scores(Q, K), K) * visible(M, K)) @ V
 
@@ -116,6 +109,8 @@ PROBLEM = Problem(
         Given("M", ("L", "S"), BINARY, "M", "boolean mask (1 = attend)"),
         Given("A", ("L", "S"), latex="A", description="additive float mask"),
         Given("G", ("L", "dv"), latex="G", description="upstream gradient"),
+        Given("P", ("L", "S"), latex="P", definition="softmax(Q @ K.T / sqrt(d))",
+              description="attention weights, a softmax per row"),
     ),
     shapes=({"L": 2, "S": 3, "d": 2, "dv": 2}, {"L": 3, "S": 2, "d": 1, "dv": 1},
             {"L": 1, "S": 3, "d": 3, "dv": 2}),
@@ -184,13 +179,10 @@ PROBLEM = Problem(
             ),
             asks=r"$\partial\langle G,\mathrm{softmax}(QK^T/\sqrt d)V\rangle/\partial V$ "
                  r"($S\times d_v$)",
-            of=lambda Q, K, V, G: total(G * attention(Q, K, V)),
-            wrt="V",
-            answer=lambda Q, K, G: softmax_rows(scores(Q, K), K).T @ G,
+            expression="sum(G .* (P @ V))", wrt="V",
             answer_latex=r"\mathrm{softmax}(QK^T/\sqrt d)^T G",
-            wrong=(Wrong("unscaled scores", lambda Q, K, G: softmax_rows(Q @ K.T, K).T @ G),
-                   Wrong("column softmax", lambda Q, K, G:
-                         softmax_rows(scores(Q, K).T, Q) @ G)),
+            wrong=(Wrong("unscaled scores", "softmax(Q @ K.T).T @ G"),
+                   Wrong("column softmax", "softmax(K @ Q.T / sqrt(d)) @ G")),
         ),
         Derivative(
             name="grad-Q",
@@ -203,15 +195,13 @@ PROBLEM = Problem(
             ),
             asks=r"$\partial\langle G,\mathrm{softmax}(QK^T/\sqrt d)V\rangle/\partial Q$ "
                  r"($L\times d$)",
-            of=lambda Q, K, V, G: total(G * attention(Q, K, V)),
-            wrt="Q",
-            answer=grad_q,
+            expression="sum(G .* (P @ V))", wrt="Q",
             answer_latex=r"\tfrac{1}{\sqrt d}\big[P\odot\big(GV^T-(P\odot GV^T)\mathbf{1}"
                          r"\mathbf{1}^T\big)\big]K,\quad P=\mathrm{softmax}(QK^T/\sqrt d)",
-            wrong=(Wrong("softmax Jacobian's rank-one term dropped", lambda Q, K, V, G:
-                         (softmax_rows(scores(Q, K), K) * (G @ V.T)) @ K / sqrt(Q.shape[1])),
-                   Wrong("1/sqrt(d) dropped", lambda Q, K, V, G: grad_q(Q, K, V, G)
-                         * sqrt(Q.shape[1]))),
+            wrong=(Wrong("softmax Jacobian's rank-one term dropped",
+                         "((P .* (G @ V.T)) @ K) / sqrt(d)"),
+                   Wrong("1/sqrt(d) dropped",
+                         "(P .* (G @ V.T - (P .* (G @ V.T)) @ ones(S, S))) @ K")),
         ),
     ),
 )

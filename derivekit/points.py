@@ -32,31 +32,13 @@ def concrete(shape: Shape, dims: Mapping[str, int]) -> tuple[int, ...]:
 
 
 def _computed(size: str, dims: Mapping[str, int]) -> int:
-    """``h-k+1``, ``2*n``, ``h//s``: integer arithmetic on dimension names, read with
-    Python's parser and evaluated node by node (never ``eval``)."""
-    import ast
-    import operator
-
-    binary = {ast.Add: operator.add, ast.Sub: operator.sub, ast.Mult: operator.mul,
-              ast.FloorDiv: operator.floordiv, ast.Div: operator.floordiv}
-
-    def value(node: ast.AST) -> int:
-        if isinstance(node, ast.BinOp) and type(node.op) in binary:
-            return binary[type(node.op)](value(node.left), value(node.right))
-        if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub):
-            return -value(node.operand)
-        if isinstance(node, ast.Constant) and isinstance(node.value, int):
-            return node.value
-        if isinstance(node, ast.Name) and node.id in dims:
-            return int(dims[node.id])
-        raise ProblemDefinitionError(f"size {size!r}: only + - * // of numbers and dimension "
-                                     "names")
+    """``h-k+1``, ``2*n``, ``h//s``: integer arithmetic on dimension names."""
+    from derivekit.expr.build import size_value
 
     try:
-        tree = ast.parse(size, mode="eval")
-    except SyntaxError:
-        raise ProblemDefinitionError(f"size {size!r} is not arithmetic") from None
-    return value(tree.body)
+        return size_value(size, dims)
+    except ValueError as exc:
+        raise ProblemDefinitionError(f"size {size!r}: {exc}") from None
 
 
 def rng_for(seed: int, *labels: str) -> np.random.Generator:

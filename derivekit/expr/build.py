@@ -8,6 +8,8 @@ shape mistake is caught the same way wherever it comes from, and trivial forms (
 from __future__ import annotations
 
 import math
+import re
+from typing import Any, Mapping
 
 from derivekit.errors import DerivekitError
 from derivekit.expr.tree import (ELEMENTWISE, REDUCTIONS, VECTOR_MAPS, Dim, Node, Shape,
@@ -565,33 +567,106 @@ def size(d: Dim) -> Dim:
 
 
 def _linear(text: str) -> dict[str, int] | None:
-    """``h-(h-k+1)+1`` -> {"k": 1}: the name -> coefficient form of a sum (constant under
-    ""), or None when the text is not a sum of whole multiples of names."""
-    import ast
-
-    def walk_(node: ast.AST, sign: int, out: dict[str, int]) -> bool:
-        if isinstance(node, ast.BinOp) and isinstance(node.op, (ast.Add, ast.Sub)):
-            return walk_(node.left, sign, out) and walk_(
-                node.right, sign if isinstance(node.op, ast.Add) else -sign, out)
-        if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub):
-            return walk_(node.operand, -sign, out)
-        if isinstance(node, ast.Constant) and isinstance(node.value, int):
-            out[""] = out.get("", 0) + sign * node.value
-            return True
-        if isinstance(node, ast.Name):
-            out[node.id] = out.get(node.id, 0) + sign
-            return True
-        if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Mult) and isinstance(
-                node.left, ast.Constant) and isinstance(node.left.value, int):
-            return walk_(node.right, sign * node.left.value, out)
-        return False
-
+    """``h-(h-k+1)+1`` -> {"k": 1}: the name -> coefficient form of a sum (its constant
+    under ""), or None when the text is not a sum of whole multiples of names."""
     try:
-        tree = ast.parse(text, mode="eval")
-    except SyntaxError:
+        return _SizeReader(text, None).read()
+    except ValueError:
         return None
-    out: dict[str, int] = {}
-    return out if walk_(tree.body, 1, out) else None
+
+
+def size_value(text: str, dims: Mapping[str, int]) -> int:
+    """The value of a computed size (``h-k+1``, ``h*w``, ``h/2``) at ``dims``; ValueError when
+    it is not such arithmetic or names an unknown dimension. A reader of its own (never
+    Python's parser: sizes can come from typed answers)."""
+    return _SizeReader(text, dims).read()
+
+
+class _SizeReader:
+    """Recursive descent over ``+ - * / //``, whole numbers, names and parentheses: with
+    ``dims`` it computes the number, without it the linear form (a dict of coefficients)."""
+
+    _TOKEN = re.compile(r"\s*(?:(\d+)|([A-Za-z_][A-Za-z0-9_]*)|(//|[-+*/()]))")
+
+    def __init__(self, text: str, dims: Mapping[str, int] | None) -> None:
+        self.tokens, position = [], 0
+        while position < len(text.rstrip()):
+            match = self._TOKEN.match(text, position)
+            if match is None or len(self.tokens) > 200:
+                raise ValueError(f"size {text!r} is not arithmetic")
+            self.tokens.append(match.group(1) or match.group(2) or match.group(3))
+            position = match.end()
+        self.dims = dims
+        self.at = 0
+
+    def read(self) -> Any:
+        value = self._sum()
+        if self.at != len(self.tokens):
+            raise ValueError("unexpected text in a size")
+        return value
+
+    def _peek(self) -> str | None:
+        return self.tokens[self.at] if self.at < len(self.tokens) else None
+
+    def _take(self) -> str:
+        token = self._peek()
+        if token is None:
+            raise ValueError("a size ends too early")
+        self.at += 1
+        return token
+
+    def _sum(self) -> Any:
+        value = self._product()
+        while self._peek() in ("+", "-"):
+            sign = 1 if self._take() == "+" else -1
+            value = self._combine(value, self._product(), sign)
+        return value
+
+    def _product(self) -> Any:
+        value = self._factor()
+        while self._peek() in ("*", "/", "//"):
+            op, other = self._take(), self._factor()
+            value = self._times(value, other, op)
+        return value
+
+    def _factor(self) -> Any:
+        token = self._take()
+        if token == "-":
+            return self._times(self._number(-1), self._factor(), "*")
+        if token == "(":
+            value = self._sum()
+            if self._take() != ")":
+                raise ValueError("unbalanced parentheses in a size")
+            return value
+        if token.isdigit():
+            return self._number(int(token))
+        if token[0].isalpha() or token[0] == "_":
+            if self.dims is None:
+                return {token: 1}
+            if token not in self.dims:
+                raise ValueError(f"unknown dimension {token}")
+            return int(self.dims[token])
+        raise ValueError(f"unexpected {token!r} in a size")
+
+    def _number(self, n: int) -> Any:
+        return n if self.dims is not None else {"": n}
+
+    def _combine(self, a: Any, b: Any, sign: int) -> Any:
+        if self.dims is not None:
+            return a + sign * b
+        out = dict(a)
+        for name, c in b.items():
+            out[name] = out.get(name, 0) + sign * c
+        return out
+
+    def _times(self, a: Any, b: Any, op: str) -> Any:
+        if self.dims is not None:
+            return a * b if op == "*" else a // b
+        constant = [x[""] for x in (a, b) if set(x) <= {""}]
+        if op != "*" or not constant:
+            raise ValueError("not a linear size")
+        c, other = (constant[0], b) if set(a) <= {""} else (constant[0], a)
+        return {name: c * v for name, v in other.items()}
 
 
 def _term(d: Dim) -> str:

@@ -2,7 +2,7 @@
 
 from derivekit.model import (SIMPLEX, UNIT, Claim, Derivative, Equation, Given, Optimum, Problem,
                              Source, Wrong)
-from derivekit.ops import exp, hadamard, log, relu, scalar, sigmoid, step, total, vstack
+from derivekit.ops import exp, hadamard, log, total, vstack
 
 
 def value(p_data, p_g, D):
@@ -24,22 +24,8 @@ def kl(p, q):
     return total(hadamard(p, log(hadamard(p, 1 / q))))
 
 
-def loss(W_g, W_d, x, z):
-    """One real sample z and one generator input x: log D(z) + log(1 - D(G(x)))."""
-    y = relu(W_g @ x)
-    return scalar(log(sigmoid(W_d @ z)) + log(1 - sigmoid(W_d @ y)))
-
-
-LOSS = "log(sigmoid(W_d @ z)) + log(1 - sigmoid(W_d @ relu(W_g @ x)))"
-"""``loss`` in derivekit's notation: the matrix deriver derives both gradients from it."""
-
-
-def fake_score(W_g, W_d, x):
-    return scalar(sigmoid(W_d @ relu(W_g @ x)))
-
-
-def pre_activation(W_g, x):
-    return W_g @ x
+LOSS = "log(sigmoid(W_d @ z)) + log(1 - sigmoid(W_d @ y))"
+"""L = log D(z) + log(1 - D(G(x))): one real sample z, one generated sample y = G(x)."""
 
 
 PROBLEM = Problem(
@@ -67,6 +53,8 @@ PROBLEM = Problem(
         Given("z", ("k", 1), latex=r"\mathbf{z}", description="real sample"),
         Given("W_g", ("k", "n"), latex=r"\mathbf{W}_g"),
         Given("W_d", (1, "k"), latex=r"\mathbf{W}_d"),
+        Given("y", ("k", 1), latex=r"\mathbf{y}", definition="relu(W_g @ x)",
+              description="the generated sample G(x)"),
     ),
     shapes=(
         {"n": 2, "k": 5, "s": 3, "s1": 2},
@@ -156,11 +144,8 @@ PROBLEM = Problem(
         Derivative(
             name="grad-W_g",
             asks=r"$\partial L/\partial\mathbf{W}_g$",
-            of=loss,
             expression=LOSS,
             wrt="W_g",
-            answer=lambda W_g, W_d, x: -fake_score(W_g, W_d, x)
-            * hadamard(step(W_g @ x), W_d.T) @ x.T,
             answer_latex=r"-\sigma(\mathbf{W}_d\mathbf{y})\,\big(\mathbb{1}[\mathbf{W}_g\mathbf{x}"
                          r">0]\odot\mathbf{W}_d^T\big)\,\mathbf{x}^T \quad (k\times n)",
             derivation=(
@@ -172,25 +157,18 @@ PROBLEM = Problem(
                 r"\partial L/\partial\mathbf W_g &= \boldsymbol\delta_2\,\mathbf x^T"
                 r"\quad(\log\sigma(\mathbf W_d\mathbf z)\text{ does not depend on }\mathbf W_g)",
             ),
-            avoid=pre_activation,
             claim=Claim(r"\mathrm{diag}(\mathbb{1}(z>0))((W_d)^T\sigma(a_1)(1-\sigma(a_1))"
                         r"(-\frac{1}{1-b_g}))x^T",
-                        lambda W_g, W_d, x: hadamard(step(relu(W_g @ x)), W_d.T)
-                        * (-fake_score(W_g, W_d, x)) @ x.T, section="4.2"),
-            wrong=(Wrong("dropped the ReLU mask",
-                         lambda W_g, W_d, x: -fake_score(W_g, W_d, x) * W_d.T @ x.T),
+                        "-sigmoid(W_d @ y) * (step(y) .* W_d.T) @ x.T", section="4.2"),
+            wrong=(Wrong("dropped the ReLU mask", "-sigmoid(W_d @ y) * W_d.T @ x.T"),
                    Wrong("used 1 - sigma instead of sigma",
-                         lambda W_g, W_d, x: -(1 - fake_score(W_g, W_d, x))
-                         * hadamard(step(W_g @ x), W_d.T) @ x.T)),
+                         "-(1 - sigmoid(W_d @ y)) * (step(W_g @ x) .* W_d.T) @ x.T")),
         ),
         Derivative(
             name="grad-W_d",
             asks=r"$\partial L/\partial\mathbf{W}_d$",
-            of=loss,
             expression=LOSS,
             wrt="W_d",
-            answer=lambda W_g, W_d, x, z: (1 - scalar(sigmoid(W_d @ z))) * z.T
-            - fake_score(W_g, W_d, x) * relu(W_g @ x).T,
             answer_latex=r"\big(1-\sigma(\mathbf{W}_d\mathbf{z})\big)\mathbf{z}^T-"
                          r"\sigma(\mathbf{W}_d\mathbf{y})\,\mathbf{y}^T \quad (1\times k)",
             derivation=(
@@ -201,16 +179,12 @@ PROBLEM = Problem(
                 r"\partial L/\partial\mathbf W_d &= (1-\sigma(c_1))\,\mathbf z^T-\sigma(c_2)\,"
                 r"\mathbf y^T\quad(\partial c/\partial\mathbf W_d=\text{input}^T)",
             ),
-            avoid=pre_activation,
             claim=Claim(r"ReLU(W_g x)^T\sigma(c_2)(1-\sigma(c_2))(-\frac{1}{1-b_g})+z^T\sigma(c_1)"
                         r"(1-\sigma(c_1))\frac{1}{b_d}",
-                        lambda W_g, W_d, x, z: (1 - scalar(sigmoid(W_d @ z))) * z.T
-                        - fake_score(W_g, W_d, x) * relu(W_g @ x).T, section="4.2"),
-            wrong=(Wrong("dropped the fake-sample term",
-                         lambda W_d, z: (1 - scalar(sigmoid(W_d @ z))) * z.T),
+                        "(1 - sigmoid(W_d @ z)) * z.T - sigmoid(W_d @ y) * y.T", section="4.2"),
+            wrong=(Wrong("dropped the fake-sample term", "(1 - sigmoid(W_d @ z)) * z.T"),
                    Wrong("column instead of row (transposed)",
-                         lambda W_g, W_d, x, z: (1 - scalar(sigmoid(W_d @ z))) * z
-                         - fake_score(W_g, W_d, x) * relu(W_g @ x))),
+                         "(1 - sigmoid(W_d @ z)) * z - sigmoid(W_d @ y) * y")),
         ),
     ),
 )

@@ -2,7 +2,7 @@
 
 from derivekit.model import BINARY, UNIT, Claim, Derivative, Equation, Given, Optimum, Problem, \
     Source, Wrong
-from derivekit.ops import log, power, prod, sigmoid, total
+from derivekit.ops import log, power, prod, total
 
 
 def likelihood(y, yhat):
@@ -85,14 +85,12 @@ PROBLEM = Problem(
                 r"y_i}+\frac{1-y_i}{1-\hat y_i} = \frac{\hat y_i-y_i}{\hat y_i(1-\hat y_i)}",
             ),
             asks=r"$\partial L/\partial\hat{\mathbf{y}}$",
-            of=bce,
             expression="-sum(y .* log(yhat) + (1 - y) .* log(1 - yhat))",
             wrt="yhat",
-            answer=lambda y, yhat: (yhat - y) / (yhat * (1 - yhat)),
             answer_latex=r"\frac{\hat{\mathbf{y}}-\mathbf{y}}{\hat{\mathbf{y}}\odot"
                          r"(1-\hat{\mathbf{y}})}\ \text{(element-wise)}",
-            wrong=(Wrong("dropped the (1 - y) term", lambda y, yhat: -y / yhat),
-                   Wrong("missing the denominator", lambda y, yhat: yhat - y)),
+            wrong=(Wrong("dropped the (1 - y) term", "-y / yhat"),
+                   Wrong("missing the denominator", "yhat - y")),
         ),
         Derivative(
             name="grad-logit",
@@ -103,13 +101,11 @@ PROBLEM = Problem(
                 r"y_i)}\,\hat y_i(1-\hat y_i) = \sigma(a_i)-y_i",
             ),
             asks=r"$\partial L/\partial\mathbf{a}$ with $\hat{\mathbf{y}}=\sigma(\mathbf{a})$",
-            of=lambda y, a: bce(y, sigmoid(a)),
             expression="-sum(y .* log(sigmoid(a)) + (1 - y) .* log(1 - sigmoid(a)))",
             wrt="a",
-            answer=lambda y, a: sigmoid(a) - y,
             answer_latex=r"\sigma(\mathbf{a})-\mathbf{y}",
             wrong=(Wrong("kept the sigmoid derivative factor",
-                         lambda y, a: sigmoid(a) * (1 - sigmoid(a)) * (sigmoid(a) - y)),),
+                         "sigmoid(a) .* (1 - sigmoid(a)) .* (sigmoid(a) - y)"),),
         ),
         Optimum(
             name="best-constant",

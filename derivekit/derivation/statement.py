@@ -66,7 +66,8 @@ class Notation:
         if key not in self._derived:
             try:
                 self._derived[key] = derivative(self.tree(), var(wrt, self.reading.shapes[wrt]),
-                                                layout, textbook=textbook)
+                                                layout, textbook=textbook,
+                                                facts=self.reading.facts())
             except DerivekitError as exc:
                 raise ProblemDefinitionError(f"{self.reading.problem_id}: {self.what}: "
                                              f"{exc}") from None

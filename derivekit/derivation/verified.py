@@ -20,7 +20,8 @@ from derivekit.expr.evaluate import as_function, evaluate
 from derivekit.expr.parse import parse
 from derivekit.expr.resolve import scope_from, resolve
 from derivekit.expr import build
-from derivekit.expr.tree import Node, Shape, const, contract, expand, var, walk
+from derivekit.expr.reading import Reading
+from derivekit.expr.tree import Node, Shape, contract, expand, var, walk
 from derivekit.model import (BINARY, INVERTIBLE, LAYOUTS, ONEHOT, POSITIVE, REAL, SIMPLEX, SPD,
                              UNIT, Derivative, Given, Problem, Source)
 from derivekit.verdict import PartVerdict
@@ -135,11 +136,9 @@ def _indexed_name(name: str, shapes: Mapping[str, Shape]) -> bool:
 
 
 def _facts(domains: Mapping[str, Any], shapes: Mapping[str, Shape]) -> dict[Node, Node]:
-    """What the domains guarantee, for the printed form: a probability vector or a one-hot
-    label sums to 1 (so softmax cross-entropy's gradient reads softmax(a) - y)."""
-    return {build.apply("total", var(name, shapes[name])): const(1)
-            for name, domain in domains.items()
-            if domain.kind in ("simplex", "onehot") and name in shapes}
+    """What the domains guarantee, for the printed form (see :meth:`Reading.facts`)."""
+    givens = [Given(name, shape, domains.get(name, REAL)) for name, shape in shapes.items()]
+    return Reading("derive", givens).facts()
 
 
 def _definitions(lets: Sequence[tuple[str, str]], shapes: Mapping[str, Shape]) -> dict[str, Node]:

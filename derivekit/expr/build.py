@@ -171,6 +171,8 @@ def matmul(a: Node, b: Node) -> Node:
         return b
     if b.op == "identity":
         return a
+    if a.op == "diag" and b.op == "diag":  # diag(a) diag(b) = diag(a ⊙ b)
+        return diag(hadamard(a.args[0], b.args[0]))
     if a.op == "ones" and a.shape[0] == 1 and b.op == "diag":  # 1ᵀ diag(v) = vᵀ
         return transpose(b.args[0])
     if b.op == "ones" and b.shape[1] == 1 and a.op == "diag":  # diag(v) 1 = v
@@ -282,6 +284,8 @@ def divide(a: Node, b: Node) -> Node:
         return scale(const(1 / b.value), a)
     if is_zero(a):
         return a
+    if a.op == "neg":  # -a / b, not (-a) / b
+        return neg(divide(a.args[0], b))
     if not is_scalar(b.shape) and broadcast(a.shape, b.shape) is None:
         raise ShapeError(f"cannot divide {_describe(a)} by {_describe(b)}")
     shape = broadcast(a.shape, b.shape)

@@ -29,6 +29,7 @@ class Reading:
         self.shapes = {g.name: g.shape for g in givens}
         self.latex = {g.name: g.latex for g in givens if g.latex}
         self.definition_texts = {g.name: g.definition for g in givens if g.definition}
+        self.sums_to_one = tuple(g.name for g in givens if g.domain.kind in ("simplex", "onehot"))
         self._definitions: dict[str, Node] | None = None
 
     def scope(self) -> Scope:
@@ -76,6 +77,14 @@ class Reading:
         while any(n.op == "var" and n.value in opened for n in walk(node)):
             node = expand(node, opened)
         return node
+
+    def facts(self) -> dict[Node, Node]:
+        """What the domains guarantee, for printed forms: a probability vector or a one-hot
+        label sums to 1 (softmax cross-entropy's gradient then reads ŷ - y)."""
+        from derivekit.expr.tree import const, var
+
+        return {build.apply("total", var(name, self.shapes[name])): const(1)
+                for name in self.sums_to_one}
 
     def contractions(self, keep: Iterable[str] = ()) -> dict[str, Node]:
         """Each defined name (but those in ``keep``) as its fully expanded tree, for writing

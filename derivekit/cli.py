@@ -68,11 +68,17 @@ def main(
 
 # --------------------------------------------------------------------------- list / show
 @app.command("list")
-def list_problems(problems: ProblemsDir = None, json: JsonFlag = False) -> None:
+def list_problems(problems: ProblemsDir = None, json: JsonFlag = False,
+                  underivable: Annotated[bool, typer.Option(
+                      "--underivable", help="List the derivative parts the matrix deriver "
+                      "does not derive, and why.")] = False) -> None:
     """List the problems in the catalog."""
     from derivekit import registry
 
     catalog = _guard(lambda: registry.catalog(problems))
+    if underivable:
+        _list_underivable(catalog, json)
+        return
     if json:
         import json as json_lib
 
@@ -88,6 +94,33 @@ def list_problems(problems: ProblemsDir = None, json: JsonFlag = False) -> None:
         table.add_row(p.id, p.title, f"{p.source.seed[:3]} §{p.source.section}",
                       str(len(p.parts)))
     _console().print(table)
+
+
+def _list_underivable(catalog: dict[str, Problem], json: bool) -> None:
+    from derivekit.model import Derivative
+
+    parts = [(p, part) for p in catalog.values() for part in p.parts
+             if isinstance(part, Derivative)]
+    left = [(p.id, part.name, part.underivable or "states no expression")
+            for p, part in parts if not part.expression]
+    if json:
+        import json as json_lib
+
+        typer.echo(json_lib.dumps({"derivative_parts": len(parts), "derived": len(parts) -
+                                   len(left), "underivable": [
+                                       {"problem": p, "part": n, "why": why}
+                                       for p, n, why in left]}, indent=2))
+        return
+    from rich.table import Table
+
+    console = _console()
+    if left:
+        table = Table("problem", "part", "why", box=None, header_style="bold")
+        for row in left:
+            table.add_row(*row)
+        console.print(table)
+    console.print(f"{len(parts) - len(left)} of {len(parts)} derivative parts are derived by "
+                  f"the matrix deriver; {len(left)} are not.")
 
 
 @app.command()
@@ -138,6 +171,10 @@ def verify(
     jobs: Annotated[int, typer.Option("--jobs", "-j", help="Worker processes for several "
                                       "problems (0: one per core).")] = 0,
     problems: ProblemsDir = None,
+    wrong_variants: Annotated[Optional[bool], typer.Option(
+        "--wrong-variants/--no-wrong-variants", help="Also require every declared wrong "
+        "answer and automatic mutant to be rejected (default: on with --problems).",
+        show_default=False)] = None,
 ) -> None:
     """Derive and numerically witness problems; exit 1 if any part is not verified."""
     from derivekit import registry
@@ -153,8 +190,9 @@ def verify(
         _fail(f"--junit-xml {junit_xml} is a directory")
     if jobs < 0:
         _fail("--jobs must be 0 (auto) or a positive number")
-    verdicts = _run_with_progress(selected, seed, jobs,
-                                  show=not json and sys.stderr.isatty())
+    check_wrong = problems is not None if wrong_variants is None else wrong_variants
+    verdicts = _run_with_progress(selected, seed, jobs, show=not json and sys.stderr.isatty(),
+                                  wrong_variants=check_wrong)
 
     from derivekit import verdict as verdict_lib
 
@@ -174,19 +212,19 @@ def verify(
         raise typer.Exit(1)
 
 
-def _run_with_progress(selected: list[Problem], seed: int, jobs: int,
-                       show: bool) -> list[ProblemVerdict]:
+def _run_with_progress(selected: list[Problem], seed: int, jobs: int, show: bool,
+                       wrong_variants: bool = False) -> list[ProblemVerdict]:
     from derivekit.verify import default_jobs, verify_many
 
     jobs = jobs or default_jobs()
     if not show or len(selected) < 2:
-        return verify_many(selected, seed, jobs)
+        return verify_many(selected, seed, jobs, wrong_variants=wrong_variants)
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
     columns = (TextColumn("verified {task.description:<28}"), BarColumn(), MofNCompleteColumn())
     with Progress(*columns, console=_console(stderr=True), transient=True) as progress:
         task = progress.add_task("", total=len(selected))
-        return verify_many(selected, seed, jobs,
+        return verify_many(selected, seed, jobs, wrong_variants=wrong_variants,
                            on_done=lambda v: progress.update(task, advance=1, description=v.id))
 
 

@@ -22,7 +22,8 @@ from derivekit.model import (
     Part,
     Problem,
 )
-from derivekit.verdict import PartVerdict, ProblemVerdict, WitnessResult, first_failure, part_status
+from derivekit.verdict import (PartVerdict, ProblemVerdict, WitnessResult, first_failure,
+                               part_status)
 
 DEFAULT_SEED = 0
 T = TypeVar("T")
@@ -44,8 +45,14 @@ def _checks() -> dict[type[Part], Check]:
     }
 
 
-def verify_part(problem: Problem, part: Part, seed: int = DEFAULT_SEED) -> PartVerdict:
-    """Derive and witness one part. A crash in the stated functions is an 'error' verdict."""
+def verify_part(problem: Problem, part: Part, seed: int = DEFAULT_SEED,
+                wrong_variants: bool = False) -> PartVerdict:
+    """Derive and witness one part. A crash in the stated functions is an 'error' verdict.
+
+    ``wrong_variants`` also runs the part's declared wrong answers and the automatic mutants
+    (:mod:`derivekit.mutants`) through the same checks: a verified part whose checks accept
+    one of them fails, since checks that cannot fail prove nothing (a user's pack is held to
+    the standard the project's tests hold the catalog to)."""
     layout = getattr(part, "layout", None)
     try:
         with np.errstate(all="ignore"), warnings.catch_warnings():
@@ -56,6 +63,8 @@ def verify_part(problem: Problem, part: Part, seed: int = DEFAULT_SEED) -> PartV
     except (ArithmeticError, TypeError, ValueError, IndexError, KeyError, AttributeError,
             NameError, NotImplementedError) as exc:  # raised by the problem's own functions
         return _errored(part, layout, f"{type(exc).__name__}: {exc}")
+    if wrong_variants and part_status(witnesses) == "verified":
+        witnesses += (_rejects_wrong_answers(problem, part, seed),)
     status = part_status(witnesses)
     message = first_failure(witnesses) if status == "failed" else ""
     if status == "error":
@@ -65,15 +74,30 @@ def verify_part(problem: Problem, part: Part, seed: int = DEFAULT_SEED) -> PartV
                        message=message)
 
 
+def _rejects_wrong_answers(problem: Problem, part: Part, seed: int) -> WitnessResult:
+    from derivekit.mutants import mutants
+
+    variants = mutants(problem, part)
+    accepted = [label for label, wrong in variants
+                if verify_part(problem, wrong, seed).status == "verified"]
+    labels = ", ".join(label for label, _ in variants)
+    detail = (f"accepted {len(accepted)} of {len(variants)} wrong variants: "
+              f"{', '.join(accepted)}" if accepted else
+              f"all {len(variants)} wrong variants rejected ({labels})")
+    return WitnessResult(name="rejects-wrong-answers", passed=not accepted,
+                         points=len(variants), detail=detail)
+
+
 def _errored(part: Part, layout: str | None, message: str) -> PartVerdict:
     return PartVerdict(name=part.name, kind=part.KIND, asks=part.KIND, status="error",
                        answer_latex=part.answer_latex, layout=layout, witnesses=(),
                        message=message)
 
 
-def verify_problem(problem: Problem, seed: int = DEFAULT_SEED) -> ProblemVerdict:
+def verify_problem(problem: Problem, seed: int = DEFAULT_SEED,
+                   wrong_variants: bool = False) -> ProblemVerdict:
     started = time.perf_counter()
-    parts = tuple(verify_part(problem, part, seed) for part in problem.parts)
+    parts = tuple(verify_part(problem, part, seed, wrong_variants) for part in problem.parts)
     return ProblemVerdict(
         id=problem.id,
         title=problem.title,
@@ -122,10 +146,17 @@ def map_problems(work: Callable[[Problem, int], T], problems: Sequence[Problem],
 
 
 def verify_many(problems: Sequence[Problem], seed: int = DEFAULT_SEED, jobs: int = 1,
-                on_done: Callable[[ProblemVerdict], None] | None = None
-                ) -> list[ProblemVerdict]:
+                on_done: Callable[[ProblemVerdict], None] | None = None,
+                wrong_variants: bool = False) -> list[ProblemVerdict]:
     """Verify several problems (see :func:`map_problems`)."""
-    return map_problems(verify_problem, problems, seed, jobs, on_done)
+    work = verify_with_wrong_variants if wrong_variants else verify_problem
+    return map_problems(work, problems, seed, jobs, on_done)
+
+
+def verify_with_wrong_variants(problem: Problem, seed: int = DEFAULT_SEED) -> ProblemVerdict:
+    """:func:`verify_problem` that also requires every wrong variant to be rejected (a
+    module-level function: worker processes receive it by name)."""
+    return verify_problem(problem, seed, wrong_variants=True)
 
 
 def default_jobs() -> int:

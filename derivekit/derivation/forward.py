@@ -143,6 +143,27 @@ class Forward:
     def _mean(self, y: Node) -> Node:
         return build.divide(self._total(y), build.size_of(y.args[0].shape))
 
+    def _variance(self, y: Node) -> Node:
+        a = y.args[0]
+        centred = build.sub(a, build.apply("mean", a))
+        row = build.transpose(flat(centred))
+        return build.divide(build.scale(const(2), build.matmul(row, self.J(a))),
+                            build.size_of(a.shape))
+
+    def _std(self, y: Node) -> Node:
+        a = y.args[0]
+        centred = build.sub(a, build.apply("mean", a))
+        row = build.transpose(flat(centred))
+        return build.divide(build.matmul(row, self.J(a)),
+                            build.product(build.size_of(a.shape), y))
+
+    def _max(self, y: Node) -> Node:
+        a = y.args[0]
+        where = build.apply("iszero", build.sub(a, y))
+        return build.matmul(build.transpose(flat(where)), self.J(a))
+
+    _min = _max
+
     def _trace(self, y: Node) -> Node:
         a = y.args[0]
         return build.matmul(build.transpose(flat(build.identity(a.shape[0]))), self.J(a))

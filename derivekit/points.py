@@ -140,7 +140,8 @@ def define(givens: tuple[Given, ...], values: Values) -> None:
         except KeyError as exc:
             raise ProblemDefinitionError(f"the definition of {name} uses {exc.args[0]}, which "
                                          "is defined after it") from None
-        values[name] = np.asarray(value, dtype=float)
+        value = np.asarray(value, dtype=float)
+        values[name] = value.reshape(()) if not reading.shapes[name] else value
 
 
 def draw(givens: tuple[Given, ...], dims: Mapping[str, int], rng: np.random.Generator,

@@ -293,6 +293,8 @@ def _selectors(y: Node) -> list[Node]:
         else:
             lower = build.sub(next(ends), shift) if spec[1] else None
             item = (lower, next(ends) if spec[2] else None)  # a from-1 end is included
+        if array.shape[axis] == 1:  # the one position of a length-1 axis: I_1 itself
+            continue
         whole = (None, None)
         selectors[axis] = build.index(selectors[axis], [whole, item], from_one=False)
     return selectors

@@ -168,6 +168,68 @@ class Forward:
         a = y.args[0]
         return build.matmul(build.transpose(flat(build.identity(a.shape[0]))), self.J(a))
 
+    def _matrix(self, y: Node) -> Node:
+        """A matrix of scalar entries: its vec is the entries in row-major order, so its
+        Jacobian stacks theirs."""
+        return build.matrix([[self.J(e)] for e in y.args])
+
+    def _blocks(self, y: Node) -> Node:
+        """[a; b] of columns: the Jacobians stacked the same way."""
+        if y.value != 1 or not all(len(b.shape) == 2 and b.shape[1] == 1 or is_scalar(b.shape)
+                                   for b in y.args):
+            raise CannotDerive("Jacobian of a block matrix other than a stack of columns")
+        return build.matrix([[self.J(b)] for b in y.args])
+
+    def _reshape(self, y: Node) -> Node:
+        return self.J(y.args[0])  # row-major in, row-major out: the same order of entries
+
+    _vec = _reshape
+
+    def _flip(self, y: Node) -> Node:
+        a = y.args[0]
+        reverse = build.flip(build.identity(count(a.shape)), "flipud")
+        if y.op == "flipud" and len(a.shape) == 2 and a.shape[1] != 1:
+            reverse = build.kron(build.flip(build.identity(a.shape[0]), "flipud"),
+                                 build.identity(a.shape[1]))
+        return build.matmul(reverse, self.J(a))
+
+    _flipud = _flip
+
+    def _pad(self, y: Node) -> Node:
+        """vec(pad(A)) = (E_r ⊗ E_c) vec(A), E the padded identity's columns that A fills."""
+        a, rows, cols = y.args
+        embed = [build.index(build.identity(big), [(None, None), (r, build.add(r, build.dimension(
+            small)))], from_one=False) for big, small, r in zip(y.shape, a.shape, (rows, cols))]
+        return build.matmul(build.kron(*embed), self.J(a))
+
+    def _diag(self, y: Node) -> Node:
+        """vec(diag(v)) = (I ⊗ 1 ⊙ 1 ⊗ I) v: the entry (i, i) of each row i."""
+        v = y.args[0]
+        n = v.shape[0]
+        place = build.hadamard(build.kron(build.identity(n), build.ones((n, 1))),
+                               build.kron(build.ones((n, 1)), build.identity(n)))
+        return build.matmul(place, self.J(v))
+
+    def _diagonal(self, y: Node) -> Node:
+        a = y.args[0]
+        n = a.shape[0]
+        place = build.hadamard(build.kron(build.identity(n), build.ones((n, 1))),
+                               build.kron(build.ones((n, 1)), build.identity(n)))
+        return build.matmul(build.transpose(place), self.J(a))
+
+    def _xcorr(self, y: Node) -> Node:
+        """A ⋆ K = Σ_mn K_mn · A[m:m+p, n:n+q]: linear in each, differentiated term by term."""
+        return self.J(_as_shifted_sum(*y.args, y.shape))
+
+    def _conv(self, y: Node) -> Node:
+        a, k = y.args
+        return self.J(_as_shifted_sum(a, build.flip(k), y.shape))
+
+    def _conv_full(self, y: Node) -> Node:
+        a, k = y.args
+        rows, cols = (build.sub(build.dimension(d), const(1)) for d in k.shape)
+        return self.J(_as_shifted_sum(build.pad(a, rows, cols), build.flip(k), y.shape))
+
     # products ------------------------------------------------------------------------
     def _hadamard(self, y: Node) -> Node:
         a, b = y.args
@@ -261,3 +323,22 @@ class Forward:
         j = build.sub(build.add(build.add(upper, after), const(1)), i)
         factor = step_jacobian(chain, j)
         return build.bounded("prod", i_name, build.add(after, const(1)), upper, factor)
+
+
+def _as_shifted_sum(a: Node, k: Node, shape: Shape) -> Node:
+    """Σ_{m<k0} Σ_{n<k1} K[m, n] · A[m:m+p, n:n+q] for the correlation of shape (p, q)."""
+    try:
+        p, q = (build.dimension(d) for d in shape)
+        k0, k1 = (build.dimension(d) for d in k.shape)
+    except build.ShapeError:
+        raise CannotDerive("Jacobian of a correlation whose sizes are computed (give them "
+                           "numbers or names)") from None
+    m_name = fresh(a, *(n.value for n in (k,) if n.op == "index_var"))
+    n_name = fresh(a, m_name)
+    m, n = build.index_var(m_name), build.index_var(n_name)
+    window = build.index(a, [(m, build.add(m, p)), (n, build.add(n, q))], from_one=False)
+    weight = build.index(k, [m, n], from_one=False)
+    inner = build.bounded("sum", n_name, const(0), build.sub(k1, const(1)),
+                          build.scale(weight, window))
+    return build.bounded("sum", m_name, const(0), build.sub(k0, const(1)), inner)
+

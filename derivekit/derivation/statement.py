@@ -53,9 +53,7 @@ class Notation:
         return self._tree
 
     def __call__(self, **values: Any) -> Any:
-        from derivekit.expr.evaluate import evaluate
-
-        return evaluate(self.tree(), values, self.reading.shapes)
+        return self.reading.value(self.tree(), values)
 
     def derivation(self, wrt: str, layout: str, textbook: bool = False):  # noqa: ANN201
         """The matrix deriver's d(self)/d(wrt), computed once per layout and form."""
@@ -91,9 +89,7 @@ class Derived:
         return self.function.derivation(self.wrt, self.layout).result
 
     def __call__(self, **values: Any) -> Any:
-        from derivekit.expr.evaluate import evaluate
-
-        return evaluate(self.tree(), values, self.function.reading.shapes)
+        return self.function.reading.value(self.tree(), values)
 
     def textbook(self):  # noqa: ANN201
         """The simplified result written with the defined names (ô, h, z₁): what a sheet

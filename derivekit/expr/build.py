@@ -469,6 +469,7 @@ def diag(arg: Node) -> Node:
 
 def matrix(rows: list[list[Node]]) -> Node:
     """A matrix of scalar entries, or a block matrix ``[a; b]``, ``[A, B; C, D]``."""
+    rows = [[_number_if_one_by_one(e) for e in row] for row in rows]
     flat = tuple(e for row in rows for e in row)
     if all(is_scalar(e.shape) for e in flat):
         return Node("matrix", flat, (len(rows), len(rows[0])))
@@ -485,6 +486,13 @@ def matrix(rows: list[list[Node]]) -> Node:
     widths = [_one(column, lambda e: extent(e, 1), "blocks in a column must have equal widths")
               for column in zip(*rows)]
     return Node("blocks", flat, (_total(heights), _total(widths)), len(rows[0]))
+
+
+def _number_if_one_by_one(e: Node) -> Node:
+    """A 1x1 identity, ones or zeros entry is the number it holds."""
+    if e.op in ("identity", "ones", "zeros") and e.shape and is_scalar(e.shape):
+        return const(0 if e.op == "zeros" else 1)
+    return e
 
 
 def _fit_block_identities(rows: list[list[Node]]) -> list[list[Node]]:
@@ -544,10 +552,10 @@ def _length(a: Dim, b: Dim, times: int, then: int) -> Dim:
         return a + times * b + then
     sign = {-1: "-", 1: "+", 2: "+2*"}[times]
     text = f"{_term(a)}{sign}{_term(b)}"
-    return size(f"{text}{then:+d}" if then else text)
+    return canonical_size(f"{text}{then:+d}" if then else text)
 
 
-def size(d: Dim) -> Dim:
+def canonical_size(d: Dim) -> Dim:
     """A size in canonical form: a number, a name, or a sum of names with whole coefficients
     written names first (``h-k+1``), so that equal sizes compare equal however computed.
     Other arithmetic (``h*w``) stays as written."""
@@ -848,7 +856,7 @@ def _span_length(size, lower: Node | None, upper: Node | None, from_one: bool): 
         return int(length.value)
     from derivekit.expr.render import ascii_
 
-    return ascii_(length).replace(" ", "")
+    return canonical_size(ascii_(length).replace(" ", ""))  # x[m:m+p] has p entries
 
 
 def span_bounds(lower, upper, size: int, from_one: bool) -> tuple[int, int]:  # noqa: ANN001

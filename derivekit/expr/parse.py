@@ -95,6 +95,7 @@ def normalize(text: str) -> str:
         if ord(ch) > 126 or (ord(ch) < 32 and ch not in "\t\n\r"):
             raise _fail(f"unsupported character {ch!r} (U+{ord(ch):04X}) at position {i + 1}")
     latex = "\\" in text or "{" in text
+    commands = "\\" in text  # braces alone (sum_{i=1}^{n}) do not make p_data LaTeX's p_d·ata
     text = text.replace("\\\\", ";")
     text = re.sub(r"\\(?:left|[bB]igg?l?)\s*\[", "(", text)  # sized brackets group
     text = re.sub(r"\\(?:right|[bB]igg?r?)\s*\]", ")", text)
@@ -137,7 +138,7 @@ def normalize(text: str) -> str:
     text = re.sub(r"(?<=[A-Za-z0-9}\])'])\[", r" \\at[", text)  # x[0]; x [0] is a product
     text = re.sub(r"([A-Za-z0-9])\s+_", r"\1_", text)
     text = re.sub(r"\^\s*([A-Za-z])(?=[A-Za-z\\])", r"^{\1}", text)  # X^TX: T is the exponent
-    if latex:  # LaTeX sub- and superscripts take one character unless braced
+    if commands:  # LaTeX sub- and superscripts take one character unless braced
         text = re.sub(r"_\s*([A-Za-z0-9])", r"_{\1}", text)
         text = re.sub(r"\^\s*([A-Za-z0-9])", r"^{\1}", text)
     return _pair_bars(text)

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 from derivekit.errors import DerivekitError, ProblemDefinitionError
 from derivekit.expr import build
-from derivekit.expr.tree import Node, expand, walk
+from derivekit.expr.tree import Node, expand, is_scalar, walk
 from derivekit.model import Given
 
 if TYPE_CHECKING:
@@ -61,7 +61,9 @@ class Reading:
             trees = {}
             for name, text in self.definition_texts.items():
                 tree = self.read(text, f"the definition of {name}")
-                if tuple(tree.shape) != tuple(build.size(d) for d in self.shapes[name]):
+                declared = tuple(build.canonical_size(d) for d in self.shapes[name])
+                if tuple(tree.shape) != declared and not (
+                        is_scalar(tree.shape) and is_scalar(declared)):
                     raise ProblemDefinitionError(
                         f"{self.problem_id}: {name} is declared {self.shapes[name]} but its "
                         f"definition {text!r} has shape {tree.shape}")
@@ -77,6 +79,15 @@ class Reading:
         while any(n.op == "var" and n.value in opened for n in walk(node)):
             node = expand(node, opened)
         return node
+
+    def value(self, tree: Node, values: dict) -> object:
+        """``tree`` evaluated at ``values``; a 1x1 value of a scalar-shaped tree is the scalar
+        (``v3 @ z2``, ``g.T @ h``: a number, as a person means it)."""
+        from derivekit.expr.evaluate import evaluate
+        from derivekit.ops import scalar
+
+        out = evaluate(tree, values, self.shapes)
+        return scalar(out) if is_scalar(tree.shape) and getattr(out, "ndim", 0) else out
 
     def facts(self) -> dict[Node, Node]:
         """What the domains guarantee, for printed forms: a probability vector or a one-hot

@@ -670,5 +670,5 @@ def scope_from(shapes: Mapping[str, Shape], latex: Mapping[str, str] | None = No
     """A scope of named shapes; computed sizes (``h-k+1``) in canonical form, as the
     constructors compute them."""
     latex = latex or {}
-    return Scope.of((name, tuple(build.size(d) for d in shape), latex.get(name))
+    return Scope.of((name, tuple(build.canonical_size(d) for d in shape), latex.get(name))
                     for name, shape in shapes.items())

@@ -82,7 +82,7 @@ RULES = [
     ("Jacobian of a sigmoid layer", "sigmoid(A @ X)", "X", {"A": ("m", "n"), "X": ("n", "p")},
      "numerator", {}, [], "kron(A, I)"),
     ("Jacobian of a column of entries", "[sin(x_2); x_1 * x_2]", "x", {"x": (2, 1)},
-     "numerator", {}, [], "[[0, cos(x_2)], [x_2, x_1]]"),
+     "numerator", {}, [], "[[cos(x_2), 0], [x_2, x_1]]"),
     ("Jacobian of stacked columns", "[x; 2*x]", "x", COLUMN, "numerator", {}, [], "[I; I]"),
     ("Jacobian of a correlation by its kernel", "xcorr(A, K)", "K", {"A": (3, 3), "K": (2, 2)},
      "numerator", {}, [], "kron(A[0:2, 0:2], I_2)"),

@@ -49,7 +49,10 @@ def _via_sympy(node: Node) -> Node:
     candidates = [expr] + ([] if coefficient != 1 and rest.is_Add else [factored]) + [cancelled]
     simpler = min(candidates, key=sympy.count_ops)
     back = {symbol: atom for atom, symbol in atoms.items()}
-    return _from_sympy(simpler, back, sympy)
+    out = _from_sympy(simpler, back, sympy)
+    if out.shape != node.shape and is_scalar(out.shape) and not is_scalar(node.shape):
+        return build.scale(out, build.ones(node.shape))  # x^0 is a column of ones, not 1
+    return out
 
 
 def _to_sympy(node: Node, atoms: dict, sympy):  # noqa: ANN001, ANN202

@@ -308,6 +308,8 @@ def power(base: Node, exponent: Node) -> Node:
             raise ShapeError(f"exponent {k} is too large (limit {MAX_EXPONENT})")
         if k == 1:
             return base
+        if k == 0 and not _square_matrix(base.shape) and not is_scalar(base.shape):
+            return ones(base.shape)  # entry by entry: x^0 is a column of ones
         if k == 2 and base.op == "sqrt":
             return base.args[0]
         if is_const(base):
@@ -422,6 +424,8 @@ def apply(fn: str, arg: Node) -> Node:
         if is_const(arg) and fn in ("exp", "log") and arg.value == (0 if fn == "exp" else 1):
             return const(1 if fn == "exp" else 0)
         return Node(fn, (arg,), arg.shape)
+    if fn == "total" and arg.op == "ones" and "?" not in arg.shape:
+        return size_of(arg.shape)  # sum(ones(m, n)) = m n
     if fn in ("total", "trace") and arg.op == "neg":
         return neg(apply(fn, arg.args[0]))
     if fn in ("total", "trace") and arg.op == "scale":

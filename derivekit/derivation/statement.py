@@ -25,7 +25,8 @@ from derivekit.model import Claim, Derivative, Part, Problem, Wrong
 
 KINKS = ("relu", "step", "abs", "sign", "nonneg")
 """Ops whose argument the sampler keeps away from 0 (non-differentiable there)."""
-_KINK_WORDS = re.compile(r"relu|max|abs|\||step|sign|\\mathbb\{?1|1\[", re.IGNORECASE)
+_KINK_WORDS = re.compile(r"\b(?:relu|max|min|abs|step|sign|maxpool)\b|\||\\mathbb\{?1|1\[",
+                         re.IGNORECASE)
 
 
 class Notation:

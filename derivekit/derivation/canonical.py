@@ -126,6 +126,48 @@ def _terms(node: Node, coefficient: Node):  # noqa: ANN202
         yield coefficient, node
 
 
+# --------------------------------------------------------------------------- unvec
+def unvec(node: Node, shape: tuple) -> Node:
+    """The matrix of ``shape`` whose row-major vec is the column ``node``, read back through
+    vec(P V Rᵀ) = (P ⊗ R) vec V and vec(C ⊙ V) = diag(vec C) vec V, so that dF/dm of a
+    matrix F prints as a matrix (``-inv(A + x B) @ B @ inv(A + x B)``)."""
+    if node.op == "vec" and tuple(node.args[0].shape) == tuple(shape):
+        return node.args[0]
+    if tuple(node.shape) == tuple(shape):
+        return node
+    if node.op in ("add", "sub"):
+        a, b = (unvec(x, shape) for x in node.args)
+        return build.add(a, b) if node.op == "add" else build.sub(a, b)
+    if node.op == "neg":
+        return build.neg(unvec(node.args[0], shape))
+    if node.op == "scale":
+        return build.scale(node.args[0], unvec(node.args[1], shape))
+    if node.op == "div" and is_scalar(node.args[1].shape):
+        return build.divide(unvec(node.args[0], shape), node.args[1])
+    if node.op == "zeros":
+        return build._zero_like(shape)
+    if node.op == "sum_over":
+        lower, upper, body = node.args
+        return build.bounded("sum", node.value, lower, upper, unvec(body, shape))
+    if node.op == "matrix" and node.shape[1] == 1:
+        rows, cols = shape
+        entries = list(node.args)
+        if isinstance(rows, int) and isinstance(cols, int) and rows * cols == len(entries):
+            return build.matrix([entries[r * cols:(r + 1) * cols] for r in range(rows)])
+    if node.op == "matmul":
+        left, *rest = _chain(node)
+        inner = _product(rest)
+        if left.op == "kron":
+            p, r = left.args
+            middle = unvec(inner, (p.shape[1], r.shape[1]))
+            return build.matmul(build.matmul(p, middle), build.transpose(r))
+        if left.op == "diag":
+            return build.hadamard(unvec(left.args[0], shape), unvec(inner, shape))
+        if left.op == "identity":
+            return unvec(inner, shape)
+    return build.reshape(node, build.dimension(shape[0]), build.dimension(shape[1]))
+
+
 # --------------------------------------------------------------------------- rewrites
 _REBUILD = {
     "add": build.add, "sub": build.sub, "neg": build.neg, "scale": build.scale,

@@ -60,7 +60,7 @@ class Forward:
         if not self.depends(y):
             return self.zero(y)
         if y.op == "var":
-            return build.identity(self.size)
+            return const(1) if self.size == 1 else build.identity(self.size)
         if y.op == "log" and y.args[0].op == "softmax":
             y = build.apply("log_softmax", y.args[0].args[0])
         if y.op == "log" and y.args[0].op == "abs":  # d log|u| = du / u

@@ -39,9 +39,11 @@ class Derivation:
 
 def derivative(f: Node, wrt: Node, layout: str = "denominator", textbook: bool = True,
                facts: Mapping[Node, Node] | None = None) -> Derivation:
-    """∂f/∂wrt: the gradient of a scalar f (the shape of wrt in denominator layout) or the
+    """∂f/∂wrt: the gradient of a scalar f (the shape of wrt in denominator layout), the
     Jacobian ∂vec(f)/∂vec(wrt) of a vector or matrix f (numerator layout: a row per entry of
-    f, vec row-major; denominator layout is its transpose).
+    f, vec row-major; denominator layout is its transpose), or, for a matrix f and a scalar
+    wrt, the matrix of entry-wise derivatives (f's shape, in either layout). A function that
+    does not depend on wrt has the zero derivative.
 
     ``textbook`` gives the form people read (SymPy cancels coefficients, common factors
     come out, the shortest equal form wins); without it only like terms are collected, which
@@ -50,10 +52,13 @@ def derivative(f: Node, wrt: Node, layout: str = "denominator", textbook: bool =
     """
     if wrt.op != "var":
         raise CannotDerive("the variable must be a name")
-    if not Dependence(wrt.value)(f):
-        raise CannotDerive(f"the expression does not depend on {wrt.value}")
     used: list[str] = []
-    if is_scalar(f.shape):
+    if not Dependence(wrt.value)(f):
+        used.append(r"d\,c = 0\ \text{(no dependence on the variable)}")
+    if _matrix(f.shape) and is_scalar(wrt.shape):
+        result = canonical.unvec(forward.jacobian(f, wrt, used), f.shape)
+        kind = "derivative"
+    elif is_scalar(f.shape):
         result = backward.gradient(f, wrt, used)
         if layout == "numerator":
             result = build.transpose(result)
@@ -66,3 +71,8 @@ def derivative(f: Node, wrt: Node, layout: str = "denominator", textbook: bool =
     steps = list(dict.fromkeys(used))
     final = canonical.textbook(result, facts or {}) if textbook else canonical.collect(result)
     return Derivation(final, layout, kind, steps)
+
+
+def _matrix(shape: tuple) -> bool:
+    """Two dimensions, neither of them 1 (not a vector)."""
+    return len(shape) == 2 and 1 not in shape

@@ -322,6 +322,8 @@ def power(base: Node, exponent: Node) -> Node:
             if k.denominator == 1:
                 return const(base.value ** int(k))
         if _square_matrix(base.shape):  # a non-square matrix can only mean element-wise
+            if k == 0:
+                return identity(base.shape[0])
             if k == -1:
                 return inverse(base)
             if k.denominator == 1 and k > 0:

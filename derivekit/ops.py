@@ -21,6 +21,7 @@ from typing import Any, Callable, Iterator
 
 __all__ = [
     "abs_",
+    "commutation",
     "arccos",
     "arcsin",
     "arcsinh",
@@ -383,6 +384,17 @@ def variance(a: Any) -> Any:
 def std(a: Any) -> Any:
     """The population standard deviation of all entries, √variance(a)."""
     return sqrt(variance(a))
+
+
+def commutation(rows: int, cols: int) -> Any:
+    """K with vec(Aᵀ) = K vec(A) for a rows x cols matrix A, vec row-major (a permutation)."""
+    import numpy as np
+
+    out = np.zeros((rows * cols, rows * cols))
+    for i in range(rows):
+        for j in range(cols):
+            out[j * rows + i, i * cols + j] = 1.0
+    return out
 
 
 def maxpool(a: Any, k: int) -> Any:

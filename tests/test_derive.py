@@ -179,7 +179,6 @@ def test_wrong_numerator_layout_is_rejected() -> None:
 
 # --------------------------------------------------------------------------- refusals
 @pytest.mark.parametrize("text, wrt, givens, says", [
-    ("X.T@A", "X", {"A": ("n", "n"), "X": ("n", "n")}, "transpose of a matrix"),
     ("eigmax(X)", "X", {"X": ("n", "n")}, "no rule for eigmax"),
     ("x^y", "x", {"x": ("n", 1), "y": ()}, "non-constant exponent"),
 ])

@@ -90,6 +90,8 @@ RULES = [
      "kron(I_4[:, 0:2], I_4[:, 0:2])"),
     ("Jacobian of diag", "diag(v) @ a", "v", {"v": ("n", 1), "a": ("n", 1)}, "numerator", {},
      [], "diag(v)"),
+    ("Jacobian of a transpose", "X.T @ A", "X", {"A": ("n", "n"), "X": ("n", "n")},
+     "numerator", {}, [], "kron(I, A.T)"),
     ("Jacobian of a flip", "flip(x)", "x", COLUMN, "numerator", {}, [], "I"),
     ("recurrence, loss", "sum_{t=1}^{T} sqnorm(h_t)/2", "W", RNN, "denominator", {}, STATES,
      "sum_{t=1}^{T} (h_t .* (1 - h_t^2)) @ h_{t-1}.T where h_t = tanh(W @ h_{t-1} + X[:, t-1])"),

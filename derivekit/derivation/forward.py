@@ -122,8 +122,8 @@ class Forward:
     def _T(self, y: Node) -> Node:  # noqa: N802
         if len(y.shape) == 2 and 1 in y.shape or is_scalar(y.shape):
             return self.J(y.args[0])  # a vector's entries keep their order
-        raise CannotDerive("Jacobian through the transpose of a matrix that depends on the "
-                           "variable")
+        rows, cols = (build.dimension(d) for d in y.args[0].shape)
+        return build.matmul(build.commutation(rows, cols), self.J(y.args[0]))
 
     def _index(self, y: Node) -> Node:
         from derivekit.derivation.backward import _selectors

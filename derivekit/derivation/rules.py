@@ -28,7 +28,7 @@ RULES = {
     "div": r"d(A/b) = dA/b - A\,db/b^2",
     "pow": r"d(A^{\circ k}) = k A^{\circ (k-1)} \odot dA",
     "matpow": r"d(X^{k}) = \textstyle\sum_{j=0}^{k-1} X^{j}\,dX\,X^{k-1-j}",
-    "T": r"d(A^\top) = (dA)^\top",
+    "T": r"d(A^\top) = (dA)^\top,\ \operatorname{vec}(dA^\top) = K\operatorname{vec}(dA)",
     "inv": r"dA^{-1} = -A^{-1}\,dA\,A^{-1}",
     "trace": r"d\operatorname{tr}A = \operatorname{tr}(dA)",
     "total": r"d\operatorname{sum}(A) = \operatorname{tr}(\mathbf{1}\mathbf{1}^\top{}^\top dA)",

@@ -253,7 +253,7 @@ def _times(x, y):  # noqa: ANN001, ANN202
         return x * y
     if x == 1 or y == 1:
         return y if x == 1 else x
-    return f"{_term(x)}*{_term(y)}"
+    return canonical_size(f"{_term(x)}*{_term(y)}")
 
 
 # --------------------------------------------------------------------------- logic
@@ -569,7 +569,7 @@ def canonical_size(d: Dim) -> Dim:
         return d
     terms = _linear(d)
     if terms is None:
-        return d
+        return _monomial(d)
     constant = terms.pop("", 0)
     names = [(n, c) for n, c in terms.items() if c]
     if not names:
@@ -582,6 +582,17 @@ def canonical_size(d: Dim) -> Dim:
     if len(ordered) == 1 and ordered[0][1] == 1 and not constant:
         return ordered[0][0]
     return f"{text}{constant:+d}" if constant else text
+
+
+def _monomial(text: str) -> Dim:
+    """``n*m`` as ``m*n``: a product of names and numbers with its factors in order (other
+    arithmetic as written)."""
+    factors = text.split("*")
+    if not all(f.isidentifier() or f.isdigit() for f in factors):
+        return text
+    number = math.prod(int(f) for f in factors if f.isdigit())
+    names = sorted(f for f in factors if f.isidentifier())
+    return "*".join(([str(number)] if number != 1 else []) + names)
 
 
 def _linear(text: str) -> dict[str, int] | None:
@@ -748,6 +759,13 @@ def reshape(a: Node, rows: Node, cols: Node) -> Node:
             math.prod(shape):
         raise ShapeError(f"cannot reshape {_describe(a)} to {shape_text(shape)}")
     return Node("reshape", (a, rows, cols), _capped("reshape", shape))
+
+
+def commutation(rows: Node, cols: Node) -> Node:
+    """The permutation K with vec(Aᵀ) = K vec(A) for an r x c matrix A (vec row-major)."""
+    r, c = _count(rows, "commutation rows", 1), _count(cols, "commutation columns", 1)
+    size = _times(r, c)
+    return Node("commutation", (rows, cols), _capped("commutation", (size, size)))
 
 
 def maxpool(a: Node, k: Node) -> Node:

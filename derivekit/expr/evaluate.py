@@ -417,6 +417,8 @@ _RULES: dict[str, Callable[..., Any]] = {
     "max": _elementwise(ops.max_entry),
     "min": _elementwise(ops.min_entry),
     "maxpool": lambda node, env, a, k: ops.maxpool(a, _whole(k, "pool size", 1)),
+    "commutation": lambda node, env, r, c: ops.commutation(_whole(r, "rows", 1),
+                                                           _whole(c, "columns", 1)),
     "softplus": _elementwise(ops.softplus),
     "floor": _elementwise(ops.floor),
     "nonneg": _elementwise(ops.nonneg),

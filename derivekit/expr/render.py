@@ -35,6 +35,7 @@ _LATEX_CALLS = {
     "xcorr": r"\operatorname{xcorr}", "conv": r"\operatorname{conv}",
     "conv_full": r"\operatorname{conv}_{\text{full}}", "pad": r"\operatorname{pad}",
     "reshape": r"\operatorname{reshape}", "maxpool": r"\operatorname{maxpool}",
+    "commutation": r"\operatorname{K}",
 }
 """Functions of several arguments, printed name(a, b, …); ASCII and Python use the op name."""
 _ASCII_FUNCTIONS = {"total": "sum", "softmax_rows": "softmax", "log_softmax": "logsoftmax",
@@ -419,6 +420,8 @@ class _PythonPrinter(_Printer):
     def _call(self, node: Node) -> str:
         """Sizes (pad, reshape) are whole numbers: computed ones are floats here."""
         first, *rest = (self(a) for a in node.args)
+        if node.op == "commutation":
+            return f"commutation({', '.join(f'int({a})' for a in (first, *rest))})"
         if node.op in ("pad", "reshape", "maxpool"):
             rest = [f"int({r})" for r in rest]
         return f"{node.op}({', '.join([first, *rest])})"
@@ -452,7 +455,7 @@ def python_source(node: Node, name: str, inputs: dict[str, tuple], doc: str) -> 
     if "_like" in expression:
         body.append(f"    _like = ({', '.join(inputs)},)")
     body.append(f"    return {expression}")
-    imports = ("abs_, arccos, arcsin, arcsinh, arctan, arctanh, ceil, conv, conv_full, cos, "
+    imports = ("abs_, commutation, arccos, arcsin, arcsinh, arctan, arctanh, ceil, conv, conv_full, cos, "
                "cosh, det, diag, diagonal, eigmax, eigmin, exp, flip, flipud, floor, from_rows, "
                "full, identity_like, inv, iszero, kron, log, log_softmax, logdet, logic_and, "
                "logic_not, logic_or, logic_xor, matrix_power, max_entry, maxpool, mean, "

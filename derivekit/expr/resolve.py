@@ -25,7 +25,7 @@ FUNCTIONS = {
     "arccos": "arccos", "acos": "arccos", "sinh": "sinh", "cosh": "cosh", "arctanh": "arctanh",
     "atanh": "arctanh", "arcsinh": "arcsinh", "asinh": "arcsinh",
     "var": "variance", "variance": "variance", "std": "std", "min": "min",
-    "softmaxrows": "softmax_rows", "maxpool": "maxpool",
+    "softmaxrows": "softmax_rows", "maxpool": "maxpool", "commutation": "commutation",
     "heaviside": "step", "softmax": "softmax", "logsoftmax": "log_softmax", "trace": "trace",
     "tr": "trace", "det": "det", "logdet": "logdet", "sum": "total", "total": "total",
     "mean": "mean", "avg": "mean",
@@ -43,6 +43,7 @@ _SEVERAL = {"xcorr": (2, lambda a, k: build.correlate("xcorr", a, k)),
             "conv": (2, lambda a, k: build.correlate("conv", a, k)),
             "conv_full": (2, lambda a, k: build.correlate("conv_full", a, k)),
             "pad": (3, build.pad), "reshape": (3, build.reshape), "maxpool": (2, build.maxpool),
+            "commutation": (2, build.commutation),
             "zeros": (2, lambda r, c: build.filled("zeros", r, c)),
             "ones": (2, lambda r, c: build.filled("ones", r, c))}
 """Functions of several arguments: how many, and their constructor."""

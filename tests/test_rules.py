@@ -60,6 +60,8 @@ RULES = [
     ("matrix power", "trace(X^3)", "X", SQUARE, "denominator", {}, [], "3*X^2"),
     ("matrix power in a product", "trace(A @ X^2)", "X", {"A": ("n", "n"), "X": ("n", "n")},
      "denominator", {}, [], "2*A.T @ X.T"),
+    ("power by its exponent", "x^i", "i", {"x": ("n", 1), "i": ()}, "numerator",
+     {"x": POSITIVE}, [], "i*x^(i - 1)"),
     ("tan", "sum(tan(x))", "x", COLUMN, "denominator", {}, [], "1 + tan(x)"),
     ("arctan", "sum(arctan(x))", "x", COLUMN, "denominator", {}, [], "1 / (1 - x^2)"),
     ("arcsin", "sum(arcsin(x))", "x", COLUMN, "denominator", {"x": UNIT}, [],

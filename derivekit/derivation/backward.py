@@ -109,11 +109,16 @@ def _elementwise(y: Node, g: Node) -> Adjoints:
 
 
 def _pow(y: Node, g: Node) -> Adjoints:
+    """d(a^b) = b a^(b-1) da + a^b log(a) db, entry by entry."""
     a, k = y.args
-    if k.op != "const":
-        raise CannotDerive("a power with a non-constant exponent")
-    slope_ = build.scale(k, build.elementwise_power(a, const(k.value - 1)))
-    return [(a, build.hadamard(g, slope_))]
+    if k.op == "const":
+        slope_ = build.scale(k, build.elementwise_power(a, const(k.value - 1)))
+        return [(a, build.hadamard(g, slope_))]
+    base = build.product(k, build.hadamard(y, build.reciprocal(a))) if is_scalar(k.shape) \
+        else build.hadamard(k, build.hadamard(y, build.reciprocal(a)))
+    return [(a, build.hadamard(g, base)),
+            (k, inner(g, build.hadamard(y, build.apply("log", a))) if is_scalar(k.shape) else
+             build.hadamard(g, build.hadamard(y, build.apply("log", a))))]
 
 
 def _div(y: Node, g: Node) -> Adjoints:

@@ -252,11 +252,20 @@ class Forward:
         return build.product(_diag(slope(y)), self.J(y.args[0]))
 
     def _pow(self, y: Node) -> Node:
+        """d(a^b) = b a^(b-1) da + a^b log(a) db, entry by entry."""
         a, k = y.args
-        if k.op != "const":
-            raise CannotDerive("a power with a non-constant exponent")
-        local = build.scale(k, build.elementwise_power(a, const(k.value - 1)))
-        return build.product(_diag(local), self.J(a))
+        if k.op == "const":
+            local = build.scale(k, build.elementwise_power(a, const(k.value - 1)))
+            return build.product(_diag(local), self.J(a))
+        by_base = build.hadamard(build.product(k, y) if is_scalar(k.shape) else
+                                 build.hadamard(k, y), build.reciprocal(a))
+        by_exponent = build.hadamard(y, build.apply("log", a))
+        out = build.product(_diag(by_base), self.J(a)) if self.depends(a) else self.zero(y)
+        if self.depends(k):
+            exponent = build.product(flat(by_exponent), self.J(k)) if is_scalar(k.shape) else \
+                build.product(_diag(by_exponent), self.J(k))
+            out = build.add(out, exponent)
+        return out
 
     def _matpow(self, y: Node) -> Node:
         a, k = y.args

@@ -92,6 +92,8 @@ RULES = [
      "kron(I_4[:, 0:2], I_4[:, 0:2])"),
     ("Jacobian of diag", "diag(v) @ a", "v", {"v": ("n", 1), "a": ("n", 1)}, "numerator", {},
      [], "diag(v)"),
+    ("Jacobian of a softmax over rows", "softmax(Z)", "Z", {"Z": ("m", "n")}, "numerator", {},
+     [], "diag(vec(softmax(Z)))"),
     ("Jacobian of a transpose", "X.T @ A", "X", {"A": ("n", "n"), "X": ("n", "n")},
      "numerator", {}, [], "kron(I, A.T)"),
     ("Jacobian of a flip", "flip(x)", "x", COLUMN, "numerator", {}, [], "I"),

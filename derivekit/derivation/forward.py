@@ -295,6 +295,16 @@ class Forward:
         outer = build.matmul(y, build.transpose(y))
         return build.product(build.sub(build.diag(y), outer), self.J(y.args[0]))
 
+    def _softmax_rows(self, y: Node) -> Node:
+        """Block by block, one block per row i: diag(s_i) - s_i s_iᵀ (vec row-major keeps a
+        row's entries together)."""
+        rows, cols = y.shape
+        v = flat(y)
+        blocks = build.kron(build.identity(rows), build.ones((cols, cols)))
+        local = build.sub(build.diag(v), build.hadamard(build.matmul(v, build.transpose(v)),
+                                                         blocks))
+        return build.product(local, self.J(y.args[0]))
+
     def _log_softmax(self, y: Node) -> Node:
         z = y.args[0]
         s = build.apply("softmax", z)

@@ -371,25 +371,26 @@ def _sum_over(b: Backward, y: Node, g: Node) -> Iterator[Node]:
 
 
 def _prod_over(b: Backward, y: Node, g: Node) -> Iterator[Node]:
-    """Each factor's adjoint is g times all the other factors."""
+    """Each factor's adjoint is g with all the other factors: g·∏_{j≠k} b_j for scalars,
+    (B_1⋯B_{k-1})ᵀ G (B_{k+1}⋯B_n)ᵀ for matrices (multiplied in increasing order)."""
     lower, upper, body = y.args
-    seed = build.product(g, _other_factors(y))
+    before, after = other_factors(y)
+    seed = build.product(g, build.product(before, after)) if is_scalar(y.shape) else \
+        build.matmul(build.matmul(build.transpose(before), g), build.transpose(after))
     for contribution in b.contributions(body, seed):
         yield build.bounded("sum", y.value, lower, upper, contribution)
 
 
-def _other_factors(y: Node) -> Node:
-    """∏_{j<k} b_j · ∏_{j>k} b_j for the product y = ∏_k b_k (scalars), written with a fresh
-    index j so that it can sit inside a sum over k."""
-    if not is_scalar(y.shape):
-        raise CannotDerive("derivative of a product of matrices over an index")
+def other_factors(y: Node) -> tuple[Node, Node]:
+    """∏_{j<k} b_j and ∏_{j>k} b_j for the product y = ∏_k b_k, written with a fresh index j
+    so that they can sit inside a sum over k."""
     lower, upper, body = y.args
     k = build.index_var(y.value)
     j = fresh(body, y.value)
     factor = substitute(body, y.value, build.index_var(j))
     before = build.bounded("prod", j, lower, build.sub(k, const(1)), factor)
     after = build.bounded("prod", j, build.add(k, const(1)), upper, factor)
-    return build.product(before, after)
+    return before, after
 
 
 def _seq(b: Backward, y: Node, g: Node) -> Iterator[Node]:

@@ -136,6 +136,16 @@ class Forward:
         lower, upper, body = y.args
         return build.bounded("sum", y.value, lower, upper, self.J(body))
 
+    def _prod_over(self, y: Node) -> Node:
+        """J(∏_k B_k) = Σ_k (B_<k ⊗ B_>kᵀ) J(B_k) (scalars: the product rule)."""
+        from derivekit.derivation.backward import other_factors
+
+        lower, upper, body = y.args
+        before, after = other_factors(y)
+        local = build.product(before, after) if is_scalar(y.shape) else \
+            build.kron(before, build.transpose(after))
+        return build.bounded("sum", y.value, lower, upper, build.product(local, self.J(body)))
+
     def _total(self, y: Node) -> Node:
         a = y.args[0]
         return build.matmul(build.ones((1, count(a.shape))), self.J(a))

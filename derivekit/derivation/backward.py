@@ -72,10 +72,21 @@ class Backward:
                     stack.append((child, fit(child_adjoint, child.shape)))
 
 
+_WHY_NOT = {
+    "eigmax": "λ(H) is differentiable only for a symmetric H, whose entries are not free",
+    "eigmin": "λ(H) is differentiable only for a symmetric H, whose entries are not free",
+    "tuple": "derive each item of the tuple on its own",
+    "not": "a Boolean formula has no derivative", "and": "a Boolean formula has no derivative",
+    "or": "a Boolean formula has no derivative", "xor": "a Boolean formula has no derivative",
+}
+
+
 def construct(node: Node) -> str:
+    """Which construct has no rule, and (where known) why none applies."""
     from derivekit.expr.render import ascii_
 
-    return f"no rule for {node.op} in {ascii_(node)[:60]}"
+    why = _WHY_NOT.get(node.op)
+    return f"no rule for {node.op} in {ascii_(node)[:60]}" + (f" ({why})" if why else "")
 
 
 def fit(g: Node, shape: tuple) -> Node:

@@ -15,7 +15,7 @@ README = Path(__file__).resolve().parents[1] / "README.md"
 def test_readme_example_problem_verifies(tmp_path: Path) -> None:
     (code,) = re.findall(r"```python\n(.*?)```", README.read_text(), flags=re.S)
     (tmp_path / "example.py").write_text(code)
-    problem = registry.catalog(tmp_path)["quadratic-form"]
+    problem = registry.catalog(tmp_path)["softmax-regression"]
     assert verify_problem(problem).status == "verified"
     for _, wrong in mutants(problem, problem.parts[0]):
         assert verify_part(problem, wrong).status == "failed"

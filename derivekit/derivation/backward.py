@@ -293,6 +293,13 @@ def _blocks(y: Node, g: Node) -> Adjoints:
     return out
 
 
+def _matrix(y: Node, g: Node) -> Adjoints:
+    """A matrix of scalar entries: entry (i, j) gets G[i, j]."""
+    rows, cols = y.shape
+    return [(entry, build.index(g, [const(k // cols), const(k % cols)], from_one=False)
+             if len(g.shape) == 2 else g) for k, entry in enumerate(y.args)]
+
+
 def _selectors(y: Node) -> list[Node]:
     """For ``X[items]`` of a matrix or vector X: per axis, the identity's columns at the
     positions the index keeps, so that ``X[items] = E_0ᵀ X E_1`` (counted from 0)."""
@@ -366,6 +373,7 @@ _ADJOINT: dict[str, Callable[[Node, Node], Adjoints]] = {
     "reshape": _reshape_back,
     "vec": _reshape_back,
     "blocks": _blocks,
+    "matrix": lambda y, g: _matrix(y, g),
     **{fn: _elementwise for fn in ("sigmoid", "tanh", "relu", "exp", "log", "sqrt", "sin",
                                     "cos", "tan", "arctan", "arcsin", "arccos", "sinh", "cosh",
                                     "arctanh", "arcsinh", "softplus", "abs", "step", "nonneg",

@@ -841,7 +841,23 @@ def index(array: Node, items: list[Node | Span], from_one: bool) -> Node:
             specs.append(("at",))
             args.append(item)
             shape[axis] = None
-    return Node("index", (array, *args), _kept_shape(shape), (from_one, tuple(specs)))
+    kept = _kept_shape(shape)
+    if array.op in ("ones", "zeros") and _entries_known(array.shape, items, from_one):
+        return const(1 if array.op == "ones" else 0) if not kept else Node(array.op, (), kept)
+    return Node("index", (array, *args), kept, (from_one, tuple(specs)))
+
+
+def _entries_known(shape: Shape, items: list, from_one: bool) -> bool:
+    """Whether every index is a number inside its axis (then 1ᵢ = 1, 0ᵢ = 0 now; any other
+    index is checked when evaluated)."""
+    for axis, item in zip(indexed_axes(shape, len(items)), items):
+        size = shape[axis]
+        if isinstance(item, tuple) or not is_const(item) or not isinstance(size, int):
+            return False
+        k = item.value
+        if not (1 <= k <= size if from_one else -size <= k < size):
+            return False
+    return True
 
 
 def _kept_shape(shape: list) -> Shape:

@@ -1,44 +1,20 @@
 """Seed 002 §3: the Jacobian of f2 ∘ f1 by the chain rule, and its value at (1, 2)."""
 
-import math
-
 import numpy as np
 
 from derivekit.model import Claim, Derivative, Equation, Given, Problem, Source, Wrong
-from derivekit.ops import cos, exp, sin, vstack
 
-PI = math.pi
-POINT = np.array([[1.0], [2.0]])
+F2 = "[{u}_1 + {u}_2 + {u}_3; {u}_1^2 + {u}_2^2 + {u}_3^2]"
+"""f2 of a column named ``u`` (f2(u), and f2(f1) for the composite)."""
+J_F1 = "[0, cos(pi * x_2); exp(x_1 - 1) * x_2^2, 2 * exp(x_1 - 1) * x_2; x_2, x_1]"
+"""The seed's J_f1: rows are the outputs of f1, columns x1, x2 (numerator layout)."""
 
-
-def f1(x):
-    x1, x2 = x[0, 0], x[1, 0]
-    return vstack(sin(PI * x2) / PI, exp(x1 - 1) * x2**2, x1 * x2)
-
-
-def f2(u):
-    return vstack(u[0, 0] + u[1, 0] + u[2, 0], u[0, 0]**2 + u[1, 0]**2 + u[2, 0]**2)
-
-
-def jacobian_f1(x):
-    """Rows: outputs of f1; columns: x1, x2 (numerator layout)."""
-    x1, x2 = x[0, 0], x[1, 0]
-    return vstack(vstack(0 * x1, cos(PI * x2)).T,
-                  vstack(exp(x1 - 1) * x2**2, 2 * exp(x1 - 1) * x2).T,
-                  vstack(x2, x1).T)
-
-
-def jacobian_f2(u):
-    return vstack(1 + 0 * u.T, 2 * u.T)
-
-
-def chain_rule(x):
-    return jacobian_f2(f1(x)) @ jacobian_f1(x)
-
-
-def at_point(fn):
-    """A closed form evaluated at (1, 2) (float64: the entries are small integers)."""
-    return lambda: fn(POINT)
+X1, X2 = 1.0, 2.0
+F1_AT = np.array([[np.sin(np.pi * X2) / np.pi], [np.exp(X1 - 1) * X2**2], [X1 * X2]])
+J_F1_AT = np.array([[0, np.cos(np.pi * X2)], [np.exp(X1 - 1) * X2**2, 2 * np.exp(X1 - 1) * X2],
+                    [X2, X1]])
+J_F2_AT_F1 = np.vstack([np.ones((1, 3)), 2 * F1_AT.T])
+"""f1, J_f1 and J_f2(f1) evaluated at x = (1, 2) in float64 (the entries are small integers)."""
 
 
 PROBLEM = Problem(
@@ -51,13 +27,14 @@ PROBLEM = Problem(
         r"$\partial f/\partial x$ for $f=f_2\circ f_1$ at $x=(1,2)^T$ (numerator layout: "
         r"rows index the output)."
     ),
-    givens=(Given("x", (2, 1)), Given("u", (3, 1))),
+    givens=(Given("x", (2, 1)), Given("u", (3, 1)),
+            Given("f1", (3, 1), latex="f_1",
+                  definition="[sin(pi * x_2) / pi; exp(x_1 - 1) * x_2^2; x_1 * x_2]")),
     parts=(
         Derivative(
             name="jacobian-f1",
             asks=r"$J_{f_1}(x)$",
-            of=f1, wrt="x", layout="numerator",
-            answer=jacobian_f1,
+            expression="f1", wrt="x", layout="numerator",
             answer_latex=(r"\begin{bmatrix}0&\cos\pi x_2\\e^{x_1-1}x_2^2&2e^{x_1-1}x_2\\"
                           r"x_2&x_1\end{bmatrix}"),
             derivation=(
@@ -68,43 +45,42 @@ PROBLEM = Problem(
                 r"\frac{\partial}{\partial x}(x_1x_2) &= (x_2,\ x_1)",
             ),
             claim=Claim(r"J_{f_1} = \begin{bmatrix} 0 & \cos(\pi x_2) \\ e^{x_1-1} x_2^2 & "
-                        r"2e^{x_1-1} x_2 \\ x_2 & x_1 \end{bmatrix}", jacobian_f1, section="3"),
+                        r"2e^{x_1-1} x_2 \\ x_2 & x_1 \end{bmatrix}", J_F1, section="3"),
             wrong=(Wrong("forgot the 1/π: π cos(π x2)",
-                         lambda x: jacobian_f1(x) * np.array([[1, PI], [1, 1], [1, 1]])),),
+                         J_F1.replace("cos(pi * x_2)", "pi * cos(pi * x_2)")),),
         ),
         Derivative(
             name="jacobian-f2",
             asks=r"$J_{f_2}(u)$",
-            of=f2, wrt="u", layout="numerator",
-            answer=jacobian_f2,
+            expression=F2.format(u="u"), wrt="u", layout="numerator",
             answer_latex=r"\begin{bmatrix}1&1&1\\2u_1&2u_2&2u_3\end{bmatrix}",
             derivation=(
                 r"\frac{\partial}{\partial u}(u_1+u_2+u_3) &= (1,\ 1,\ 1)",
                 r"\frac{\partial}{\partial u}(u_1^2+u_2^2+u_3^2) &= (2u_1,\ 2u_2,\ 2u_3)",
             ),
             claim=Claim(r"J_{f_2} = \begin{bmatrix} 1 & 1 & 1 \\ 2x_1 & 2x_2 & 2x_3 "
-                        r"\end{bmatrix}", jacobian_f2, section="3"),
-            wrong=(Wrong("second row u instead of 2u", lambda u: vstack(1 + 0 * u.T, u.T)),),
+                        r"\end{bmatrix}", "[ones(1, 3); 2 * u.T]", section="3"),
+            wrong=(Wrong("second row u instead of 2u", "[ones(1, 3); u.T]"),),
         ),
         Derivative(
             name="jacobian-f",
             asks=r"$J_f(x)$ by the chain rule",
-            of=lambda x: f2(f1(x)), wrt="x", layout="numerator",
-            answer=chain_rule,
+            expression=F2.format(u="f1"), wrt="x", layout="numerator",
             answer_latex=r"J_{f_2}\big(f_1(x)\big)\,J_{f_1}(x)",
             derivation=(
                 r"\frac{\partial f_i}{\partial x_j} &= \textstyle\sum_k \frac{\partial "
                 r"f_{2,i}}{\partial u_k}\Big|_{u=f_1(x)} \frac{\partial f_{1,k}}{\partial x_j}",
                 r"J_f(x) &= J_{f_2}\big(f_1(x)\big)\,J_{f_1}(x)\quad (2\times3)(3\times2)",
             ),
-            claim=Claim(r"J_f = J_{f_2}(f_1(x)) \cdot J_{f_1}(x)", chain_rule, section="3"),
+            claim=Claim(r"J_f = J_{f_2}(f_1(x)) \cdot J_{f_1}(x)",
+                        f"[ones(1, 3); 2 * f1.T] @ {J_F1}", section="3"),
             wrong=(Wrong("J_f2 evaluated at x's entries padded, not at f1(x)",
-                         lambda x: jacobian_f2(vstack(x, 0 * x[0, 0])) @ jacobian_f1(x)),),
+                         f"[ones(1, 3); 2 * [x; 0].T] @ {J_F1}"),),
         ),
         Equation(
             name="jacobian-f1-at-point",
             asks=r"$J_{f_1}(1,2)$",
-            lhs=at_point(jacobian_f1),
+            lhs=lambda: J_F1_AT,
             rhs=lambda: np.array([[0, 1], [4, 4], [2, 1]]),
             answer_latex=r"\begin{bmatrix}0&1\\4&4\\2&1\end{bmatrix}",
             derivation=(
@@ -117,7 +93,7 @@ PROBLEM = Problem(
         Equation(
             name="f1-at-point",
             asks=r"$f_1(1,2)$",
-            lhs=at_point(f1),
+            lhs=lambda: F1_AT,
             rhs=lambda: np.array([[0], [4], [2]]),
             answer_latex=r"(0,4,2)^T",
             derivation=(
@@ -125,12 +101,12 @@ PROBLEM = Problem(
             ),
             claim=Claim(r"\begin{bmatrix} 0 \\ 4 \\ 2 \end{bmatrix}",
                         lambda: np.array([[0], [4], [2]]), section="3"),
-            wrong=(Wrong("sin(2π)/π taken as 1/π", lambda: np.array([[1 / PI], [4], [2]])),),
+            wrong=(Wrong("sin(2π)/π taken as 1/π", lambda: np.array([[1 / np.pi], [4], [2]])),),
         ),
         Equation(
             name="jacobian-f2-at-f1",
             asks=r"$J_{f_2}$ at $f_1(1,2)$",
-            lhs=lambda: jacobian_f2(f1(POINT)),
+            lhs=lambda: J_F2_AT_F1,
             rhs=lambda: np.array([[1, 1, 1], [0, 8, 4]]),
             answer_latex=r"\begin{bmatrix}1&1&1\\0&8&4\end{bmatrix}",
             derivation=(
@@ -144,7 +120,7 @@ PROBLEM = Problem(
         Equation(
             name="jacobian-at-point",
             asks=r"$\partial f/\partial x$ at $(1,2)^T$",
-            lhs=at_point(chain_rule),
+            lhs=lambda: J_F2_AT_F1 @ J_F1_AT,
             rhs=lambda: np.array([[6, 6], [40, 36]]),
             answer_latex=(r"\begin{bmatrix}1&1&1\\0&8&4\end{bmatrix}\begin{bmatrix}0&1\\4&4\\"
                           r"2&1\end{bmatrix}=\begin{bmatrix}6&6\\40&36\end{bmatrix}"),

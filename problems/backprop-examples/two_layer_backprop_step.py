@@ -12,6 +12,10 @@ W2_0 = np.array([[1.0, 0.5, -1.0]])
 X_0 = np.array([[0.0], [1.0]])
 Y_0 = 1.0
 RATE = 0.1
+LOSS = "(y - yhat)^2 / 2"
+"""The seed's loss, implied by δ = ŷ(1 - ŷ)(y - ŷ)."""
+DELTA_OUT = "yhat * (1 - yhat) * (y - yhat)"
+"""δ_ŷ = ŷ(1 - ŷ)(y - ŷ)."""
 
 
 def forward(W1, W2, x):
@@ -19,25 +23,11 @@ def forward(W1, W2, x):
     return h, scalar(sigmoid(W2 @ vstack(h, 1)))
 
 
-def loss(W1, W2, x, y):
-    """The seed's loss, implied by δ = ŷ(1 - ŷ)(y - ŷ): L = (y - ŷ)^2 / 2."""
-    return (y - forward(W1, W2, x)[1]) ** 2 / 2
-
-
 def deltas(W1, W2, x, y):
     """δ_ŷ = ŷ(1 - ŷ)(y - ŷ) and δ_h = h ⊙ (1 - h) ⊙ W_{yh}^T δ_ŷ (2 x 1)."""
     h, yhat = forward(W1, W2, x)
     d_out = yhat * (1 - yhat) * (y - yhat)
     return d_out, h * (1 - h) * W2[:, :2].T * d_out
-
-
-def grad_W2(W1, W2, x, y):
-    h, _ = forward(W1, W2, x)
-    return -deltas(W1, W2, x, y)[0] * vstack(h, 1).T
-
-
-def grad_W1(W1, W2, x, y):
-    return -deltas(W1, W2, x, y)[1] @ vstack(x, 1).T
 
 
 def worked(quantity):
@@ -75,13 +65,14 @@ PROBLEM = Problem(
         r"Numbers are compared rounded to the seed's 4 decimals."
     ),
     givens=(Given("W1", (2, 3), latex="W_1"), Given("W2", (1, 3), latex="W_2"),
-            Given("x", (2, 1)), Given("y", (), UNIT)),
+            Given("x", (2, 1)), Given("y", (), UNIT),
+            Given("h", (2, 1), definition="sigmoid(W1 @ [x; 1])"),
+            Given("yhat", (1, 1), latex=r"\hat y", definition="sigmoid(W2 @ [h; 1])")),
     parts=(
         Derivative(
             name="grad-output-weights",
             asks=r"$\partial L/\partial W_2$ (the output-layer backprop rule)",
-            of=loss, wrt="W2",
-            answer=grad_W2,
+            expression=LOSS, wrt="W2",
             answer_latex=r"-\delta_{\hat y}\,[h;1]^T,\quad\delta_{\hat y}=\hat y(1-\hat y)(y-\hat y)",
             derivation=(
                 r"z &= W_2[h;1],\quad \hat y=\sigma(z),\quad L=\tfrac12(y-\hat y)^2",
@@ -92,15 +83,14 @@ PROBLEM = Problem(
             ),
             claim=Claim(r"W^{new} = W + \alpha\,\delta_{\hat y}\,(h_1, h_2, 1),\ \delta_{\hat y} = "
                         r"\hat y(1-\hat y)(y-\hat y)\ \text{(so } \partial L/\partial W_2 = "
-                        r"-\delta_{\hat y}[h;1]^T)", grad_W2, section="4 part 2-3"),
-            wrong=(Wrong("dropped σ'(z) = ŷ(1 - ŷ)", lambda W1, W2, x, y: -(
-                y - forward(W1, W2, x)[1]) * vstack(forward(W1, W2, x)[0], 1).T),),
+                        r"-\delta_{\hat y}[h;1]^T)", f"-{DELTA_OUT} * [h; 1].T",
+                        section="4 part 2-3"),
+            wrong=(Wrong("dropped σ'(z) = ŷ(1 - ŷ)", "-(y - yhat) * [h; 1].T"),),
         ),
         Derivative(
             name="grad-hidden-weights",
             asks=r"$\partial L/\partial W_1$ (the hidden-layer backprop rule)",
-            of=loss, wrt="W1",
-            answer=grad_W1,
+            expression=LOSS, wrt="W1",
             answer_latex=(r"-\delta_h[x;1]^T,\quad\delta_h=h\odot(1-h)\odot W_{2,1:2}^T\,"
                           r"\delta_{\hat y}"),
             derivation=(
@@ -112,9 +102,10 @@ PROBLEM = Problem(
                 r"-\delta_h\,[x;1]^T",
             ),
             claim=Claim(r"\delta_{h_i} = h_i(1-h_i)W_{y h_i}\delta_{\hat y},\ W^{new} = W + "
-                        r"\alpha\,\delta_{h}\,(x_1, x_2, 1)", grad_W1, section="4 part 2-3"),
-            wrong=(Wrong("dropped h(1 - h)", lambda W1, W2, x, y: -(
-                W2[:, :2].T * deltas(W1, W2, x, y)[0]) @ vstack(x, 1).T),),
+                        r"\alpha\,\delta_{h}\,(x_1, x_2, 1)",
+                        f"-(h .* (1 - h) .* W2[:, 0:2].T * {DELTA_OUT}) @ [x; 1].T",
+                        section="4 part 2-3"),
+            wrong=(Wrong("dropped h(1 - h)", f"-(W2[:, 0:2].T * {DELTA_OUT}) @ [x; 1].T"),),
         ),
         Equation(
             name="forward-values",

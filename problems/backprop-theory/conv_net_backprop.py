@@ -1,59 +1,13 @@
 """Seed 002 §8: backpropagation through conv (tanh) -> dense (sigmoid) -> dense, d loss / d w_1."""
 
 from derivekit.model import Claim, Derivative, Given, Problem, Source, Wrong
-from derivekit.ops import diag, scalar, sigmoid, tanh
 
-
-def conv(x, w1, w2):
-    """x * v_1: the 1x2 filter [w_1 w_2] slid down the 2x2 input (valid), a 2x1 output."""
-    return x[:, 0:1] * w1 + x[:, 1:2] * w2
-
-
-def hidden1(x, w1, w2):
-    return tanh(conv(x, w1, w2))
-
-
-def hidden2(x, w1, w2, v2):
-    return sigmoid(v2 @ hidden1(x, w1, w2))
-
-
-def prediction(x, w1, w2, v2, v3):
-    return scalar(v3 @ hidden2(x, w1, w2, v2))
-
-
-def loss(x, w1, w2, v2, v3, y):
-    return (prediction(x, w1, w2, v2, v3) - y) ** 2
-
-
-def dz2_dz1(z1, v2):
-    """Denominator layout (rows index z_1): V_2^T diag(sigma'(V_2 z_1))."""
-    a = sigmoid(v2 @ z1)
-    return v2.T @ diag(a * (1 - a))
-
-
-def dz1_dw1(x, w1, w2):
-    """Numerator layout (a column, as the seed writes it): tanh'(x * v_1) ⊙ [x_11; x_21]."""
-    return (1 - hidden1(x, w1, w2) ** 2) * x[:, 0:1]
-
-
-def dloss_dw1(x, w1, w2, v2, v3, y):
-    """The chain in numerator layout: 2(y*-y) V_3 diag(sigma'(a_2)) V_2 (tanh'(a_1) ⊙ x_col1)."""
-    z2 = hidden2(x, w1, w2, v2)
-    back = v3 @ diag(z2 * (1 - z2)) @ v2 @ dz1_dw1(x, w1, w2)
-    return 2 * (prediction(x, w1, w2, v2, v3) - y) * scalar(back)
-
-
-def seed_dz1_dw1(x, w1, w2):
-    """The seed's column tanh'(x * v_1) times the sum x_11 + x_21."""
-    return (1 - hidden1(x, w1, w2) ** 2) * (x[0, 0] + x[1, 0])
-
-
-def seed_dloss_dw1(x, w1, w2, v2, v3, y):
-    """The seed's product, read in the one order whose shapes compose: sigma' replaced by
-    1 - sigma and the column [x_11; x_21] by the scalar x_11 + x_21."""
-    z1 = hidden1(x, w1, w2)
-    back = v3 @ diag(1 - sigmoid(v2 @ z1)) @ v2 @ (1 - z1 ** 2)
-    return 2 * (prediction(x, w1, w2, v2, v3) - y) * (x[0, 0] + x[1, 0]) * scalar(back)
+LOSS = "(y_star - y)^2"
+SEED_X = "(x[0, 0] + x[1, 0])"
+"""The seed's scalar x_11 + x_21 where the column [x_11; x_21] belongs."""
+SEED_DLOSS = f"2 * (y_star - y) * {SEED_X} * sum(v3 @ diag(1 - z2) @ v2 @ (1 - z1^2))"
+"""The seed's product, read in the one order whose shapes compose: sigma' replaced by
+1 - sigma and the column [x_11; x_21] by the scalar x_11 + x_21."""
 
 
 PROBLEM = Problem(
@@ -74,9 +28,10 @@ PROBLEM = Problem(
         Given("v2", (2, 2), latex="V_2"),
         Given("v3", (1, 2), latex="V_3"),
         Given("y", (), latex="y"),
-        Given("y_star", (), latex="y^*", description="the prediction, as a free variable"),
-        Given("z1", (2, 1), latex="z_1", description="layer-1 output, as a free variable"),
-        Given("z2", (2, 1), latex="z_2", description="layer-2 output, as a free variable"),
+        Given("a1", (2, 1), latex="a_1", definition="w1 * x[:, 0] + w2 * x[:, 1]"),
+        Given("z1", (2, 1), latex="z_1", definition="tanh(a1)"),
+        Given("z2", (2, 1), latex="z_2", definition="sigmoid(v2 @ z1)"),
+        Given("y_star", (), latex="y^*", definition="sum(v3 @ z2)"),
     ),
     parts=(
         Derivative(
@@ -86,13 +41,11 @@ PROBLEM = Problem(
                 r"(y^*-y)}{\partial y^*} = 2(y^*-y)",
             ),
             asks=r"$\partial (y^*-y)^2/\partial y^*$",
-            of=lambda y_star, y: (y_star - y) ** 2,
-            wrt="y_star",
-            answer=lambda y_star, y: 2 * (y_star - y),
+            expression=LOSS, wrt="y_star",
             answer_latex=r"2(y^*-y)",
             claim=Claim(r"\frac{\partial \text{Loss}}{\partial y^*} = 2(y^* - y)",
-                        lambda y_star, y: 2 * (y_star - y), section="8 step 1"),
-            wrong=(Wrong("y - y*", lambda y_star, y: 2 * (y - y_star)),),
+                        "2 * (y_star - y)", section="8 step 1"),
+            wrong=(Wrong("y - y*", "2 * (y - y_star)"),),
         ),
         Derivative(
             name="dy-dz2",
@@ -102,13 +55,10 @@ PROBLEM = Problem(
                 r"V_3^T",
             ),
             asks=r"$\partial y^*/\partial z_2$ (denominator layout: a column)",
-            of=lambda v3, z2: scalar(v3 @ z2),
-            wrt="z2",
-            answer=lambda v3: v3.T,
+            expression="y_star", wrt="z2",
             answer_latex=r"V_3^T",
-            claim=Claim(r"\frac{\partial y^*}{\partial z_2} = V_3^T", lambda v3: v3.T,
-                        section="8 step 2"),
-            wrong=(Wrong("z_2", lambda z2: z2),),
+            claim=Claim(r"\frac{\partial y^*}{\partial z_2} = V_3^T", "v3.T", section="8 step 2"),
+            wrong=(Wrong("z_2", "z2"),),
         ),
         Derivative(
             name="dz2-dz1",
@@ -121,17 +71,15 @@ PROBLEM = Problem(
                 r"V_2^T\operatorname{diag}\big(\sigma(V_2z_1)\odot (1-\sigma(V_2z_1))\big)",
             ),
             asks=r"$\partial z_2/\partial z_1$ for $z_2=\sigma(V_2z_1)$ (denominator layout)",
-            of=lambda v2, z1: sigmoid(v2 @ z1),
-            wrt="z1",
-            answer=dz2_dz1,
+            expression="z2", wrt="z1",
             answer_latex=r"V_2^T\operatorname{diag}\big(\sigma(V_2z_1)\odot(1-\sigma(V_2z_1))\big)",
             claim=Claim(r"\frac{\partial z_2}{\partial z_1} = V_2^T (1 - \sigma(V_2 z_1)),\quad "
                         r"\sigma'(x) = \sigma(x)(1 - \sigma(x))",
-                        lambda v2, z1: v2.T @ diag(1 - sigmoid(v2 @ z1)), section="8 step 3"),
+                        "v2.T @ diag(1 - sigmoid(v2 @ z1))", section="8 step 3"),
             notes="The seed states sigma' = sigma(1 - sigma) but writes only the factor 1 - sigma.",
             wrong=(Wrong("sigma' replaced by 1 - sigma (the seed)",
-                         lambda v2, z1: v2.T @ diag(1 - sigmoid(v2 @ z1))),
-                   Wrong("diag dropped: V_2^T alone", lambda v2: v2.T)),
+                         "v2.T @ diag(1 - sigmoid(v2 @ z1))"),
+                   Wrong("diag dropped: V_2^T alone", "v2.T")),
         ),
         Derivative(
             name="dconv-dw1",
@@ -141,14 +89,11 @@ PROBLEM = Problem(
                 r"\begin{bmatrix}x_{11}\\x_{21}\end{bmatrix}",
             ),
             asks=r"$\partial(x*v_1)/\partial w_1$ (numerator layout: a column)",
-            of=conv,
-            wrt="w1",
-            layout="numerator",
-            answer=lambda x: x[:, 0:1],
+            expression="a1", wrt="w1", layout="numerator",
             answer_latex=r"\begin{bmatrix}x_{11}\\x_{21}\end{bmatrix}",
             claim=Claim(r"\frac{\partial (x * v_1)}{\partial w_1} = \begin{bmatrix} x_{11} \\ "
-                        r"x_{21} \end{bmatrix}", lambda x: x[:, 0:1], section="8 step 4"),
-            wrong=(Wrong("the first row [x_11; x_12]", lambda x: x[0:1, :].T),),
+                        r"x_{21} \end{bmatrix}", "x[:, 0]", section="8 step 4"),
+            wrong=(Wrong("the first row [x_11; x_12]", "x[0].T"),),
         ),
         Derivative(
             name="dz1-dw1",
@@ -159,18 +104,16 @@ PROBLEM = Problem(
                 r"x_{i1}\text{ per entry)}",
             ),
             asks=r"$\partial z_1/\partial w_1$ (numerator layout: a column)",
-            of=hidden1,
-            wrt="w1",
-            layout="numerator",
-            answer=dz1_dw1,
+            expression="z1", wrt="w1", layout="numerator",
             answer_latex=r"\begin{bmatrix}(1-\tanh^2(w_1x_{11}+w_2x_{12}))\,x_{11}\\"
                          r"(1-\tanh^2(w_1x_{21}+w_2x_{22}))\,x_{21}\end{bmatrix}",
             claim=Claim(r"\frac{\partial z_1}{\partial w_1} = \begin{bmatrix} (1 - \tanh^2(w_1 "
                         r"x_{11} + w_2 x_{12})) \\ (1 - \tanh^2(w_1 x_{21} + w_2 x_{22})) "
-                        r"\end{bmatrix} (x_{11} + x_{21})", seed_dz1_dw1, section="8 step 4"),
+                        r"\end{bmatrix} (x_{11} + x_{21})", f"(1 - z1^2) * {SEED_X}",
+                        section="8 step 4"),
             notes="Each entry of z_1 reads one row of x: entry i gets x_i1, not the sum over i.",
-            wrong=(Wrong("summed x_11 + x_21 (the seed)", seed_dz1_dw1),
-                   Wrong("tanh' dropped", lambda x: x[:, 0:1])),
+            wrong=(Wrong("summed x_11 + x_21 (the seed)", f"(1 - z1^2) * {SEED_X}"),
+                   Wrong("tanh' dropped", "x[:, 0]")),
         ),
         Derivative(
             name="dloss-dw1",
@@ -187,9 +130,7 @@ PROBLEM = Problem(
                 r"z_1}{\partial w_1}",
             ),
             asks=r"$\partial(y^*-y)^2/\partial w_1$",
-            of=loss,
-            wrt="w1",
-            answer=dloss_dw1,
+            expression=LOSS, wrt="w1",
             answer_latex=(
                 r"2(y^*-y)\,V_3\operatorname{diag}\big(z_2\odot(1-z_2)\big)V_2\begin{bmatrix}"
                 r"(1-\tanh^2(w_1x_{11}+w_2x_{12}))\,x_{11}\\(1-\tanh^2(w_1x_{21}+w_2x_{22}))"
@@ -197,14 +138,12 @@ PROBLEM = Problem(
             claim=Claim(r"2(y^* - y) \cdot (x_{11} + x_{21}) \cdot V_3^T \cdot \begin{bmatrix} "
                         r"(1 - \tanh^2(w_1 x_{11} + w_2 x_{12})) \\ (1 - \tanh^2(w_1 x_{21} + "
                         r"w_2 x_{22})) \end{bmatrix} \cdot V_2^T \cdot (1 - \sigma(V_2 z_1))",
-                        seed_dloss_dw1, section="8"),
+                        SEED_DLOSS, section="8"),
             notes="The seed's product does not compose as written (V_3^T is 2x1); it is judged in "
                   "the one order whose shapes compose, keeping its two substitutions.",
-            wrong=(Wrong("the seed's 1 - sigma and x_11 + x_21", seed_dloss_dw1),
-                   Wrong("V_2^T instead of V_2 in numerator layout",
-                         lambda x, w1, w2, v2, v3, y: 2 * (prediction(x, w1, w2, v2, v3) - y)
-                         * scalar(v3 @ diag(hidden2(x, w1, w2, v2) * (1 - hidden2(x, w1, w2, v2)))
-                                  @ v2.T @ dz1_dw1(x, w1, w2)))),
+            wrong=(Wrong("the seed's 1 - sigma and x_11 + x_21", SEED_DLOSS),
+                   Wrong("V_2^T instead of V_2 in numerator layout", "2 * (y_star - y) * sum(v3 @ "
+                         "diag(z2 .* (1 - z2)) @ v2.T @ ((1 - z1^2) .* x[:, 0]))")),
         ),
     ),
 )

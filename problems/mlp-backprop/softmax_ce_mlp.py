@@ -1,43 +1,13 @@
 """Seed 003 Problem 1: backpropagation through a ReLU MLP with softmax + cross-entropy."""
 
 from derivekit.model import SIMPLEX, Claim, Derivative, Equation, Given, Problem, Source, Wrong
-from derivekit.ops import identity_like, log, relu, softmax, step, total, vstack
+from derivekit.ops import softmax, step, total
 
-
-def pre_activation(W, x, b1):
-    return W @ x + b1
-
-
-def hidden(W, x, b1):
-    return relu(pre_activation(W, x, b1))
-
-
-def loss(x, W, b1, V, b2, y):
-    """CrossEntropy(y, S(a)) with a = V ReLU(Wx + b1) + b2."""
-    return -total(y * log(softmax(V @ hidden(W, x, b1) + b2)))
-
-
-def u2(x, W, b1, V, b2, y):
-    """∇_a L = p - y (uses Σ_c y_c = 1)."""
-    return softmax(V @ hidden(W, x, b1) + b2) - y
-
-
-def u1(x, W, b1, V, b2, y):
-    """∇_z L = (V^T u2) ⊙ H(z), H the Heaviside step."""
-    return (V.T @ u2(x, W, b1, V, b2, y)) * step(pre_activation(W, x, b1))
-
-
-def unmasked_u1(x, W, b1, V, b2, y):
-    return V.T @ u2(x, W, b1, V, b2, y)
-
-
-def weight_jacobian(v, out, indicator=True):
-    """∂(Mv)_c/∂M_ij = v_j 1[c = i] for an out x len(v) matrix M: numerator layout, one row
-    per output c, one column per weight (i, j) in row-major order (``indicator=False``: the
-    mistake of dropping 1[c = i])."""
-    return vstack(*[vstack(*[v[j, 0] if c == i or not indicator else 0 * v[j, 0]
-                             for i in range(out) for j in range(v.shape[0])]).T
-                    for c in range(out)])
+L = "-sum(y .* log(softmax(a)))"
+"""CrossEntropy(y, S(a)), in the statement's names (z, h, a are defined below)."""
+U1 = "(V.T @ (softmax(a) - y)) .* step(z)"
+"""u₁ = ∇_z L = (Vᵀu₂) ⊙ H(z) with u₂ = p - y, p = S(a)."""
+UNMASKED_U1 = "V.T @ (softmax(a) - y)"
 
 
 PROBLEM = Problem(
@@ -61,6 +31,9 @@ PROBLEM = Problem(
         Given("V", ("C", "K"), latex=r"\mathbf{V}"),
         Given("b2", ("C", 1), latex=r"\mathbf{b}_2"),
         Given("y", ("C", 1), SIMPLEX, r"\mathbf{y}", "target distribution (one-hot in practice)"),
+        Given("z", ("K", 1), latex=r"\mathbf{z}", definition="W @ x + b1"),
+        Given("h", ("K", 1), latex=r"\mathbf{h}", definition="relu(z)"),
+        Given("a", ("C", 1), latex=r"\mathbf{a}", definition="V @ h + b2"),
     ),
     shapes=({"D": 2, "K": 3, "C": 2}, {"D": 1, "K": 2, "C": 3}, {"D": 3, "K": 2, "C": 2}),
     parts=(
@@ -73,15 +46,11 @@ PROBLEM = Problem(
                 r"e^{a_k}} = p_c - y_c",
             ),
             asks=r"$\mathbf{u}_2=\nabla_{\mathbf{a}}\mathcal{L}$",
-            of=loss, wrt="b2",
-            answer=u2,
+            expression=L, wrt="a",
             answer_latex=r"\mathbf{p}-\mathbf{y},\quad\mathbf{p}=\mathcal{S}(\mathbf{a})",
-            notes="a = Vh + b2, so the gradient with respect to a equals the one with respect "
-                  "to b2 (∂a/∂b2 = I); b2 is the given that is differentiated.",
             claim=Claim(r"\mathbf{u}_2=\nabla_{\mathbf{a}}\mathcal{L}=(\mathbf{p}-\mathbf{y})"
-                        r"\in\mathbb{R}^C", u2, section="P1"),
-            wrong=(Wrong("-y/p (gradient with respect to p, not a)",
-                         lambda x, W, b1, V, b2, y: -y / softmax(V @ hidden(W, x, b1) + b2)),),
+                        r"\in\mathbb{R}^C", "softmax(a) - y", section="P1"),
+            wrong=(Wrong("-y/p (gradient with respect to p, not a)", "-y ./ softmax(a)"),),
         ),
         Derivative(
             name="grad-z",
@@ -92,14 +61,11 @@ PROBLEM = Problem(
                 r"(\mathbf{V}^T\mathbf{u}_2)\odot H(\mathbf{z})",
             ),
             asks=r"$\mathbf{u}_1=\nabla_{\mathbf{z}}\mathcal{L}$",
-            of=lambda x, W, b1, V, b2, y: loss(x, W, b1, V, b2, y), wrt="b1",
-            answer=u1,
+            expression=L, wrt="z",
             answer_latex=r"(\mathbf{V}^T\mathbf{u}_2)\odot H(\mathbf{z})",
-            avoid=pre_activation,
-            notes="z = Wx + b1, so ∇_z L = ∇_{b1} L; the ReLU kink z = 0 is avoided.",
             claim=Claim(r"\mathbf{u}_1=\nabla_{\mathbf{z}}\mathcal{L}=(\mathbf{V}^\top\mathbf{u}_2)"
-                        r"\odot H(\mathbf{z})\in\mathbb{R}^K", u1, section="P1"),
-            wrong=(Wrong("dropped the ReLU mask", unmasked_u1),),
+                        r"\odot H(\mathbf{z})\in\mathbb{R}^K", U1, section="P1"),
+            wrong=(Wrong("dropped the ReLU mask", UNMASKED_U1),),
         ),
         Derivative(
             name="grad-V",
@@ -111,16 +77,11 @@ PROBLEM = Problem(
                 r"\nabla_{\mathbf{V}}\mathcal{L} &= \mathbf{u}_2\mathbf{h}^T",
             ),
             asks=r"$\nabla_{\mathbf{V}}\mathcal{L}$ ($C\times K$, the shape of $\mathbf{V}$)",
-            of=loss, wrt="V",
-            answer=lambda x, W, b1, V, b2, y: u2(x, W, b1, V, b2, y) @ hidden(W, x, b1).T,
+            expression=L, wrt="V",
             answer_latex=r"\mathbf{u}_2\mathbf{h}^T",
-            avoid=pre_activation,
             claim=Claim(r"\nabla_{\mathbf{V}}\mathcal{L}=\mathbf{u}_2\mathbf{h}^\top\in"
-                        r"\mathbb{R}^{C\times K}",
-                        lambda x, W, b1, V, b2, y: u2(x, W, b1, V, b2, y) @ hidden(W, x, b1).T,
-                        section="P1"),
-            wrong=(Wrong("used z instead of h = ReLU(z)", lambda x, W, b1, V, b2, y:
-                         u2(x, W, b1, V, b2, y) @ pre_activation(W, x, b1).T),),
+                        r"\mathbb{R}^{C\times K}", "(softmax(a) - y) @ h.T", section="P1"),
+            wrong=(Wrong("used z instead of h = ReLU(z)", "(softmax(a) - y) @ z.T"),),
         ),
         Derivative(
             name="da-dV",
@@ -130,16 +91,12 @@ PROBLEM = Problem(
                 r"h_k\,\mathbb{1}[i=c,\,j=k] = h_j\,\mathbb{1}[i=c]",
             ),
             asks=r"$\partial a_c/\partial V_{ij}$ ($C\times CK$, columns $(i,j)$ row-major)",
-            of=lambda x, W, b1, V, b2: V @ hidden(W, x, b1) + b2, wrt="V", layout="numerator",
-            answer=lambda x, W, b1, V: weight_jacobian(hidden(W, x, b1), V.shape[0]),
+            expression="a", wrt="V", layout="numerator",
             answer_latex=r"h_j\,\mathbb{1}[i=c]",
-            avoid=pre_activation,
             claim=Claim(r"\frac{\partial\mathbf{a}}{\partial V_{ij}}=(0\ \cdots\ 0\ h_j\ 0\ "
                         r"\cdots\ 0)^\top, the non-zero element at the i-th position",
-                        lambda x, W, b1, V: weight_jacobian(hidden(W, x, b1), V.shape[0]),
-                        section="P1"),
-            wrong=(Wrong("indicator dropped: h_j in every row", lambda x, W, b1, V:
-                         weight_jacobian(hidden(W, x, b1), V.shape[0], indicator=False)),),
+                        "kron(I_C, h.T)", section="P1"),
+            wrong=(Wrong("indicator dropped: h_j in every row", "kron(ones(C, C), h.T)"),),
         ),
         Derivative(
             name="grad-b2",
@@ -150,13 +107,11 @@ PROBLEM = Problem(
                 r"\mathbf{p}-\mathbf{y}",
             ),
             asks=r"$\nabla_{\mathbf{b}_2}\mathcal{L}$",
-            of=loss, wrt="b2",
-            answer=u2,
+            expression=L, wrt="b2",
             answer_latex=r"\mathbf{u}_2",
-            claim=Claim(r"\nabla_{\mathbf{b}_2}\mathcal{L}=\mathbf{u}_2\in\mathbb{R}^C", u2,
-                        section="P1"),
-            wrong=(Wrong("p alone (dropped -y)", lambda x, W, b1, V, b2:
-                         softmax(V @ hidden(W, x, b1) + b2)),),
+            claim=Claim(r"\nabla_{\mathbf{b}_2}\mathcal{L}=\mathbf{u}_2\in\mathbb{R}^C",
+                        "softmax(a) - y", section="P1"),
+            wrong=(Wrong("p alone (dropped -y)", "softmax(a)"),),
         ),
         Derivative(
             name="grad-W",
@@ -169,15 +124,11 @@ PROBLEM = Problem(
                 r"(\mathbf{V}^T\mathbf{u}_2)\odot H(\mathbf{z})",
             ),
             asks=r"$\nabla_{\mathbf{W}}\mathcal{L}$ ($K\times D$)",
-            of=loss, wrt="W",
-            answer=lambda x, W, b1, V, b2, y: u1(x, W, b1, V, b2, y) @ x.T,
+            expression=L, wrt="W",
             answer_latex=r"\mathbf{u}_1\mathbf{x}^T",
-            avoid=pre_activation,
             claim=Claim(r"\nabla_{\mathbf{W}}\mathcal{L}=\mathbf{u}_1\mathbf{x}^\top\in"
-                        r"\mathbb{R}^{K\times D}",
-                        lambda x, W, b1, V, b2, y: u1(x, W, b1, V, b2, y) @ x.T, section="P1"),
-            wrong=(Wrong("dropped the ReLU mask", lambda x, W, b1, V, b2, y:
-                         unmasked_u1(x, W, b1, V, b2, y) @ x.T),),
+                        r"\mathbb{R}^{K\times D}", f"({U1}) @ x.T", section="P1"),
+            wrong=(Wrong("dropped the ReLU mask", f"({UNMASKED_U1}) @ x.T"),),
         ),
         Derivative(
             name="grad-b1",
@@ -187,14 +138,12 @@ PROBLEM = Problem(
                 r"&= \mathbf{u}_1 = (\mathbf{V}^T\mathbf{u}_2)\odot H(\mathbf{z})\in\mathbb{R}^K",
             ),
             asks=r"$\nabla_{\mathbf{b}_1}\mathcal{L}$",
-            of=loss, wrt="b1",
-            answer=u1,
+            expression=L, wrt="b1",
             answer_latex=r"\mathbf{u}_1\in\mathbb{R}^K",
-            avoid=pre_activation,
             claim=Claim(r"\nabla_{\mathbf{b}_1}\mathcal{L}=\mathbf{u}_1\in\mathbb{R}^C (value "
-                        r"judged here; the stated size is judged in grad-b1-size)", u1,
+                        r"judged here; the stated size is judged in grad-b1-size)", U1,
                         section="P1"),
-            wrong=(Wrong("dropped the ReLU mask", unmasked_u1),),
+            wrong=(Wrong("dropped the ReLU mask", UNMASKED_U1),),
         ),
         Equation(
             name="grad-b1-size",
@@ -205,7 +154,7 @@ PROBLEM = Problem(
                 r"K\text{ entries (not } C)",
             ),
             asks=r"The number of entries of $\nabla_{\mathbf{b}_1}\mathcal{L}$",
-            lhs=lambda x, W, b1, V, b2, y: total(1 + 0 * u1(x, W, b1, V, b2, y)),
+            lhs=lambda V, a, y, z: total(1 + 0 * (V.T @ (softmax(a) - y)) * step(z)),
             rhs=lambda W: W.shape[0],
             answer_latex=r"K\ (\nabla_{\mathbf{b}_1}\mathcal{L}\in\mathbb{R}^K)",
             notes="lhs counts the entries of the gradient vector u1 itself.",
@@ -221,13 +170,11 @@ PROBLEM = Problem(
                 r"\frac{\partial\mathbf{a}}{\partial\mathbf{b}_2} = \mathbf{I}_C",
             ),
             asks=r"$\partial\mathbf{a}/\partial\mathbf{b}_2$",
-            of=lambda x, W, b1, V, b2: V @ hidden(W, x, b1) + b2, wrt="b2", layout="numerator",
-            answer=lambda b2: identity_like(b2),
+            expression="a", wrt="b2", layout="numerator",
             answer_latex=r"\mathbf{I}_C",
-            avoid=pre_activation,
             claim=Claim(r"\partial\mathbf{a}/\partial\mathbf{b}_2=\mathbb{I}\in\mathbb{R}^{C"
-                        r"\times C}", lambda b2: identity_like(b2), section="P1"),
-            wrong=(Wrong("all-ones matrix", lambda b2: 1 + 0 * b2 @ b2.T),),
+                        r"\times C}", "I_C", section="P1"),
+            wrong=(Wrong("all-ones matrix", "ones(C, C)"),),
         ),
         Derivative(
             name="dz-dx",
@@ -238,12 +185,11 @@ PROBLEM = Problem(
             ),
             asks=r"$\partial\mathbf{z}/\partial\mathbf{x}$ (row $i$: $\partial z_i/\partial"
                  r"\mathbf{x}$)",
-            of=lambda W, x, b1: W @ x + b1, wrt="x", layout="numerator",
-            answer=lambda W: W,
+            expression="z", wrt="x", layout="numerator",
             answer_latex=r"\mathbf{W}\ (K\times D)",
             claim=Claim(r"\frac{\partial\mathbf{z}}{\partial\mathbf{x}}=\mathbf{W},\ "
-                        r"\frac{\partial z_i}{\partial x_j}=W_{ij}", lambda W: W, section="P1"),
-            wrong=(Wrong("W with the bias folded in", lambda W: W + 1),),
+                        r"\frac{\partial z_i}{\partial x_j}=W_{ij}", "W", section="P1"),
+            wrong=(Wrong("W with the bias folded in", "W + 1"),),
         ),
         Derivative(
             name="grad-x",
@@ -256,15 +202,12 @@ PROBLEM = Problem(
                 r"\mathbf{W}^T\mathbf{u}_1",
             ),
             asks=r"$\nabla_{\mathbf{x}}\mathcal{L}$ (a column)",
-            of=loss, wrt="x",
-            answer=lambda x, W, b1, V, b2, y: W.T @ u1(x, W, b1, V, b2, y),
+            expression=L, wrt="x",
             answer_latex=r"\mathbf{W}^T\mathbf{u}_1",
-            avoid=pre_activation,
             claim=Claim(r"\nabla_{\mathbf{x}}\mathcal{L}=(\mathbf{u}_1^\top\mathbf{W})^\top="
-                        r"\mathbf{W}^\top\mathbf{u}_1\in\mathbb{R}^D",
-                        lambda x, W, b1, V, b2, y: W.T @ u1(x, W, b1, V, b2, y), section="P1"),
-            wrong=(Wrong("dropped the ReLU mask", lambda x, W, b1, V, b2, y:
-                         W.T @ unmasked_u1(x, W, b1, V, b2, y)),),
+                        r"\mathbf{W}^\top\mathbf{u}_1\in\mathbb{R}^D", f"W.T @ ({U1})",
+                        section="P1"),
+            wrong=(Wrong("dropped the ReLU mask", f"W.T @ ({UNMASKED_U1})"),),
         ),
         Derivative(
             name="dl-dx-numerator",
@@ -278,16 +221,12 @@ PROBLEM = Problem(
                 r"(1\times D)",
             ),
             asks=r"$\partial\mathcal{L}/\partial\mathbf{x}$ in numerator layout ($1\times D$)",
-            of=loss, wrt="x", layout="numerator",
-            answer=lambda x, W, b1, V, b2, y: u1(x, W, b1, V, b2, y).T @ W,
+            expression=L, wrt="x", layout="numerator",
             answer_latex=r"\mathbf{u}_1^T\mathbf{W}",
-            avoid=pre_activation,
             claim=Claim(r"\frac{\partial\mathcal{L}}{\partial\mathbf{x}}=\frac{\partial\mathcal{L}}"
                         r"{\partial\mathbf{z}}\frac{\partial\mathbf{z}}{\partial\mathbf{x}}="
-                        r"\mathbf{u}_1^\top\mathbf{W}",
-                        lambda x, W, b1, V, b2, y: u1(x, W, b1, V, b2, y).T @ W, section="P1"),
-            wrong=(Wrong("column W^T u1 (denominator layout)", lambda x, W, b1, V, b2, y:
-                         W.T @ u1(x, W, b1, V, b2, y)),),
+                        r"\mathbf{u}_1^\top\mathbf{W}", f"({U1}).T @ W", section="P1"),
+            wrong=(Wrong("column W^T u1 (denominator layout)", f"W.T @ ({U1})"),),
         ),
     ),
 )

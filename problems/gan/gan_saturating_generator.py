@@ -20,7 +20,7 @@ PROBLEM = Problem(
         Given("phi", ("k", 1), latex=r"\phi"),
         Given("G", ("k", 1), latex="G", description="the generated sample",
               definition="tanh(Theta @ z)"),
-        Given("h", (1, 1), latex="h", description="the discriminator logit",
+        Given("h", (), latex="h", description="the discriminator logit",
               definition="phi.T @ G"),
     ),
     shapes=({"n": 2, "k": 3}, {"n": 3, "k": 2}, {"n": 1, "k": 4}),

@@ -132,7 +132,7 @@ PROBLEM = Problem(
                 r"no } q)",
             ),
             asks=r"$\partial V/\partial q$ with $D$ fixed (the generator's update)",
-            expression="sum(p_{data} .* log(D)) + sum_{i=1}^{s1} q_i * log(1 - D_i) "
+            expression="sum(p_data .* log(D)) + sum_{i=1}^{s1} q_i * log(1 - D_i) "
                        "+ (1 - sum(q)) * log(1 - D_s)", wrt="q",
             answer_latex=r"\log(1-D(x_i))-\log(1-D(x_s)),\ i<s\ "
                          r"\text{(the data term contributes nothing)}",

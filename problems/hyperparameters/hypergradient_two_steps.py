@@ -52,14 +52,14 @@ PROBLEM = Problem(
             asks=r"$\partial\tilde{\mathcal L}_2/\partial\eta$ by back-propagation through the "
                  r"graph",
             expression="sqnorm(X @ w2 - t) / n + lam * sqnorm(w2)", wrt="eta",
-            answer="trace(g2.T @ (-(I_d - eta * (2 / n * X.T @ X + 2 * lam * I_d)) @ g0 - g1))",
+            answer="g2.T @ (-(I_d - eta * (2 / n * X.T @ X + 2 * lam * I_d)) @ g0 - g1)",
             answer_latex=r"\nabla\tilde{\mathcal L}_2^T\Big(-(I-\eta H)\nabla\tilde{\mathcal L}_0-"
                          r"\nabla\tilde{\mathcal L}_1\Big),\ H=\tfrac2nX^TX+2\lambda I",
             notes="Back-propagation must keep w0, w1 (and their gradients) from the forward pass: "
                   "O(t) memory for t steps, while the forward pass alone can overwrite w and "
                   "needs O(1) in t.",
             wrong=(Wrong("w1 treated as a constant (only the last step's eta)",
-                         "-trace(g2.T @ g1)"),),
+                         "-g2.T @ g1"),),
         ),
     ),
     prose=(

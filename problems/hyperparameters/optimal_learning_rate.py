@@ -38,7 +38,7 @@ def chatgpt_eta(X, w0, t):
 
 
 LOSS_1 = "sqnorm(X @ w1 - t) / n"
-SLOPE = "-4 / n^2 * trace(a.T @ (I_n - 2 * eta / n * X @ X.T) @ X @ X.T @ a)"
+SLOPE = "-4 / n^2 * a.T @ (I_n - 2 * eta / n * X @ X.T) @ X @ X.T @ a"
 """∂L₁/∂η as the seed's own solution writes it."""
 CHATGPT_SLOPE = "-2 / n * sqnorm(X.T @ a) + 8 / n^3 * eta * sqnorm(X.T @ a)^2"
 """ChatGPT's derivative, its 'a^T X X^T a^2' read as (a^T X X^T a)^2."""

@@ -2,106 +2,36 @@
 generator."""
 
 from derivekit.model import Claim, Derivative, Given, Problem, Source, Wrong
-from derivekit.ops import diag, log, scalar, sigmoid, tanh, total, vstack
+
+LOSS = "mean(log(sigmoid(zr))) + mean(log(1 - sigmoid(zf)))"
+"""L = (1/n) Σ_i log D(X^i) + log(1 - D(G(Z^i))), D = σ(z): through the output pre-activations."""
+SUMMED = "sum(log(sigmoid(zr))) + sum(log(1 - sigmoid(zf)))"
+"""Σ_i log σ(z_r^i) + log(1 - σ(z_f^i)): the per-sample terms without the 1/n."""
+GRAD_D_w2 = "{D} * (1 - {D}) * tanh(W1 @ {x}).T"
+"""∇_{w2} D(x) = D(1 - D) tanh(W1 x)^T (1 x k)."""
+GRAD_D_W1 = "{D} * (1 - {D}) * (w2.T .* (1 - tanh(W1 @ {x})^2)) @ {x}.T"
+"""∇_{W1} D(x) = D(1 - D) (w2^T ⊙ (1 - tanh^2(W1 x))) x^T (k x p)."""
+DL_DG = "-{scale}diag({D}) @ ((ones(n, 1) @ w2) .* (1 - tanh(W1 @ Gz).^2).T) @ W1"
+"""Row i: ∂L/∂G_i = ∂L/∂z^1(G_i) W1, ∂L/∂z^1(G_i) = -(1/n) D(G_i) (w2 ⊙ (1 - tanh^2(W1 G_i))^T)."""
+DELTA_NEXT = "(1 - sigmoid(u @ tanh(z_next))) * (u .* (1 - tanh(z_next)^2).T)"
+"""∂L/∂z^{l+1} as a row (numerator layout): (1 - D) (u ⊙ (1 - tanh^2 z^{l+1})^T)."""
 
 
-def disc(x, W1, w2):
-    """D(x) = σ(w2 tanh(W1 x)): a two-layer discriminator, θ_d = (W1, w2)."""
-    return scalar(sigmoid(w2 @ tanh(W1 @ x)))
-
-
-def columns(X):
-    return [X[:, i:i + 1] for i in range(X.shape[1])]
-
-
-def objective(X, Gz, W1, w2):
-    """L = (1/n) Σ_i log D(X^i) + log(1 - D(G(Z^i))); the samples are the columns."""
-    terms = [log(disc(x, W1, w2)) + log(1 - disc(g, W1, w2))
-             for x, g in zip(columns(X), columns(Gz))]
-    return sum(terms) / X.shape[1]
-
-
-def grad_D_w2(x, W1, w2):
-    """∇_{w2} D(x) = D(1 - D) tanh(W1 x)^T (1 x k)."""
-    D = disc(x, W1, w2)
-    return D * (1 - D) * tanh(W1 @ x).T
-
-
-def grad_D_W1(x, W1, w2):
-    """∇_{W1} D(x) = D(1 - D) (w2^T ⊙ (1 - tanh^2(W1 x))) x^T (k x p)."""
-    D = disc(x, W1, w2)
-    return D * (1 - D) * (w2.T * (1 - tanh(W1 @ x) ** 2)) @ x.T
-
-
-def via_grad_D(grad_D, fake_sign=-1, fake_denominator=lambda D: 1 - D):
+def via_grad_D(grad_D: str, fake_sign: str = "-", fake_denominator: str = "1 - {D}") -> str:
     """(1/n) Σ_i ∇D(X^i)/D(X^i) - ∇D(G(Z^i))/(1 - D(G(Z^i))), with ∇D a closed form."""
-    def gradient(X, Gz, W1, w2):
-        terms = [grad_D(x, W1, w2) / disc(x, W1, w2)
-                 + fake_sign * grad_D(g, W1, w2) / fake_denominator(disc(g, W1, w2))
-                 for x, g in zip(columns(X), columns(Gz))]
-        return sum(terms) / X.shape[1]
-    return gradient
+    real = grad_D.format(x="X[:, i-1]", D="sigmoid(zr_i)")
+    fake = grad_D.format(x="Gz[:, i-1]", D="sigmoid(zf_i)")
+    denominator = fake_denominator.format(D="sigmoid(zf_i)")
+    return (f"1/n * sum_{{i=1}}^{{n}} ({real} / sigmoid(zr_i) {fake_sign} {fake} "
+            f"/ ({denominator}))")
 
 
-def dL_dz1_fake(g, W1, w2, n, per_sample=False):
-    """∂L/∂z^1(g) for a fake sample g, as a row: -(1/n) D(g) (w2 ⊙ (1 - tanh^2(W1 g))^T);
-    ``per_sample`` drops the 1/n (the derivative of that sample's own term)."""
-    scale = 1 if per_sample else 1 / n
-    return -scale * disc(g, W1, w2) * (w2 * (1 - tanh(W1 @ g) ** 2).T)
-
-
-def dL_dG(X, Gz, W1, w2):
-    """(5) Row i: ∂L/∂G_i = ∂L/∂z^1(G_i) W^1 (numerator layout, n x p)."""
-    return vstack(*[dL_dz1_fake(g, W1, w2, X.shape[1]) @ W1 for g in columns(Gz)])
-
-
-def generated(Z, A, b_g):
-    """G(Z; θ_g) = tanh(A Z + b_g), one sample per column; θ_g = b_g."""
-    return tanh(A @ Z + b_g)
-
-
-def generator_objective(X, Z, A, b_g, W1, w2):
-    return objective(X, generated(Z, A, b_g), W1, w2)
-
-
-def generator_gradient(scale, per_sample):
-    """scale · Σ_i ∂L/∂z^1(G_i) W^1 ∂G_i/∂θ_g with ∂G_i/∂b_g = diag(1 - G_i^2)."""
-    def gradient(X, Z, A, b_g, W1, w2):
-        n = X.shape[1]
-        terms = [dL_dz1_fake(g, W1, w2, n, per_sample) @ W1 @ diag(1 - g ** 2)
-                 for g in columns(generated(Z, A, b_g))]
-        return scale(n) * sum(terms)
-    return gradient
-
-
-def logit_objective(zr, zf):
-    """L as a function of the output pre-activations z^{L_d} of each real and fake sample."""
-    return total(log(sigmoid(zr)) + log(1 - sigmoid(zf))) / zr.shape[0]
-
-
-def summed_terms(zr, zf):
-    """Σ_i log σ(z_r^i) + log(1 - σ(z_f^i)): the per-sample terms without the 1/n."""
-    return total(log(sigmoid(zr)) + log(1 - sigmoid(zf)))
-
-
-def shared_sum(zr, zf, c):
-    """(1/n) Σ_i [(1 - σ(z_r^i + c)) - σ(z_f^i + c)]: the seed's combined expression."""
-    return total((1 - sigmoid(zr + c)) - sigmoid(zf + c)) / zr.shape[0]
-
-
-def downstream(z_next, u):
-    """The rest of the discriminator above layer l + 1: log σ(u tanh(z^{l+1}))."""
-    return scalar(log(sigmoid(u @ tanh(z_next))))
-
-
-def dL_dz_next(z_next, u):
-    """∂L/∂z^{l+1} as a row (numerator layout): (1 - D) (u ⊙ (1 - tanh^2 z^{l+1})^T)."""
-    return (1 - scalar(sigmoid(u @ tanh(z_next)))) * (u * (1 - tanh(z_next) ** 2).T)
-
-
-def recursion(z_l, W_next, u):
-    """∂L/∂z^l = ∂L/∂z^{l+1} W^{l+1} diag(g'(z^l)), g = tanh."""
-    return dL_dz_next(W_next @ tanh(z_l), u) @ W_next @ diag(1 - tanh(z_l) ** 2)
+def generator_gradient(scale: str = "", dL_dz1_scale: str = "1/n * ",
+                       through_G: str = " @ diag(1 - Gz[:, i-1]^2)") -> str:
+    """scale · Σ_i ∂L/∂z^1(G_i) W1 ∂G_i/∂θ_g with ∂G_i/∂b_g = diag(1 - G_i^2);
+    ``dL_dz1_scale`` is the 1/n of L inside ∂L/∂z^1(G_i) (empty: sample i's own term)."""
+    dL_dz1 = f"-{dL_dz1_scale}sigmoid(zf_i) * (w2 .* (1 - tanh(W1 @ Gz[:, i-1])^2).T)"
+    return f"{scale}sum_{{i=1}}^{{n}} ({dL_dz1} @ W1{through_G})"
 
 
 PROBLEM = Problem(
@@ -122,17 +52,21 @@ PROBLEM = Problem(
     ),
     givens=(
         Given("X", ("p", "n"), latex="X", description="real samples, one per column"),
-        Given("Gz", ("p", "n"), latex="G_Z", description="generated samples G(Z^i)"),
-        Given("W1", ("k", "p"), latex=r"\mathbf{W}_1"),
-        Given("w2", (1, "k"), latex=r"\mathbf{w}_2"),
-        Given("zr", ("n", 1), latex="z_r", description="output pre-activations, real samples"),
-        Given("zf", ("n", 1), latex="z_f", description="output pre-activations, fake samples"),
-        Given("c", (), latex="c", description="a shift shared by every output pre-activation"),
         Given("Z", ("q", "n"), latex="Z", description="generator noise, one sample per column"),
         Given("A", ("p", "q"), latex="A", description="generator weights"),
         Given("b_g", ("p", 1), latex=r"\theta_g", description="generator bias: the θ_g varied"),
+        Given("Gz", ("p", "n"), latex="G_Z", description="generated samples G(Z^i)",
+              definition="tanh(A @ Z + b_g @ ones(1, n))"),
+        Given("W1", ("k", "p"), latex=r"\mathbf{W}_1"),
+        Given("w2", (1, "k"), latex=r"\mathbf{w}_2"),
+        Given("zr", ("n", 1), latex="z_r", description="output pre-activations, real samples",
+              definition="(w2 @ tanh(W1 @ X)).T"),
+        Given("zf", ("n", 1), latex="z_f", description="output pre-activations, fake samples",
+              definition="(w2 @ tanh(W1 @ Gz)).T"),
+        Given("c", (), latex="c", description="a shift shared by every output pre-activation"),
         Given("z_l", ("k", 1), latex="z^l"),
         Given("W_next", ("m", "k"), latex="W^{l+1}"),
+        Given("z_next", ("m", 1), latex="z^{l+1}", definition="W_next @ tanh(z_l)"),
         Given("u", (1, "m"), latex="u", description="weights above layer l + 1"),
     ),
     shapes=({"p": 2, "n": 3, "k": 3, "m": 2, "q": 2}, {"p": 3, "n": 2, "k": 2, "m": 4, "q": 1},
@@ -162,17 +96,16 @@ PROBLEM = Problem(
                 r"D(X^i)}{D(X^i)}-\frac{\nabla D(G(Z^i))}{1-D(G(Z^i))}\Big]",
             ),
             asks=r"(2) $\nabla_{\mathbf{w}_2}L$ through $\nabla_{\mathbf{w}_2}D$ ($1\times k$)",
-            of=objective, wrt="w2",
-            answer=via_grad_D(grad_D_w2),
+            expression=LOSS, wrt="w2",
             answer_latex=r"\frac1n\sum_i\Big[\frac{\nabla D(X^i)}{D(X^i)}-\frac{\nabla D(G(Z^i))}"
                          r"{1-D(G(Z^i))}\Big],\ \nabla_{\mathbf{w}_2}D=D(1-D)"
                          r"\tanh(\mathbf{W}_1x)^T",
             claim=Claim(r"\nabla_{\theta_d}L=\frac1n\sum_{i=1}^n\left[\frac{\nabla_{\theta_d}D(X^i;"
                         r"\theta_d)}{D(X^i;\theta_d)}-\frac{\nabla_{\theta_d}D(G(Z^i);\theta_d)}"
-                        r"{1-D(G(Z^i);\theta_d)}\right]", via_grad_D(grad_D_w2), section="P5(2)"),
-            wrong=(Wrong("fake term added, not subtracted", via_grad_D(grad_D_w2, fake_sign=1)),
+                        r"{1-D(G(Z^i);\theta_d)}\right]", via_grad_D(GRAD_D_w2), section="P5(2)"),
+            wrong=(Wrong("fake term added, not subtracted", via_grad_D(GRAD_D_w2, fake_sign="+")),
                    Wrong("fake term divided by D(G(Z)) instead of 1 - D(G(Z))",
-                         via_grad_D(grad_D_w2, fake_denominator=lambda D: D))),
+                         via_grad_D(GRAD_D_w2, fake_denominator="{D}"))),
         ),
         Derivative(
             name="grad-W1-via-grad-D",
@@ -188,15 +121,14 @@ PROBLEM = Problem(
                 r"D(X^i)}{D(X^i)}-\frac{\nabla D(G(Z^i))}{1-D(G(Z^i))}\Big]",
             ),
             asks=r"(2) $\nabla_{\mathbf{W}_1}L$ through $\nabla_{\mathbf{W}_1}D$ ($k\times p$)",
-            of=objective, wrt="W1",
-            answer=via_grad_D(grad_D_W1),
+            expression=LOSS, wrt="W1",
             answer_latex=r"\frac1n\sum_i\Big[\frac{\nabla D(X^i)}{D(X^i)}-\frac{\nabla D(G(Z^i))}"
                          r"{1-D(G(Z^i))}\Big],\ \nabla_{\mathbf{W}_1}D=D(1-D)\big(\mathbf{w}_2^T"
                          r"\odot(1-\tanh^2\mathbf{W}_1x)\big)x^T",
             claim=Claim(r"\nabla_{\theta_d}L=\frac1n\sum_{i=1}^n\left[\frac{\nabla_{\theta_d}D(X^i;"
                         r"\theta_d)}{D(X^i;\theta_d)}-\frac{\nabla_{\theta_d}D(G(Z^i);\theta_d)}"
-                        r"{1-D(G(Z^i);\theta_d)}\right]", via_grad_D(grad_D_W1), section="P5(2)"),
-            wrong=(Wrong("fake term added, not subtracted", via_grad_D(grad_D_W1, fake_sign=1)),),
+                        r"{1-D(G(Z^i);\theta_d)}\right]", via_grad_D(GRAD_D_W1), section="P5(2)"),
+            wrong=(Wrong("fake term added, not subtracted", via_grad_D(GRAD_D_W1, fake_sign="+")),),
         ),
         Derivative(
             name="dl-dz-real",
@@ -207,15 +139,14 @@ PROBLEM = Problem(
                 r"\frac1n\big(1-D(X^i)\big)",
             ),
             asks=r"(3) $\partial L/\partial z_r^i$ for each real sample ($n\times1$)",
-            of=logit_objective, wrt="zr",
-            answer=lambda zr: (1 - sigmoid(zr)) / zr.shape[0],
+            expression=LOSS, wrt="zr",
             answer_latex=r"\frac1n\big(1-D(X^i)\big)",
             claim=Claim(r"\left.\frac{\partial L}{\partial z_d^{L_d}}\right|_{X^i}=1-D(X^i;"
-                        r"\theta_d)", lambda zr: 1 - sigmoid(zr), section="P5(3)",
+                        r"\theta_d)", "1 - sigmoid(zr)", section="P5(3)",
                         holds_in="sum-dz-real",
                         condition="the per-sample term is differentiated without the 1/n of L"),
-            wrong=(Wrong("1/n dropped", lambda zr: 1 - sigmoid(zr)),
-                   Wrong("D instead of 1 - D", lambda zr: sigmoid(zr) / zr.shape[0])),
+            wrong=(Wrong("1/n dropped", "1 - sigmoid(zr)"),
+                   Wrong("D instead of 1 - D", "sigmoid(zr) / n")),
         ),
         Derivative(
             name="sum-dz-real",
@@ -226,10 +157,9 @@ PROBLEM = Problem(
                 r"1-\sigma(z_r^i) = 1-D(X^i)",
             ),
             asks=r"(3) $\partial/\partial z_r^i$ of the un-averaged sum of per-sample terms",
-            of=summed_terms, wrt="zr",
-            answer=lambda zr: 1 - sigmoid(zr),
+            expression=SUMMED, wrt="zr",
             answer_latex=r"1-D(X^i)",
-            wrong=(Wrong("D instead of 1 - D", lambda zr: sigmoid(zr)),),
+            wrong=(Wrong("D instead of 1 - D", "sigmoid(zr)"),),
         ),
         Derivative(
             name="dl-dz-fake",
@@ -239,15 +169,14 @@ PROBLEM = Problem(
                 r"\frac{\partial L}{\partial z_f^i} &= -\frac1n\sigma(z_f^i) = -\frac1n D(G(Z^i))",
             ),
             asks=r"(3) $\partial L/\partial z_f^i$ for each fake sample ($n\times1$)",
-            of=logit_objective, wrt="zf",
-            answer=lambda zf: -sigmoid(zf) / zf.shape[0],
+            expression=LOSS, wrt="zf",
             answer_latex=r"-\frac1n D(G(Z^i))",
             claim=Claim(r"\left.\frac{\partial L}{\partial z_d^{L_d}}\right|_{Z^i}=-D(G(Z^i);"
-                        r"\theta_d)", lambda zf: -sigmoid(zf), section="P5(3)",
+                        r"\theta_d)", "-sigmoid(zf)", section="P5(3)",
                         holds_in="sum-dz-fake",
                         condition="the per-sample term is differentiated without the 1/n of L"),
-            wrong=(Wrong("1/n dropped", lambda zf: -sigmoid(zf)),
-                   Wrong("1 - D instead of D", lambda zf: -(1 - sigmoid(zf)) / zf.shape[0])),
+            wrong=(Wrong("1/n dropped", "-sigmoid(zf)"),
+                   Wrong("1 - D instead of D", "-(1 - sigmoid(zf)) / n")),
         ),
         Derivative(
             name="sum-dz-fake",
@@ -258,10 +187,9 @@ PROBLEM = Problem(
                 r"-\sigma(z_f^i) = -D(G(Z^i))",
             ),
             asks=r"(3) $\partial/\partial z_f^i$ of the un-averaged sum of per-sample terms",
-            of=summed_terms, wrt="zf",
-            answer=lambda zf: -sigmoid(zf),
+            expression=SUMMED, wrt="zf",
             answer_latex=r"-D(G(Z^i))",
-            wrong=(Wrong("1 - D instead of D", lambda zf: -(1 - sigmoid(zf))),),
+            wrong=(Wrong("1 - D instead of D", "-(1 - sigmoid(zf))"),),
         ),
         Derivative(
             name="dl-dz-shared",
@@ -273,16 +201,15 @@ PROBLEM = Problem(
             ),
             asks=r"(3) $dL/dc$ when one shift $c$ is added to every output pre-activation "
                  r"(the sum of all per-sample gradients)",
-            of=lambda zr, zf, c: logit_objective(zr + c, zf + c), wrt="c",
-            answer=shared_sum,
+            expression="mean(log(sigmoid(zr + c))) + mean(log(1 - sigmoid(zf + c)))", wrt="c",
             answer_latex=r"\frac1n\sum_i\big[(1-D(X^i))-D(G(Z^i))\big]",
             notes="The seed's combined formula is a scalar: it is the derivative with respect to "
                   "a pre-activation shared by all 2n terms, equivalently the sum of the entries of "
                   "dl-dz-real and dl-dz-fake, not a per-sample gradient.",
             claim=Claim(r"\frac{\partial L(\theta_d,\theta_g)}{\partial z_d^{L_d}}=\frac1n"
-                        r"\sum_{i=1}^n[(1-D(X^i;\theta_d))-D(G(Z^i);\theta_d)]", shared_sum,
-                        section="P5(3)"),
-            wrong=(Wrong("1/n dropped", lambda zr, zf, c: shared_sum(zr, zf, c) * zr.shape[0]),),
+                        r"\sum_{i=1}^n[(1-D(X^i;\theta_d))-D(G(Z^i);\theta_d)]",
+                        "sum((1 - sigmoid(zr + c)) - sigmoid(zf + c)) / n", section="P5(3)"),
+            wrong=(Wrong("1/n dropped", "sum((1 - sigmoid(zr + c)) - sigmoid(zf + c))"),),
         ),
         Derivative(
             name="recursion",
@@ -293,18 +220,15 @@ PROBLEM = Problem(
                 r"z^{l+1}}\,W^{l+1}\operatorname{diag}\big(g'(z^l)\big),\quad g' = 1-\tanh^2",
             ),
             asks=r"(4) $\partial L/\partial z^l$ from $\partial L/\partial z^{l+1}$ (a row)",
-            of=lambda z_l, W_next, u: downstream(W_next @ tanh(z_l), u), wrt="z_l",
-            layout="numerator",
-            answer=recursion,
+            expression="log(sigmoid(u @ tanh(z_next)))", wrt="z_l", layout="numerator",
             answer_latex=r"\frac{\partial L}{\partial z^{l+1}}\,W^{l+1}\,\mathrm{diag}"
                          r"\big(g'(z^l)\big)",
             claim=Claim(r"\frac{\partial L}{\partial z_d^l}=\frac{\partial L}{\partial z_d^{l+1}}"
                         r"\mathbf{W}_d^{l+1}(g_d^l)'(z_d^l) (numerator layout, gradients are rows)",
-                        recursion, section="P5(4)"),
-            wrong=(Wrong("activation derivative dropped", lambda z_l, W_next, u:
-                         dL_dz_next(W_next @ tanh(z_l), u) @ W_next),
-                   Wrong("activation itself instead of its derivative", lambda z_l, W_next, u:
-                         dL_dz_next(W_next @ tanh(z_l), u) @ W_next @ diag(tanh(z_l)))),
+                        f"{DELTA_NEXT} @ W_next @ diag(1 - tanh(z_l)^2)", section="P5(4)"),
+            wrong=(Wrong("activation derivative dropped", f"{DELTA_NEXT} @ W_next"),
+                   Wrong("activation itself instead of its derivative",
+                         f"{DELTA_NEXT} @ W_next @ diag(tanh(z_l))")),
         ),
         Derivative(
             name="dl-dgenerated",
@@ -317,19 +241,16 @@ PROBLEM = Problem(
                 r"\frac{\partial L}{\partial z_d^1(G_i)}\mathbf{W}_d^1",
             ),
             asks=r"(5) $\partial L/\partial G_i$ for every generated sample (row $i$, $n\times p$)",
-            of=objective, wrt="Gz", layout="numerator",
-            answer=dL_dG,
+            expression=LOSS, wrt="Gz", layout="numerator",
             answer_latex=r"\frac{\partial L}{\partial z_d^1(G_i)}\mathbf{W}_d^1,\quad"
                          r"\frac{\partial L}{\partial z_d^1(G_i)}=-\tfrac1nD(G_i)\big(\mathbf{w}_2"
                          r"\odot(1-\tanh^2\mathbf{W}_1G_i)^T\big)",
             claim=Claim(r"\frac{\partial L}{\partial G_i}=\frac{\partial L}{\partial z_d^1(G(Z^i;"
-                        r"\theta_g))}\mathbf{W}_d^1", dL_dG, section="P5(5)"),
-            wrong=(Wrong("1/n dropped", lambda X, Gz, W1, w2: vstack(
-                *[dL_dz1_fake(g, W1, w2, X.shape[1], per_sample=True) @ W1 for g in columns(Gz)])),
-                   Wrong("real-sample factor 1 - D(G_i) instead of D(G_i)", lambda X, Gz, W1, w2:
-                         vstack(*[dL_dz1_fake(g, W1, w2, X.shape[1]) @ W1
-                                  * (1 - disc(g, W1, w2)) / disc(g, W1, w2)
-                                  for g in columns(Gz)]))),
+                        r"\theta_g))}\mathbf{W}_d^1", DL_DG.format(scale="1/n * ", D="sigmoid(zf)"),
+                        section="P5(5)"),
+            wrong=(Wrong("1/n dropped", DL_DG.format(scale="", D="sigmoid(zf)")),
+                   Wrong("real-sample factor 1 - D(G_i) instead of D(G_i)",
+                         DL_DG.format(scale="1/n * ", D="1 - sigmoid(zf)"))),
         ),
         Derivative(
             name="grad-generator",
@@ -344,23 +265,20 @@ PROBLEM = Problem(
             ),
             asks=r"(6) $\nabla_{\theta_g}L$ through $\nabla_{\theta_g}G(Z^i)$, "
                  r"$G(z)=\tanh(Az+\theta_g)$ (a row)",
-            of=generator_objective, wrt="b_g", layout="numerator",
-            answer=generator_gradient(lambda n: 1, per_sample=False),
+            expression=LOSS, wrt="b_g", layout="numerator",
             answer_latex=r"\sum_i\frac{\partial L}{\partial z_d^1(G_i)}\mathbf{W}_d^1\,"
                          r"\nabla_{\theta_g}G(Z^i)\quad(\text{the }\tfrac1n\text{ is already in }"
                          r"\partial L/\partial z_d^1)",
             notes="∇_{θ_g}G(Z^i) = diag(1 - G_i^2) for this generator.",
             claim=Claim(r"\nabla_{\theta_g}L=\frac1n\sum_{i=1}^n\frac{\partial L}{\partial z_d^1"
                         r"(G(Z^i;\theta_g))}\mathbf{W}_d^1\nabla_{\theta_g}G(Z^i;\theta_g)",
-                        generator_gradient(lambda n: 1 / n, per_sample=False), section="P5(6)",
-                        holds_in="grad-generator",
-                        holds_value=generator_gradient(lambda n: 1 / n, per_sample=True),
+                        generator_gradient("1/n * "), section="P5(6)", holds_in="grad-generator",
+                        holds_value=generator_gradient("1/n * ", dL_dz1_scale=""),
                         condition="dL/dz_d^1(G_i) is read as the derivative of sample i's own "
                                   "term, without the 1/n of L (as in the seed's (3))"),
-            wrong=(Wrong("1/n counted twice", generator_gradient(lambda n: 1 / n, False)),
-                   Wrong("generator's activation derivative dropped", lambda X, Z, A, b_g, W1, w2:
-                         sum(dL_dz1_fake(g, W1, w2, X.shape[1]) @ W1
-                             for g in columns(generated(Z, A, b_g))))),
+            wrong=(Wrong("1/n counted twice", generator_gradient("1/n * ")),
+                   Wrong("generator's activation derivative dropped",
+                         generator_gradient(through_G=""))),
         ),
     ),
 )

@@ -2,21 +2,6 @@
 proportional to D(G(z)), which vanishes when the discriminator rejects the fakes."""
 
 from derivekit.model import Claim, Derivative, Given, Problem, Source, Wrong
-from derivekit.ops import log, scalar, sigmoid, tanh
-
-
-def logit(Theta, phi, z):
-    """h_phi(G_theta(z)) for the generator G = tanh(Theta z) and a linear critic phi^T G."""
-    return scalar(phi.T @ tanh(Theta @ z))
-
-
-def logit_grad(Theta, phi, z):
-    """dh/dTheta = (phi ⊙ (1 - G²)) z^T."""
-    return (phi * (1 - tanh(Theta @ z) ** 2)) @ z.T
-
-
-def fake_score(Theta, phi, z):
-    return sigmoid(logit(Theta, phi, z))
 
 
 PROBLEM = Problem(
@@ -30,10 +15,13 @@ PROBLEM = Problem(
         r"($\Theta$: $k\times n$) and $h=\phi^TG$ make the chain rule concrete."
     ),
     givens=(
-        Given("h", (), latex="h", description="a discriminator logit"),
         Given("z", ("n", 1), latex="z"),
         Given("Theta", ("k", "n"), latex=r"\Theta"),
         Given("phi", ("k", 1), latex=r"\phi"),
+        Given("G", ("k", 1), latex="G", description="the generated sample",
+              definition="tanh(Theta @ z)"),
+        Given("h", (), latex="h", description="the discriminator logit",
+              definition="phi.T @ G"),
     ),
     shapes=({"n": 2, "k": 3}, {"n": 3, "k": 2}, {"n": 1, "k": 4}),
     parts=(
@@ -45,15 +33,12 @@ PROBLEM = Problem(
                 r"&= -\sigma(h) = -D",
             ),
             asks=r"$\frac{d}{dh}\log(1-\sigma(h))$",
-            of=lambda h: log(1 - sigmoid(h)),
-            wrt="h",
-            answer=lambda h: -sigmoid(h),
+            expression="log(1 - sigmoid(h))", wrt="h",
             answer_latex=r"-\sigma(h)=-D\ \to 0\text{ as } D\to0",
             claim=Claim(r"\log(1 - \sigma(f)) \rightarrow -\sigma'(f)/(1 - \sigma(f))f'",
-                        lambda h: -sigmoid(h) * (1 - sigmoid(h)) / (1 - sigmoid(h)),
-                        section="P5"),
-            wrong=(Wrong("non-saturating -(1 - sigma(h))", lambda h: -(1 - sigmoid(h))),
-                   Wrong("kept sigma'(h) only", lambda h: -sigmoid(h) * (1 - sigmoid(h)))),
+                        "-sigmoid(h) * (1 - sigmoid(h)) / (1 - sigmoid(h))", section="P5"),
+            wrong=(Wrong("non-saturating -(1 - sigma(h))", "-(1 - sigmoid(h))"),
+                   Wrong("kept sigma'(h) only", "-sigmoid(h) * (1 - sigmoid(h))")),
         ),
         Derivative(
             name="saturating-generator-gradient",
@@ -65,20 +50,15 @@ PROBLEM = Problem(
                 r"-D\,\big(\phi\odot(1-G^2)\big)z^T\to0 \text{ as } D\to0",
             ),
             asks=r"$\partial L_G/\partial\Theta$ for $L_G=\log(1-D(G_\Theta(z)))$",
-            of=lambda Theta, phi, z: log(1 - fake_score(Theta, phi, z)),
-            wrt="Theta",
-            answer=lambda Theta, phi, z: -fake_score(Theta, phi, z) * logit_grad(Theta, phi, z),
+            expression="log(1 - sigmoid(h))", wrt="Theta",
             answer_latex=r"-D(G(z))\,\frac{\partial h}{\partial\Theta}=-D\,\big(\phi\odot"
                          r"(1-G^2)\big)z^T\ \to 0\text{ as } D\to0",
             claim=Claim(r"\frac{\partial L_G}{\partial \theta} = -E_{z \sim N(0, I)} "
                         r"[D_\phi(G_\theta(z)) \frac{\partial}{\partial \theta} h_\phi(G_\theta(z))]"
                         r"; for D(G(z)) \approx 0, \partial L / \partial \theta \rightarrow 0",
-                        lambda Theta, phi, z: -fake_score(Theta, phi, z)
-                        * logit_grad(Theta, phi, z), section="P5"),
-            wrong=(Wrong("factor 1 - D", lambda Theta, phi, z:
-                         -(1 - fake_score(Theta, phi, z)) * logit_grad(Theta, phi, z)),
-                   Wrong("dropped tanh'", lambda Theta, phi, z:
-                         -fake_score(Theta, phi, z) * phi @ z.T)),
+                        "-sigmoid(h) * (phi .* (1 - G^2)) @ z.T", section="P5"),
+            wrong=(Wrong("factor 1 - D", "-(1 - sigmoid(h)) * (phi .* (1 - G^2)) @ z.T"),
+                   Wrong("dropped tanh'", "-sigmoid(h) * phi @ z.T")),
         ),
         Derivative(
             name="non-saturating-generator-gradient",
@@ -90,14 +70,10 @@ PROBLEM = Problem(
                 r"D\to0:\ &\to -\big(\phi\odot(1-G^2)\big)z^T\neq0",
             ),
             asks=r"$\partial/\partial\Theta$ of the non-saturating loss $-\log D(G_\Theta(z))$",
-            of=lambda Theta, phi, z: -log(fake_score(Theta, phi, z)),
-            wrt="Theta",
-            answer=lambda Theta, phi, z: -(1 - fake_score(Theta, phi, z))
-            * logit_grad(Theta, phi, z),
+            expression="-log(sigmoid(h))", wrt="Theta",
             answer_latex=r"-(1-D)\,\frac{\partial h}{\partial\Theta}\ \to -\frac{\partial h}"
                          r"{\partial\Theta}\text{ as } D\to0\ \text{(does not vanish)}",
-            wrong=(Wrong("factor D", lambda Theta, phi, z:
-                         -fake_score(Theta, phi, z) * logit_grad(Theta, phi, z)),),
+            wrong=(Wrong("factor D", "-sigmoid(h) * (phi .* (1 - G^2)) @ z.T"),),
         ),
     ),
     prose=(

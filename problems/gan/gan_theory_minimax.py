@@ -29,11 +29,6 @@ def criterion(p_data, q):
     return game_value(p_data, p_g, optimal_discriminator(p_data, p_g))
 
 
-def generator_gradient(D):
-    """d/dq of sum_x p_g(x) log(1 - D(x)): only the fake-sample term depends on q."""
-    return log(1 - D[:-1, :]) - log(1 - D[-1, 0])
-
-
 PROBLEM = Problem(
     id="gan-minimax-theory",
     title="GANs as a minimax game: optimal discriminator and the generator's criterion",
@@ -62,16 +57,14 @@ PROBLEM = Problem(
                 r"\frac{p_{data}(x)}{D(x)}-\frac{p_g(x)}{1-D(x)}",
             ),
             asks=r"$\partial V/\partial D(x)$, the condition the calculus of variations sets to 0",
-            of=game_value,
-            wrt="D",
-            answer=lambda p_data, p_g, D: p_data / D - p_g / (1 - D),
+            expression="sum(p_data .* log(D)) + sum(p_g .* log(1 - D))", wrt="D",
             answer_latex=r"\frac{p_{data}(x)}{D(x)}-\frac{p_g(x)}{1-D(x)}",
             claim=Claim(r"\frac{\partial}{\partial D} (\log D(x) + \log(1 - D(G(z)))) = 0",
-                        lambda D: 1 / D - 1 / (1 - D), section="15.1.3"),
+                        "1 / D - 1 / (1 - D)", section="15.1.3"),
             notes="Without the densities the stationarity condition gives D = 1/2 everywhere, "
                   "not the D* the seed then states.",
-            wrong=(Wrong("densities dropped (the seed's step)", lambda D: 1 / D - 1 / (1 - D)),
-                   Wrong("+ instead of -", lambda p_data, p_g, D: p_data / D + p_g / (1 - D))),
+            wrong=(Wrong("densities dropped (the seed's step)", "1 / D - 1 / (1 - D)"),
+                   Wrong("+ instead of -", "p_data / D + p_g / (1 - D)")),
         ),
         Optimum(
             name="optimal-discriminator",
@@ -139,17 +132,16 @@ PROBLEM = Problem(
                 r"no } q)",
             ),
             asks=r"$\partial V/\partial q$ with $D$ fixed (the generator's update)",
-            of=lambda p_data, q, D: game_value(p_data, generator_distribution(q), D),
-            wrt="q",
-            answer=generator_gradient,
+            expression="sum(p_data .* log(D)) + sum_{i=1}^{s1} q_i * log(1 - D_i) "
+                       "+ (1 - sum(q)) * log(1 - D_s)", wrt="q",
             answer_latex=r"\log(1-D(x_i))-\log(1-D(x_s)),\ i<s\ "
                          r"\text{(the data term contributes nothing)}",
             claim=Claim(r"The first term \mathbb{E}_{x \sim p_{\text{data}}} [\log D(x)] is "
                         r"independent of \theta_G: when updating the generator only "
                         r"\mathbb{E}_{z \sim p_z} [\log(1 - D(G(z)))] is affected",
-                        generator_gradient, section="15.2.1"),
-            wrong=(Wrong("the data term's log D instead", lambda D: log(D[:-1, :]) - log(D[-1, 0])),
-                   Wrong("last outcome's term dropped", lambda D: log(1 - D[:-1, :]))),
+                        "log(1 - D[:-1]) - log(1 - D_s)", section="15.2.1"),
+            wrong=(Wrong("the data term's log D instead", "log(D[:-1]) - log(D_s)"),
+                   Wrong("last outcome's term dropped", "log(1 - D[:-1])")),
         ),
     ),
     prose=(

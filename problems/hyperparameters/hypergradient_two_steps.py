@@ -2,39 +2,9 @@
 final loss with respect to the learning rate, back-propagated by hand through that graph."""
 
 from derivekit.model import POSITIVE, Claim, Derivative, Given, Problem, Source, Wrong
-from derivekit.ops import identity_like, scalar, sqnorm
 
-
-def gradient(X, w, t, lam):
-    """Gradient of L~ = (1/n)||Xw - t||^2 + lam ||w||^2."""
-    return (2 / X.shape[0]) * X.T @ (X @ w - t) + 2 * lam * w
-
-
-def final_loss(X, w0, t, lam, eta):
-    """Forward pass: w0 -> (L0, grad0) -> w1 -> (L1, grad1) -> w2 -> L2."""
-    w1 = w0 - eta * gradient(X, w0, t, lam)
-    w2 = w1 - eta * gradient(X, w1, t, lam)
-    return sqnorm(X @ w2 - t) / X.shape[0] + lam * sqnorm(w2)
-
-
-def backprop_eta(X, w0, t, lam, eta):
-    """Backward pass by hand: dw1/deta = -grad0, dw2/deta = (I - eta H) dw1/deta - grad1,
-    dL2/deta = grad2^T dw2/deta, with H = (2/n) X^T X + 2 lam I."""
-    H = (2 / X.shape[0]) * X.T @ X + 2 * lam * identity_like(w0)
-    g0 = gradient(X, w0, t, lam)
-    w1 = w0 - eta * g0
-    g1 = gradient(X, w1, t, lam)
-    w2 = w1 - eta * g1
-    dw1 = -g0
-    dw2 = dw1 - eta * H @ dw1 - g1
-    return scalar(gradient(X, w2, t, lam).T @ dw2)
-
-
-def last_step_only(X, w0, t, lam, eta):
-    """The mistake of cutting the graph at w1: grad2^T (-grad1)."""
-    w1 = w0 - eta * gradient(X, w0, t, lam)
-    w2 = w1 - eta * gradient(X, w1, t, lam)
-    return -scalar(gradient(X, w2, t, lam).T @ gradient(X, w1, t, lam))
+GRADIENT = "2 / n * X.T @ (X @ {w} - t) + 2 * lam * {w}"
+"""∇L̃(w) = (2/n) Xᵀ(Xw − t) + 2λw, at the iterate named ``w``."""
 
 
 PROBLEM = Problem(
@@ -54,6 +24,14 @@ PROBLEM = Problem(
         Given("t", ("n", 1), latex=r"\mathbf t"),
         Given("lam", (), POSITIVE, r"\lambda"),
         Given("eta", (), POSITIVE, r"\eta"),
+        Given("g0", ("d", 1), latex=r"\nabla\tilde{\mathcal L}_0",
+              definition=GRADIENT.format(w="w0")),
+        Given("w1", ("d", 1), latex=r"\mathbf w_1", definition="w0 - eta * g0"),
+        Given("g1", ("d", 1), latex=r"\nabla\tilde{\mathcal L}_1",
+              definition=GRADIENT.format(w="w1")),
+        Given("w2", ("d", 1), latex=r"\mathbf w_2", definition="w1 - eta * g1"),
+        Given("g2", ("d", 1), latex=r"\nabla\tilde{\mathcal L}_2",
+              definition=GRADIENT.format(w="w2")),
     ),
     shapes=({"n": 3, "d": 2}, {"n": 2, "d": 3}, {"n": 4, "d": 3}),
     parts=(
@@ -73,15 +51,15 @@ PROBLEM = Problem(
             ),
             asks=r"$\partial\tilde{\mathcal L}_2/\partial\eta$ by back-propagation through the "
                  r"graph",
-            of=final_loss,
-            wrt="eta",
-            answer=backprop_eta,
+            expression="sqnorm(X @ w2 - t) / n + lam * sqnorm(w2)", wrt="eta",
+            answer="g2.T @ (-(I_d - eta * (2 / n * X.T @ X + 2 * lam * I_d)) @ g0 - g1)",
             answer_latex=r"\nabla\tilde{\mathcal L}_2^T\Big(-(I-\eta H)\nabla\tilde{\mathcal L}_0-"
                          r"\nabla\tilde{\mathcal L}_1\Big),\ H=\tfrac2nX^TX+2\lambda I",
             notes="Back-propagation must keep w0, w1 (and their gradients) from the forward pass: "
                   "O(t) memory for t steps, while the forward pass alone can overwrite w and "
                   "needs O(1) in t.",
-            wrong=(Wrong("w1 treated as a constant (only the last step's eta)", last_step_only),),
+            wrong=(Wrong("w1 treated as a constant (only the last step's eta)",
+                         "-g2.T @ g1"),),
         ),
     ),
     prose=(

@@ -27,27 +27,21 @@ def optimal_eta(X, w0, t):
     return X.shape[0] / 2 * sqnorm(X.T @ a) / sqnorm(X @ X.T @ a)
 
 
-def loss_derivative(X, w0, t, eta):
-    n, a = X.shape[0], residual(X, w0, t)
-    G = X @ X.T
-    return -4 / n**2 * scalar(a.T @ (identity_like(G) - 2 * eta / n * G) @ G @ a)
-
-
 def expanded_loss(X, w0, t, eta):
     n, a = X.shape[0], residual(X, w0, t)
     return (sqnorm(a) - 4 * eta / n * sqnorm(X.T @ a) + 4 * eta**2 / n**2 * sqnorm(X @ X.T @ a)) / n
-
-
-def chatgpt_slope(X, w0, t, eta):
-    """ChatGPT's derivative, its 'a^T X X^T a^2' read as (a^T X X^T a)^2."""
-    n, a = X.shape[0], residual(X, w0, t)
-    return -2 / n * sqnorm(X.T @ a) + 8 / n**3 * eta * sqnorm(X.T @ a) ** 2
 
 
 def chatgpt_eta(X, w0, t):
     a = residual(X, w0, t)
     return X.shape[0] / 4 * scalar(a.T @ X @ X.T @ a)
 
+
+LOSS_1 = "sqnorm(X @ w1 - t) / n"
+SLOPE = "-4 / n^2 * a.T @ (I_n - 2 * eta / n * X @ X.T) @ X @ X.T @ a"
+"""∂L₁/∂η as the seed's own solution writes it."""
+CHATGPT_SLOPE = "-2 / n * sqnorm(X.T @ a) + 8 / n^3 * eta * sqnorm(X.T @ a)^2"
+"""ChatGPT's derivative, its 'a^T X X^T a^2' read as (a^T X X^T a)^2."""
 
 MY_SOLUTION_ETA = Claim(
     r"\eta = \frac{n}{2} \frac{a X X^T a}{a (X X^T)^2 a} = \frac{n}{2} \frac{\|X^T a\|_2^2}"
@@ -68,6 +62,8 @@ PROBLEM = Problem(
         Given("w0", ("d", 1), latex=r"\mathbf w_0"),
         Given("t", ("n", 1), latex=r"\mathbf t"),
         Given("eta", (), latex=r"\eta"),
+        Given("a", ("n", 1), latex=r"\mathbf a", definition="X @ w0 - t"),
+        Given("w1", ("d", 1), latex=r"\mathbf w_1", definition="w0 - eta * 2 / n * X.T @ a"),
     ),
     shapes=({"n": 3, "d": 2}, {"n": 2, "d": 3}, {"n": 4, "d": 3}),
     parts=(
@@ -132,14 +128,11 @@ PROBLEM = Problem(
                 r"a^T\Big(I-\frac{2\eta}{n}XX^T\Big)XX^T\mathbf a",
             ),
             asks=r"$\partial\mathcal L_1/\partial\eta$",
-            of=loss_after_one_step,
-            wrt="eta",
-            answer=loss_derivative,
+            expression=LOSS_1, wrt="eta",
             answer_latex=r"-\frac{4}{n^2}\mathbf a^T\Big(I-\frac{2\eta}{n}XX^T\Big)XX^T\mathbf a",
             claim=Claim(r"-\frac{4}{n^2} \left( -\frac{2}{n} \eta X X^T + I \right) a X X^T a"
-                        r" (read as a^T(\cdot)XX^Ta)", loss_derivative,
-                        section="2.2.3 (My solution)"),
-            wrong=(Wrong("ChatGPT: -2/n a^TXX^Ta + 8/n^3 eta (a^TXX^Ta)^2", chatgpt_slope),),
+                        r" (read as a^T(\cdot)XX^Ta)", SLOPE, section="2.2.3 (My solution)"),
+            wrong=(Wrong("ChatGPT: -2/n a^TXX^Ta + 8/n^3 eta (a^TXX^Ta)^2", CHATGPT_SLOPE),),
         ),
         Equation(
             name="loss-after-one-step-chatgpt-expansion",
@@ -173,13 +166,11 @@ PROBLEM = Problem(
                 r"&= -\frac4{n^2}\|X^T\mathbf a\|^2+\frac{8\eta}{n^3}\|XX^T\mathbf a\|^2",
             ),
             asks=r"$\partial\mathcal L_1/\partial\eta$, judged against the ChatGPT output",
-            of=loss_after_one_step,
-            wrt="eta",
-            answer=loss_derivative,
+            expression=LOSS_1, wrt="eta",
             answer_latex=r"-\frac{4}{n^2}\|X^T\mathbf a\|^2+\frac{8\eta}{n^3}\|XX^T\mathbf a\|^2",
-            claim=Claim(r"-\frac{2}{n} a^T X X^T a + \frac{8}{n^3} \eta a^T X X^T a^2", chatgpt_slope,
-                        section="2.2.3 (output prompted by ChatGPT)"),
-            wrong=(Wrong("the ChatGPT slope", chatgpt_slope),),
+            claim=Claim(r"-\frac{2}{n} a^T X X^T a + \frac{8}{n^3} \eta a^T X X^T a^2",
+                        CHATGPT_SLOPE, section="2.2.3 (output prompted by ChatGPT)"),
+            wrong=(Wrong("the ChatGPT slope", CHATGPT_SLOPE),),
         ),
         Derivative(
             name="loss-curvature",
@@ -191,12 +182,9 @@ PROBLEM = Problem(
             ),
             asks=r"$\partial^2\mathcal L_1/\partial\eta^2$: is $\mathcal L_1$ convex in $\eta$? "
                  r"(2.2.2)",
-            of=loss_derivative,
-            wrt="eta",
-            answer=lambda X, w0, t: 8 / X.shape[0] ** 3 * sqnorm(X @ X.T @ residual(X, w0, t)),
+            expression=SLOPE, wrt="eta",
             answer_latex=r"\frac{8}{n^3}\|XX^T\mathbf a\|^2\ \ge0:\ \text{convex}",
-            wrong=(Wrong("one factor 1/n dropped", lambda X, w0, t:
-                         8 / X.shape[0] ** 2 * sqnorm(X @ X.T @ residual(X, w0, t))),),
+            wrong=(Wrong("one factor 1/n dropped", "8 / n^2 * sqnorm(X @ X.T @ a)"),),
         ),
         Optimum(
             name="optimal-learning-rate",

@@ -1,11 +1,6 @@
 """Seed 004 §2.3: one step of L2-regularised GD versus plain GD with weight decay."""
 
 from derivekit.model import POSITIVE, Claim, Derivative, Equation, Given, Problem, Source, Wrong
-from derivekit.ops import sqnorm
-
-
-def regularised_loss(X, w, t, lam_l2):
-    return sqnorm(X @ w - t) / X.shape[0] + lam_l2 * sqnorm(w)
 
 
 def l2_step(X, w, t, eta, lam_l2):
@@ -49,15 +44,12 @@ PROBLEM = Problem(
             ),
             asks=r"$\nabla_{\mathbf w}\tilde{\mathcal L}$ (so $\mathbf w_1=\mathbf w_0-\eta"
                  r"\nabla\tilde{\mathcal L}(\mathbf w_0)$)",
-            of=regularised_loss,
-            wrt="w",
-            answer=lambda X, w, t, lam_l2: (2 / X.shape[0]) * X.T @ (X @ w - t) + 2 * lam_l2 * w,
+            expression="sqnorm(X @ w - t) / n + lam_l2 * sqnorm(w)", wrt="w",
             answer_latex=r"\frac2nX^T(X\mathbf w-\mathbf t)+2\tilde\lambda\mathbf w",
             claim=Claim(r"w_1 = w_0 - \frac{2}{n} \eta X^T (X w_0 - t) - 2 \eta \lambda w_0",
-                        lambda X, w, t, lam_l2: (2 / X.shape[0]) * X.T @ (X @ w - t)
-                        + 2 * lam_l2 * w, section="2.3.1"),
-            wrong=(Wrong("penalty gradient lambda w", lambda X, w, t, lam_l2:
-                         (2 / X.shape[0]) * X.T @ (X @ w - t) + lam_l2 * w),),
+                        "2 / n * X.T @ (X @ w - t) + 2 * lam_l2 * w", section="2.3.1"),
+            wrong=(Wrong("penalty gradient lambda w",
+                         "2 / n * X.T @ (X @ w - t) + lam_l2 * w"),),
         ),
         Equation(
             name="equivalent-l2-coefficient",

@@ -4,11 +4,7 @@ import numpy as np
 
 from derivekit.model import POSITIVE, SPD, Claim, ConvergenceRange, Derivative, Equation, \
     Figure, Given, Iteration, Limit, Optimum, Plot, Problem, Source, Wrong, interval
-from derivekit.ops import abs_, diag, eigh, max_entry, scalar
-
-
-def energy(w, w_star, H, E0):
-    return E0 + scalar((w - w_star).T @ H @ (w - w_star)) / 2
+from derivekit.ops import abs_, diag, eigh, max_entry
 
 
 def gd_step(w, H, w_star, rho):
@@ -99,9 +95,7 @@ PROBLEM = Problem(
         Derivative(
             name="gradient",
             asks=r"$\nabla E(\mathbf w)$",
-            of=energy,
-            wrt="w",
-            answer=lambda w, w_star, H: H @ (w - w_star),
+            expression="E0 + (w - w_star).T @ H @ (w - w_star) / 2", wrt="w",
             answer_latex=r"H(\mathbf w-\mathbf w^*)",
             derivation=(
                 r"dE &= \tfrac12\,d\mathbf w^T H(\mathbf w-\mathbf w^*)+\tfrac12(\mathbf w-"
@@ -109,9 +103,8 @@ PROBLEM = Problem(
                 r"&= (\mathbf w-\mathbf w^*)^T\,\tfrac12(H+H^T)\,d\mathbf w"
                 r" = \big(H(\mathbf w-\mathbf w^*)\big)^T d\mathbf w\quad(H=H^T)",
             ),
-            claim=Claim(r"\nabla E = H(w - w^*)", lambda w, w_star, H: H @ (w - w_star)),
-            wrong=(Wrong("dropped w*", lambda w, H: H @ w),
-                   Wrong("kept the 1/2", lambda w, w_star, H: H @ (w - w_star) / 2)),
+            claim=Claim(r"\nabla E = H(w - w^*)", "H @ (w - w_star)"),
+            wrong=(Wrong("dropped w*", "H @ w"), Wrong("kept the 1/2", "H @ (w - w_star) / 2")),
         ),
         Iteration(
             name="eigen-component",

@@ -13,7 +13,7 @@ from derivekit.model import (
     Wrong,
     interval,
 )
-from derivekit.ops import SymbolicUnsupported, abs_, scalar, sqnorm, sqrt, total, vstack
+from derivekit.ops import SymbolicUnsupported, abs_, sqnorm, sqrt, total, vstack
 
 
 def sign(x):
@@ -102,14 +102,11 @@ PROBLEM = Problem(
                 r"w-t)\quad(\text{the residual, not the loss, multiplies } \mathbf x)",
             ),
             asks=r"$\nabla_{\mathbf w}(\mathbf x^T\mathbf w-t)^2$ (what RMSProp divides)",
-            of=lambda x, w, t: (scalar(x.T @ w) - t) ** 2,
-            wrt="w",
-            answer=lambda x, w, t: 2 * x * (scalar(x.T @ w) - t),
+            expression="(x.T @ w - t)^2", wrt="w",
             answer_latex=r"2\mathbf x(\mathbf x^T\mathbf w-t)",
             claim=Claim(r"\nabla_{w_i} = 2x_{1,i}\mathcal L(w_{1,t}, w_{2,t})",
-                        lambda x, w, t: 2 * x * (scalar(x.T @ w) - t) ** 2,
-                        section="1.2.1 (Modified Output)"),
-            wrong=(Wrong("dropped the factor 2", lambda x, w, t: x * (scalar(x.T @ w) - t)),),
+                        "2 * x * (x.T @ w - t)^2", section="1.2.1 (Modified Output)"),
+            wrong=(Wrong("dropped the factor 2", "x * (x.T @ w - t)"),),
         ),
         Iteration(
             name="iterates-on-sign-ray",

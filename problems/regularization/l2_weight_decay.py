@@ -1,15 +1,10 @@
 """Seed 000 §3.3: an SGD step on L + lambda w^T w is weight decay with rate 2 alpha lambda."""
 
 from derivekit.model import POSITIVE, Claim, Derivative, Equation, Given, Problem, Source, Wrong
-from derivekit.ops import sqnorm
-
-
-def data_loss(X, y, w):
-    """A concrete differentiable L(y, f(x, w)): half the squared error of a linear model."""
-    return sqnorm(X @ w - y) / 2
 
 
 def data_grad(X, y, w):
+    """∇_w L for the concrete L = ½‖Xw − y‖² (a linear model's half squared error)."""
     return X.T @ (X @ w - y)
 
 
@@ -39,15 +34,12 @@ PROBLEM = Problem(
                 r"\nabla_w L' &= \nabla_w L+2\lambda w\qquad(\text{here } \nabla_w L = X^T(Xw-y))",
             ),
             asks=r"$\nabla_w L'=\nabla_w\big(L+\lambda w^Tw\big)$",
-            of=lambda X, y, w, lam: data_loss(X, y, w) + lam * sqnorm(w),
-            wrt="w",
-            answer=lambda X, y, w, lam: data_grad(X, y, w) + 2 * lam * w,
+            expression="sqnorm(X @ w - y) / 2 + lam * w.T @ w", wrt="w",
             answer_latex=r"\nabla_w L+2\lambda w",
             claim=Claim(r"\frac{\partial \lambda w^T w}{\partial w} = 2\lambda w "
                         r"\text{ added to } \frac{\partial L}{\partial w}",
-                        lambda X, y, w, lam: data_grad(X, y, w) + 2 * lam * w),
-            wrong=(Wrong("lambda w (dropped the 2)",
-                         lambda X, y, w, lam: data_grad(X, y, w) + lam * w),),
+                        "X.T @ (X @ w - y) + 2 * lam * w"),
+            wrong=(Wrong("lambda w (dropped the 2)", "X.T @ (X @ w - y) + lam * w"),),
         ),
         Equation(
             name="sgd-step-is-weight-decay",

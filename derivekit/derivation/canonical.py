@@ -22,6 +22,7 @@ def textbook(node: Node, facts: Mapping[Node, Node]) -> Node:
         collected = collect(rebuild(replace_nodes(collected, dict(facts))))
     candidates = [collected, simplify_scalars(collected)]
     candidates += [collect(rewrite(c)) for c in candidates]
+    candidates.append(simplify_scalars(candidates[2]))
     return min(candidates, key=lambda c: len(ascii_(c)))
 
 
@@ -198,6 +199,10 @@ def rewrite(node: Node) -> Node:
     if not node.args or node.op in ("sum_over", "prod_over", "seq"):
         return node
     node = Node(node.op, tuple(rewrite(a) for a in node.args), node.shape, node.value)
+    if node.op == "T" and node.args[0].op in ("add", "sub"):  # (A - B)ᵀ = Aᵀ - Bᵀ if shorter
+        a, b = (rewrite(build.transpose(x)) for x in node.args[0].args)
+        spread = build.add(a, b) if node.args[0].op == "add" else build.sub(a, b)
+        return min((node, spread), key=lambda c: len(ascii_(c)))
     if node.op != "matmul":
         return node
     chain = _chain(node)

@@ -153,6 +153,8 @@ def scale(s: Node, a: Node) -> Node:
         return scale(const(s.value * a.args[0].value), a.args[1])
     if a.op == "scale" and is_const(a.args[0]):
         return scale(a.args[0], scale(s, a.args[1]))
+    if a.op == "scale" and is_const(s) and not is_scalar(a.shape):  # 2·(c·A) = (2c)·A
+        return scale(product(s, a.args[0]), a.args[1])
     if a.op == "scale" and not is_scalar(a.shape) and not is_const(s):
         return scale(product(s, a.args[0]), a.args[1])
     if is_scalar(a.shape) and is_const(a) and not is_const(s):
@@ -405,6 +407,8 @@ def transpose(a: Node) -> Node:
         return matmul(transpose(a.args[1]), transpose(a.args[0]))
     if a.op == "kron":
         return kron(transpose(a.args[0]), transpose(a.args[1]))
+    if a.op == "div" and is_scalar(a.args[1].shape):  # (A/s)ᵀ = Aᵀ/s
+        return divide(transpose(a.args[0]), a.args[1])
     if a.op == "diag" and len(a.args[0].shape) == 2 and a.args[0].shape[1] == 1:
         return a
     return Node("T", (a,), flipped)

@@ -1,5 +1,5 @@
 """Latency of ``derivekit.grade.check`` on every typeable answer of the catalog, and batch
-throughput.
+throughput on a class.
 
 Answers come from ``tests/answers/<problem-id>.json`` (``{part: {"latex": [...], "ascii":
 [...]}}``; parts marked ``untypeable`` are skipped); a problem without such a file falls back
@@ -7,16 +7,23 @@ to each part's ``answer_latex``. Every answer is checked once to warm up, then t
 times (the median counts). The baseline, measured in the same run, is ``parse`` alone on the
 same answers: the ratios say how much resolving, evaluating and comparing add to reading.
 
-    python benchmarks/check_latency.py
+The class: ``--students`` (300) students answering ``--parts`` (20) parts spread over the
+catalog, each answer drawn (seeded) from the part's right answers in the corpus and their
+mutants (sign flipped, doubled, transposed), typed with varying spaces. It is graded by
+``derivekit.batch.check_batch`` as derivekit graded before batches shared work (every row on
+its own: the baseline, measured in the same run), then sharing work at ``-j 1``, ``-j 2``
+and on a local Dask cluster of two worker processes; and once more with every answer's text
+made distinct (padding), so that only the work shared per part and per answer tree helps.
+
+    python benchmarks/check_latency.py [--students 300] [--parts 20] [--latency/--no-latency]
 """
 
 from __future__ import annotations
 
 import argparse
-import csv
 import json
+import logging
 import statistics
-import tempfile
 import time
 from collections import Counter
 from pathlib import Path
@@ -24,13 +31,15 @@ from typing import Callable
 
 import numpy as np
 
-from derivekit import grade, registry
+from derivekit import batch, grade, registry
+from derivekit.batch.rows import Row
 from derivekit.errors import DerivekitError
 from derivekit.expr.parse import parse
 
 ANSWERS = Path(__file__).resolve().parent.parent / "tests" / "answers"
 TARGET_P95_MS = 200.0
-STUDENTS = 5
+TARGET_BATCH_RATIO = 4.0
+MUTANTS = ("-({})", "2 ({})", "({})^T")
 
 
 def answers() -> tuple[list[tuple[str, str, str]], int]:
@@ -72,11 +81,7 @@ def percentiles(ms: list[float]) -> tuple[float, float, float]:
     return (float(np.percentile(ms, 50)), float(np.percentile(ms, 95)), max(ms))
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--repeat", type=int, default=3, help="timed runs per answer")
-    args = parser.parse_args()
-
+def latency(args: argparse.Namespace) -> None:
     catalog = registry.catalog()
     rows, skipped = answers()
     verdicts: Counter[str] = Counter()
@@ -103,20 +108,82 @@ def main() -> None:
     print("slowest: " + "; ".join(f"{ms:.0f} ms {what}" for ms, what in
                                   sorted(slowest, reverse=True)[:3]))
 
-    with tempfile.TemporaryDirectory() as tmp:
-        path = Path(tmp) / "answers.csv"
-        with path.open("w", newline="", encoding="utf-8") as handle:
-            writer = csv.writer(handle)
-            writer.writerow(grade.BATCH_COLUMNS)
-            writer.writerows((f"student{s}", pid, part, text)
-                             for s in range(STUDENTS) for pid, part, text in rows)
-        start = time.perf_counter()
-        results = grade.check_batch(grade.read_batch(path), catalog.__getitem__)
-        seconds = time.perf_counter() - start
-    per_answer_ms = 1000 * seconds / len(results)
-    print(f"batch: {len(results)} answers ({STUDENTS} students) in {seconds:.2f} s: "
-          f"{len(results) / seconds:.0f} answers/s, {per_answer_ms:.2f} ms per answer "
-          f"({per_answer_ms / statistics.mean(check_ms):.2f} x the mean single check)")
+
+def a_class(students: int, parts: int, seed: int = 0) -> list[Row]:
+    """``students`` x ``parts`` answers: right ones from the corpus and (for a plain formula)
+    their mutants, in varying spacing, drawn with a fixed seed."""
+    corpus, _ = answers()
+    by_part: dict[tuple[str, str], list[str]] = {}
+    for problem_id, part_name, text in corpus:
+        by_part.setdefault((problem_id, part_name), []).append(text)
+    chosen = list(by_part)[::max(1, len(by_part) // parts)][:parts]
+    rng = np.random.default_rng(seed)
+    rows = []
+    for s in range(students):
+        for problem_id, part_name in chosen:
+            right = by_part[problem_id, part_name]
+            text = right[rng.integers(len(right))]
+            if rng.random() < 0.3 and not any(c in text for c in ("where", "=", ",")):
+                text = MUTANTS[rng.integers(len(MUTANTS))].format(text)
+            text = text.replace("+", [" + ", "+", "  +"][rng.integers(3)])
+            rows.append(Row(len(rows) + 2, f"student{s:04d}", problem_id, part_name, text))
+    return rows
+
+
+def distinct(rows: list[Row]) -> list[Row]:
+    """The same answers, each text made unique by spaces around it (the same tree)."""
+    return [Row(r.row, r.student, r.problem, r.part,
+                " " * (i % 97) + r.answer + " " * (i // 97)) for i, r in enumerate(rows)]
+
+
+def timed(label: str, rows: list[Row], baseline: float | None, **options: object
+          ) -> tuple[float, list[str]]:
+    start = time.perf_counter()
+    results = batch.check_batch(rows, **options)  # type: ignore[arg-type]
+    seconds = time.perf_counter() - start
+    rate = len(rows) / seconds
+    ratio = f"{rate / baseline:6.2f} x baseline" if baseline else "  1.00 x baseline"
+    print(f"  {label:44s} {seconds:7.2f} s  {rate:7.0f} answers/s  {ratio}")
+    return rate, [r["verdict"] for r in results]
+
+
+def throughput(args: argparse.Namespace) -> None:
+    from dask.distributed import LocalCluster
+
+    rows = a_class(args.students, args.parts)
+    texts = len({(r.problem, r.part, r.answer) for r in rows})
+    print(f"class: {args.students} students x {args.parts} parts = {len(rows)} answers "
+          f"({texts} distinct texts)")
+    batch.check_batch(rows[:args.parts])  # imports and the catalog, before any timing
+    baseline, verdicts = timed("baseline: every row on its own (before)", rows, None,
+                               share=False)
+    print("  verdicts: " + ", ".join(f"{n} {v}" for v, n in sorted(Counter(verdicts).items())))
+    start = time.perf_counter()
+    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
+                      dashboard_address=None, silence_logs=logging.ERROR) as cluster:
+        print(f"  (local Dask cluster of 2 workers started in "
+              f"{time.perf_counter() - start:.1f} s, not counted)")
+        for name, variant in (("as typed", rows), ("every text distinct", distinct(rows))):
+            for label, options in (("shared, -j 1", {"jobs": 1}), ("shared, -j 2", {"jobs": 2}),
+                                   ("shared, Dask 2 workers", {"dask": cluster.scheduler_address})):
+                rate, got = timed(f"{name}: {label}", variant, baseline, **options)
+                assert got == verdicts, f"{label} changed a verdict"
+                if label.endswith("-j 2"):
+                    met = "ok" if rate / baseline >= TARGET_BATCH_RATIO else "MISSED"
+                    print(f"    target >= {TARGET_BATCH_RATIO:g} x baseline on 2 cores: {met}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeat", type=int, default=3, help="timed runs per answer")
+    parser.add_argument("--students", type=int, default=300)
+    parser.add_argument("--parts", type=int, default=20)
+    parser.add_argument("--latency", action=argparse.BooleanOptionalAction, default=True,
+                        help="also time single checks over the whole corpus")
+    args = parser.parse_args()
+    if args.latency:
+        latency(args)
+    throughput(args)
 
 
 if __name__ == "__main__":

@@ -128,8 +128,8 @@ Computed = TypeVar("Computed")
 @contextmanager
 def shared_work(memo: dict | None = None) -> Iterator[None]:
     """Inside this block, grading reuses what does not depend on the answer (each part's
-    scope, points, truth values, symbolic truth and parsed closed form) and the symbolic
-    proof of each distinct answer tree. Results are the same as without it. ``memo`` keeps
+    scope, points, truth values, symbolic truth and parsed closed form) and, for each
+    distinct answer tree, its values and symbolic proof. Results are the same as without it. ``memo`` keeps
     what was learnt for a later block (a batch worker passes the same one each time)."""
     token = _SHARED.set({} if memo is None else memo)
     try:
@@ -324,6 +324,15 @@ def _value(node: Node, values: dict, shapes: dict) -> np.ndarray:
                       dtype=float)
 
 
+@_reused
+def _answer_values(problem: Problem, part: Part, node: Node, seed: int) -> list[np.ndarray]:
+    """The answer's value at every point (answers typed differently often share a tree)."""
+    shapes = _shapes(problem)
+    with np.errstate(all="ignore"):
+        return [_answer_value(part, node, values, shapes)
+                for _, values in _points(problem, part, seed)]
+
+
 def _answer_value(part: Part, node: Node, values: dict, shapes: dict) -> np.ndarray:
     """What is graded: the answer's value; over answer inputs, a table (a single formula is
     its one row); through the part's reader, what the reader makes of it."""
@@ -361,11 +370,8 @@ def _compare(problem: Problem, part: Part, node: Node, field: str, seed: int,
     layout = getattr(part, "layout", None) if isinstance(part, Derivative) else None
     feedback.layout = layout
     typed_precision = _typed_precision(feedback.answer, node)
-    shapes = _shapes(problem)
-    pairs = []
-    with np.errstate(all="ignore"):
-        for dims, values, want in _truth_points(problem, part, field, seed):
-            pairs.append((dims, values, _answer_value(part, node, values, shapes), want))
+    pairs = [(dims, values, got, want) for (dims, values, want), got in zip(
+        _truth_points(problem, part, field, seed), _answer_values(problem, part, node, seed))]
     if layout is None and pairs[0][2].size == 1 and pairs[0][3].size > 1:
         pairs = [(d, v, np.broadcast_to(g.reshape(()), w.shape), w) for d, v, g, w in pairs]
     mismatched = [p for p in pairs if not _same_shape(p[2], p[3])]

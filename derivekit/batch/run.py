@@ -29,6 +29,8 @@ sending a unit costs little beside grading it."""
 ANSWERS_PER_WORKER = 1500
 """``jobs=0`` (auto) starts one more worker per this many distinct answers (a worker costs
 about 2 s to start: the imports of sympy and jax)."""
+PREPARE_S = 60.0
+"""The time limit for :func:`_prepare`."""
 _MEMO_LIMIT = 200_000
 """Entries a long-lived worker keeps between units before starting afresh."""
 
@@ -122,8 +124,21 @@ def _result(row: Row, feedback: Result) -> Result:
 def _grade(problem: Problem, part: Any, answers: Iterable[str], seed: int, any_layout: bool,
            memo: dict) -> list[Result]:
     with grade.shared_work(memo):
+        _prepare(problem, part, seed, any_layout, memo)
         return [grade.check(problem, part, text, seed, any_layout=any_layout).to_dict()
                 for text in answers]
+
+
+def _prepare(problem: Problem, part: Any, seed: int, any_layout: bool, memo: dict) -> None:
+    """Before the first answer to a part, outside its time limit, grade the part's own
+    closed form: this does the imports and first-use work of grading (seconds in a fresh
+    worker) and what the part's answers share, so that no answer's verdict depends on
+    whether it came first."""
+    key = ("prepared", id(problem), id(part), seed, any_layout)
+    if key not in memo:
+        grade.check(problem, part, part.answer_latex, seed, timeout=PREPARE_S,
+                    any_layout=any_layout)
+        memo[key] = (problem, part)
 
 
 # --------------------------------------------------------------------------- workers
@@ -150,12 +165,16 @@ def _in_processes(jobs: int, units: list[Unit], seed: int, any_layout: bool,
     """Spawned processes (never forked: JAX is multithreaded), each importing derivekit once."""
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor, as_completed
+    from concurrent.futures.process import BrokenProcessPool
 
     context = multiprocessing.get_context("spawn")
     with ProcessPoolExecutor(max_workers=min(jobs, len(units)), mp_context=context) as pool:
         futures = {pool.submit(grade_unit, unit, seed, any_layout): unit for unit in units}
-        for future in as_completed(futures):
-            finished(futures[future], future.result())
+        try:
+            for future in as_completed(futures):
+                finished(futures[future], future.result())
+        except BrokenProcessPool as exc:
+            raise DerivekitError(f"a worker process died ({exc}); try fewer --jobs") from None
 
 
 def _on_dask(address: str, units: list[Unit], seed: int, any_layout: bool,
@@ -183,8 +202,13 @@ def _on_dask(address: str, units: list[Unit], seed: int, any_layout: bool,
             by_key = dict(zip((f.key for f in futures), units))
             for future in as_completed(futures):
                 finished(by_key[future.key], future.result())
+    except DerivekitError:
+        raise
     except (OSError, TimeoutError) as exc:
         raise DerivekitError(f"cannot use the Dask cluster at {address}: {exc}") from None
+    except Exception as exc:  # a worker lost or failing: one line, not Dask's traceback
+        raise DerivekitError(f"the Dask cluster at {address} failed: "
+                             f"{type(exc).__name__}: {exc}") from None
     finally:
         if cluster is not None:
             cluster.close()

@@ -14,11 +14,10 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from derivekit import batch, grade, registry
+from derivekit import batch, grade
 from derivekit.batch.rows import COLUMNS, rows_from_csv, rows_from_json
 from derivekit.cli import app
 from derivekit.errors import DerivekitError
-from derivekit.expr.parse import MAX_LENGTH
 
 runner = CliRunner()
 ANSWERS = Path(__file__).parent / "answers"
@@ -275,9 +274,14 @@ def test_the_time_limit_holds_in_a_worker_thread() -> None:
     assert outcome == ["checking took longer than 0.2 s", "after"]
 
 
+def test_workers_are_started_only_where_they_pay() -> None:
+    from derivekit.verify import default_jobs
+
+    assert batch.auto_jobs(0) == batch.auto_jobs(100) == 1
+    assert batch.auto_jobs(10**6) == default_jobs()
+
+
 def test_unknown_parts_and_problems_say_did_you_mean() -> None:
     rows = rows_from_csv("student,problem,part,answer\nann,matrix-gradient,xTx,2x\n")
     (result,) = batch.check_batch(rows)
     assert result["verdict"] == "invalid" and "did you mean matrix-gradients" in result["message"]
-    assert registry.catalog()  # the catalog loaded once for the lookups
-    assert len("x" * MAX_LENGTH) == MAX_LENGTH

@@ -2,7 +2,7 @@
 
 Every problem a row can have (bytes that are not UTF-8, a missing or extra cell, a blank row,
 a second answer to the same part, a field longer than the answer limit, a quote left open
-that would swallow the rest of the file) is kept as that row's ``problem``: the grader
+that would swallow the rest of the file) is kept as that row's ``error``: the grader
 reports it as the row's ``invalid`` result, and every other row is graded. Only a file that
 cannot be read at all, or has no header, is an error.
 """
@@ -33,7 +33,7 @@ _NOT_TEXT = re.compile("[\ud800-\udfff]")
 
 @dataclass(frozen=True)
 class Row:
-    """One answer as read, where it came from, and why it cannot be graded (``problem``)."""
+    """One answer as read, where it came from, and why it cannot be graded (``error``)."""
 
     row: int
     """CSV: the line the row starts on, as a spreadsheet numbers it (the header is 1); JSON:

@@ -26,9 +26,9 @@ Result = dict[str, Any]
 CHUNK = 64
 """Distinct answers per unit of work: small enough to balance workers, large enough that
 sending a unit costs little beside grading it."""
-ANSWERS_PER_WORKER = 1500
-"""``jobs=0`` (auto) starts one more worker per this many distinct answers (a worker costs
-about 2 s to start: the imports of sympy and jax)."""
+ANSWERS_PER_WORKER = 2000
+"""``jobs=0`` (auto) uses one more worker per this many distinct answers: a worker costs
+about 2 s of CPU to start (imports, first use of SymPy), a distinct answer about 1.5 ms."""
 PREPARE_S = 60.0
 """The time limit for :func:`_prepare`."""
 _MEMO_LIMIT = 200_000

@@ -23,6 +23,9 @@ from derivekit.errors import DerivekitError
 from derivekit.expr.parse import MAX_LENGTH
 
 COLUMNS = ("student", "problem", "part", "answer")
+REQUIRED = COLUMNS[1:]
+"""A file without a student column (one student's submission, as Gradescope hands it to an
+autograder) has rows with an empty student."""
 ECHOED = 120
 """Characters of an oversize field echoed back in the results."""
 _IDENTIFIER = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.\-]*")
@@ -46,8 +49,9 @@ class Row:
 
 
 def read_batch(path: Path | str) -> list[Row]:
-    """The rows of a class's answers: a CSV with a header naming the columns student,
-    problem, part, answer (others are ignored), or JSON (see :func:`rows_from_json`)."""
+    """The rows of a class's answers: a CSV with a header naming the columns student
+    (optional), problem, part, answer (others are ignored), or JSON (see
+    :func:`rows_from_json`)."""
     path = Path(path)
     try:
         data = path.read_bytes()
@@ -77,14 +81,14 @@ def rows_from_csv(text: str, name: Path | str = "answers") -> list[Row]:
 
 
 def _columns(header: list[str], name: Path | str) -> dict[str, int]:
-    missing = [c for c in COLUMNS if c not in header]
+    missing = [c for c in REQUIRED if c not in header]
     if missing:
-        raise DerivekitError(f"{name}: missing column(s) {', '.join(missing)} "
-                             f"(expected {', '.join(COLUMNS)}; the first line is the header)")
+        raise DerivekitError(f"{name}: missing column(s) {', '.join(missing)} (expected "
+                             f"[student,] {', '.join(REQUIRED)}; the first line is the header)")
     twice = sorted({c for c in COLUMNS if header.count(c) > 1})
     if twice:
         raise DerivekitError(f"{name}: column(s) {', '.join(twice)} named twice in the header")
-    return {c: header.index(c) for c in COLUMNS}
+    return {c: header.index(c) for c in COLUMNS if c in header}
 
 
 @contextmanager
@@ -138,7 +142,8 @@ def _runaway(span: list[str], header: list[str]) -> bool:
 
 def _row(number: int, cells: list[str], columns: dict[str, int], header: list[str],
          error: str = "") -> Row:
-    fields = {c: cells[i] if i < len(cells) else "" for c, i in columns.items()}
+    fields = {c: cells[columns[c]] if columns.get(c, len(cells)) < len(cells) else ""
+              for c in COLUMNS}
     if not error:
         error = _cells_problem(cells, header)
     return _checked(number, fields, error)
@@ -173,7 +178,7 @@ def _checked(number: int, fields: dict[str, str], error: str = "") -> Row:
             value = f"{value[:ECHOED]}… ({len(value)} characters)"
         fields[column] = value if column == "answer" else value.strip()
     if not error:
-        absent = [c for c in ("student", "problem", "part") if not fields[c]]
+        absent = [c for c in ("problem", "part") if not fields[c]]
         if absent:
             error = f"no {', '.join(absent)}"
     return Row(number, fields["student"], fields["problem"], fields["part"],
@@ -195,9 +200,10 @@ def _mark_duplicates(rows: list[Row]) -> list[Row]:
         if r.error:
             out.append(r)
         elif key in first:
+            who = f"{r.student}, " if r.student else ""
             out.append(Row(r.row, *key, r.answer, error=(
-                f"duplicate of row {first[key]} ({r.student}, {r.problem}/{r.part}): only "
-                f"the first answer is graded")))
+                f"duplicate of row {first[key]} ({who}{r.problem}/{r.part}): only the first "
+                f"answer is graded")))
         else:
             first[key] = r.row
             out.append(r)
@@ -233,7 +239,7 @@ def _json_row(number: int, item: Any) -> Row:
     fields = {c: item.get(c, "") for c in COLUMNS}
     wrong = [c for c, v in fields.items() if not isinstance(v, str)]
     error = f"the {', '.join(wrong)} should be text" if wrong else ""
-    absent = [c for c in COLUMNS if c not in item]
+    absent = [c for c in REQUIRED if c not in item]
     if absent and not error:
         error = f"no {', '.join(absent)}"
     return _checked(number, {c: v if isinstance(v, str) else json.dumps(v)

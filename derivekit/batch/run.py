@@ -196,7 +196,7 @@ def _on_dask(address: str, units: list[Unit], seed: int, any_layout: bool,
                                      f"e.g. local:2")
             cluster = LocalCluster(n_workers=int(count), threads_per_worker=1, processes=True,
                                    dashboard_address=None, silence_logs=logging.ERROR)
-        with Client(cluster or address, timeout=30) as client:
+        with Client(cluster or address, timeout=10) as client:
             futures = client.map(grade_unit, units, seed=seed, any_layout=any_layout,
                                  pure=False)
             by_key = dict(zip((f.key for f in futures), units))

@@ -474,6 +474,8 @@ def _check_batch(path: Path, out: Optional[Path], output_format: Optional[str], 
         output_format = _guard(lambda: batch.format_for(out, output_format))
     if out is not None and out.exists() and not force:
         _fail(f"{out} exists; pass --force to overwrite")
+    if out is not None and not out.parent.is_dir():
+        _fail(f"{out.parent} is not a folder (for --out {out})")
     rows = _guard(lambda: batch.read_batch(path))
     if not sys.stderr.isatty():
         results = _guard(lambda: batch.check_batch(rows, problems, seed, any_layout, jobs,

@@ -204,6 +204,8 @@ def test_exit_status_and_usage_errors(tmp_path: Path) -> None:
                  ["--batch", str(answers), "--format", "xml"],
                  ["--batch", str(answers), "-o", str(tmp_path / "r.txt")],
                  ["--batch", str(answers), "--dask", "local:two"],
+                 ["--batch", str(answers), "-o", str(tmp_path / "no" / "r.json")],
+                 ["--batch", str(tmp_path)],
                  ["matrix-gradients", "xTx", "-a", "2x", "-j", "2"]):
         result = runner.invoke(app, ["check", *args])
         assert result.exit_code == 2 and "Traceback" not in result.output, args
@@ -264,6 +266,13 @@ def test_a_dask_cluster_of_two_workers_writes_the_same_bytes(tmp_path: Path,
     with Client(dask_cluster) as client:  # both workers graded some of it
         learnt = client.run(lambda: len(__import__("derivekit.batch.run").batch.run._WORKER_MEMO))
     assert len(learnt) == 2 and all(learnt.values()), learnt
+
+
+def test_a_worker_without_the_problem_file_says_so(tmp_path: Path) -> None:
+    from derivekit.batch.run import Unit, grade_unit
+
+    with pytest.raises(DerivekitError, match="workers need the problem files"):
+        grade_unit(Unit(str(tmp_path / "gone.py"), "xTx", ("2x",)), 0, False)
 
 
 def test_the_time_limit_holds_in_a_worker_thread() -> None:

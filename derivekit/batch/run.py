@@ -19,7 +19,7 @@ from typing import Any, Callable, Iterable, Sequence
 
 from derivekit import grade, registry
 from derivekit.batch.rows import Row
-from derivekit.errors import DerivekitError
+from derivekit.errors import DerivekitError, ProblemDefinitionError
 from derivekit.model import Problem
 
 Result = dict[str, Any]
@@ -146,8 +146,19 @@ _WORKER_MEMO: dict = {}
 """What a worker process has learnt about the parts it graded (kept across units)."""
 
 
-@lru_cache(maxsize=None)
 def _problem(path: str) -> Problem:
+    """The problem in a file, loaded again when the file changes (a Dask worker can outlive
+    many batches)."""
+    try:
+        stat = Path(path).stat()
+    except OSError as exc:
+        raise ProblemDefinitionError(f"{path}: {exc.strerror} on this worker (workers need "
+                                     f"the problem files at the same paths)") from None
+    return _loaded(path, stat.st_mtime_ns, stat.st_size)
+
+
+@lru_cache(maxsize=64)
+def _loaded(path: str, mtime_ns: int, size: int) -> Problem:
     return registry.load_file(Path(path))
 
 

@@ -93,12 +93,14 @@ def check_batch(rows: Sequence[Row], problems: Path | None = None, seed: int = 0
         if on_done:
             on_done(sum(len(by_text[text]) for text in unit.answers))
 
-    distinct = sum(len(u.answers) for u in units)
+    jobs = jobs or auto_jobs(sum(len(u.answers) for u in units))
+    from_files = all(problem.path for problem, _ in parts.values())
+    if dask and not from_files:
+        raise DerivekitError("Dask workers load problems from their files: these have none")
     if dask:
         _on_dask(dask, units, seed, any_layout, finished)
-    elif (jobs or auto_jobs(distinct)) > 1 and len(units) > 1 and all(
-            problem.path for problem, _ in parts.values()):
-        _in_processes(jobs or auto_jobs(distinct), units, seed, any_layout, finished)
+    elif jobs > 1 and len(units) > 1 and from_files:
+        _in_processes(jobs, units, seed, any_layout, finished)
     else:
         memo: dict = {}
         for unit in units:
@@ -115,7 +117,7 @@ def auto_jobs(distinct_answers: int) -> int:
     return max(1, min(default_jobs(), distinct_answers // ANSWERS_PER_WORKER))
 
 
-def _result(row: Row, feedback: Result) -> Result:
+def _result(row: Row, feedback: Result | grade.Feedback) -> Result:
     if isinstance(feedback, grade.Feedback):
         feedback = feedback.to_dict()
     return {"row": row.row, "student": row.student, **feedback, "answer": row.answer}

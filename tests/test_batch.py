@@ -194,6 +194,21 @@ def test_prairielearn_per_question_scores(tmp_path: Path) -> None:
     assert set(ann["partial_scores"]) == {"xTx", "trace-ATA", "row 4"}
     assert ann["partial_scores"]["row 4"]["weight"] == 0
     assert (bob["score"], bob["partial_scores"]["xTx"]["score"]) == (1.0, 1.0)
+    assert [(t["name"], t["points"], t["max_points"]) for t in ann["tests"]] == [
+        ("xTx", 1.0, 1), ("trace-ATA", 0.0, 1), ("row 4", 0.0, 0)]
+
+
+def test_a_prairielearn_external_grading_job(tmp_path: Path) -> None:
+    """data.json as PrairieLearn hands it to an external grader (the problem in params):
+    results.json is one question's object."""
+    data = tmp_path / "data.json"
+    data.write_text(json.dumps({"params": {"problem": "matrix-gradients"},
+                                "submitted_answers": {"xTx": "2x", "trace-ATA": "2A"}}))
+    result = runner.invoke(app, ["check", "--batch", str(data), "--format", "prairielearn"])
+    document = json.loads(result.output)
+    assert result.exit_code == 0
+    assert (document["gradable"], document["score"], document["message"]) == (
+        True, 1.0, "2 of 2 parts equivalent")
 
 
 def test_exit_status_and_usage_errors(tmp_path: Path) -> None:

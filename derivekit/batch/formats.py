@@ -92,26 +92,31 @@ def gradescope(results: list[Result]) -> dict[str, Any]:
             "tests": tests}
 
 
-def prairielearn(results: list[Result]) -> list[dict[str, Any]]:
-    """PrairieLearn-style per-question results: for each student and problem, the score in
-    [0, 1] (the weighted mean over its parts), a message, and ``partial_scores`` per part
-    (score, weight, feedback). A row without a part name, or a second row for a part, is
-    keyed ``row N``."""
+def prairielearn(results: list[Result]) -> dict[str, Any] | list[dict[str, Any]]:
+    """PrairieLearn-style per-question results: for each student and problem, ``score`` in
+    [0, 1] (the weighted mean over its parts), ``gradable``, ``message``, ``partial_scores``
+    per part (score, weight, feedback) and ``tests`` (name, points, max_points, message), the
+    shape PrairieLearn's external grader reads. One question gives its object (a
+    ``results.json`` as is), several a list. A row without a part name, or a second row for
+    a part, is keyed ``row N``."""
     questions: dict[tuple[str, str], dict[str, Any]] = {}
     for r, weight in zip(results, _weights(results)):
         question = questions.setdefault((r["student"], r["problem"]), {
             "student": r["student"], "problem": r["problem"], "gradable": True, "score": 0.0,
-            "message": "", "partial_scores": {}})
+            "message": "", "partial_scores": {}, "tests": []})
         partial = question["partial_scores"]
         key = r["part"] if r["part"] and r["part"] not in partial else f"row {r['row']}"
         partial[key] = {"score": _score(r), "weight": weight, "feedback": feedback_text(r),
                         "verdict": r["verdict"], "row": r["row"]}
+        question["tests"].append({"name": key, "points": _score(r) * weight,
+                                  "max_points": weight, "message": feedback_text(r)})
     for question in questions.values():
         parts = [p for p in question["partial_scores"].values() if p["weight"]]
         right = sum(p["score"] for p in parts)
         question["score"] = right / len(parts) if parts else 0.0
         question["message"] = f"{int(right)} of {len(parts)} parts equivalent"
-    return list(questions.values())
+    documents = list(questions.values())
+    return documents[0] if len(documents) == 1 else documents
 
 
 def _csv(results: list[Result]) -> str:

@@ -214,7 +214,8 @@ def _mark_duplicates(rows: list[Row]) -> list[Row]:
 def rows_from_json(text: str, name: Path | str = "answers") -> list[Row]:
     """Rows from JSON: a list of objects with the CSV's columns, or PrairieLearn-style
     submissions ``{"student": …, "problem": …, "submitted_answers": {part: answer}}`` (one
-    such object or a list of them); an answer per part, in the order given."""
+    such object or a list of them; the problem may be given as ``params.problem``, as in the
+    ``data.json`` PrairieLearn hands an external grader); an answer per part, in order."""
     try:
         document = json.loads(text)
     except ValueError as exc:
@@ -223,8 +224,11 @@ def rows_from_json(text: str, name: Path | str = "answers") -> list[Row]:
     rows: list[Row] = []
     for item in items:
         if isinstance(item, dict) and isinstance(item.get("submitted_answers"), dict):
+            params = item.get("params") if isinstance(item.get("params"), dict) else {}
+            problem = item.get("problem", params.get("problem", ""))
             for part, answer in item["submitted_answers"].items():
-                rows.append(_json_row(len(rows) + 1, {**item, "part": part, "answer": answer}))
+                rows.append(_json_row(len(rows) + 1, {**item, "problem": problem, "part": part,
+                                                      "answer": answer}))
         else:
             rows.append(_json_row(len(rows) + 1, item))
     if not rows:

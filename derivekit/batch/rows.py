@@ -103,24 +103,30 @@ def _field_limit(limit: int) -> Iterator[None]:
 def _records(lines: list[str], header: list[str], columns: dict[str, int]) -> Iterator[Row]:
     """Rows from the lines below the header. A record that a quote ran over several lines,
     swallowing what reads as whole rows (or the rest of the file), is taken back: its first
-    line is an ``invalid`` row and reading goes on at the next line."""
+    line is an ``invalid`` row and reading goes on at the next line (so does a line the csv
+    module cannot read)."""
     position = 1
     while position < len(lines):
         reader = csv.reader(lines[position:])
         consumed = 0
-        for cells in reader:
-            first, consumed = position + consumed, reader.line_num
+        while True:
+            first = position + consumed
+            try:
+                cells = next(reader)
+            except StopIteration:
+                return
+            except csv.Error as exc:
+                yield _row(first + 1, [], columns, header, f"unreadable CSV: {exc}")
+                break
+            consumed = reader.line_num
             end = position + consumed
             if (end - first > 1 or end == len(lines)) and _runaway(lines[first:end], header):
-                cells = next(csv.reader(lines[first:first + 1]))
-                yield _row(first + 1, cells, columns, header,
-                           "a quote opened on this row is never closed (it would swallow the "
-                           "rows below)")
-                position = first + 1
+                below = "; the lines below it are read as rows" if end - first > 1 else ""
+                yield _row(first + 1, next(csv.reader(lines[first:first + 1])), columns,
+                           header, f"a quote opened on this row is never closed{below}")
                 break
             yield _row(first + 1, cells, columns, header)
-        else:
-            return
+        position = first + 1
 
 
 def _runaway(span: list[str], header: list[str]) -> bool:

@@ -401,10 +401,19 @@ def check_answer(
     answer_file: Annotated[Optional[Path], typer.Option(
         "--answer-file", help="Read the answer from a file.", show_default=False)] = None,
     batch: Annotated[Optional[Path], typer.Option(
-        "--batch", help="CSV with columns student, problem, part, answer.",
-        show_default=False)] = None,
+        "--batch", help="CSV with columns student, problem, part, answer (or JSON: see the "
+        "README).", show_default=False)] = None,
     out: Annotated[Optional[Path], typer.Option(
         "--out", "-o", help="Batch results file (.csv or .json).", show_default=False)] = None,
+    output_format: Annotated[Optional[str], typer.Option(
+        "--format", help="Batch results as csv, json, gradescope (results.json) or "
+        "prairielearn (default: by --out's suffix; without --out, printed).",
+        show_default=False)] = None,
+    jobs: Annotated[int, typer.Option("--jobs", "-j", help="Batch: worker processes (0: as "
+                                      "many as pay, up to one per core).")] = 0,
+    dask: Annotated[Optional[str], typer.Option(
+        "--dask", help="Batch: grade on a Dask cluster, tcp://host:8786 or local:N.",
+        show_default=False)] = None,
     force: Annotated[bool, typer.Option(help="Overwrite --out if it exists.")] = False,
     any_layout: Annotated[bool, typer.Option(
         "--any-layout", help="Accept derivatives in either layout (the reply names it).")
@@ -419,19 +428,10 @@ def check_answer(
     if batch is not None:
         if problem_id or part_name or answer is not None or answer_file is not None:
             _fail("--batch takes no problem, part or answer")
-        if out is not None and out.exists() and not force:
-            _fail(f"{out} exists; pass --force to overwrite")
-        rows = _guard(lambda: grade.read_batch(batch))
-        results = _checked_batch(rows, problems, seed, any_layout)
-        if out is not None:
-            _guard(lambda: grade.write_results(results, out, force))
-        if json:
-            import json as json_lib
-
-            typer.echo(json_lib.dumps(results, indent=2))
-        else:
-            _print_batch(results)
-        raise typer.Exit(0 if all(r["verdict"] == "equivalent" for r in results) else 1)
+        _check_batch(batch, out, output_format, force, json, seed, any_layout, jobs, dask,
+                     problems)
+    if jobs or dask or output_format:
+        _fail("--jobs, --dask and --format are for --batch")
     if not problem_id or not part_name:
         _fail("give PROBLEM PART --answer TEXT (or --batch answers.csv)")
     if (answer is None) == (answer_file is None):
@@ -463,24 +463,38 @@ def _read_answer(path: Path) -> str:
     return text.strip()
 
 
-def _checked_batch(rows: list, problems: Optional[Path], seed: int, any_layout: bool) -> list:
-    from derivekit import grade, registry
+def _check_batch(path: Path, out: Optional[Path], output_format: Optional[str], force: bool,
+                 json: bool, seed: int, any_layout: bool, jobs: int, dask: Optional[str],
+                 problems: Optional[Path]) -> None:
+    from derivekit import batch
 
-    catalog = _guard(lambda: registry.catalog(problems))
-
-    def lookup(pid: str) -> Problem:
-        return catalog[pid] if pid in catalog else registry.lookup(pid, problems)
+    if jobs < 0:
+        _fail("--jobs must be 0 (auto) or a positive number")
+    if out is not None or output_format is not None:
+        output_format = _guard(lambda: batch.format_for(out, output_format))
+    if out is not None and out.exists() and not force:
+        _fail(f"{out} exists; pass --force to overwrite")
+    if out is not None and not out.parent.is_dir():
+        _fail(f"{out.parent} is not a folder (for --out {out})")
+    rows = _guard(lambda: batch.read_batch(path))
     if not sys.stderr.isatty():
-        return grade.check_batch(rows, lookup, seed, any_layout)
-    from rich.progress import Progress
+        results = _guard(lambda: batch.check_batch(rows, problems, seed, any_layout, jobs,
+                                                   dask))
+    else:
+        from rich.progress import Progress
 
-    results = []
-    with Progress(console=_console(stderr=True), transient=True) as progress:
-        task = progress.add_task("checking", total=len(rows))
-        for row in rows:
-            results.extend(grade.check_batch([row], lookup, seed, any_layout))
-            progress.advance(task)
-    return results
+        with Progress(console=_console(stderr=True), transient=True) as progress:
+            task = progress.add_task("checking", total=len(rows))
+            results = _guard(lambda: batch.check_batch(
+                rows, problems, seed, any_layout, jobs, dask,
+                on_done=lambda n: progress.advance(task, n)))
+    if out is not None:
+        _guard(lambda: batch.write_results(results, out, output_format, force))
+    if json or (out is None and output_format is not None):
+        typer.echo(batch.render(results, "json" if json else output_format), nl=False)
+    else:
+        _print_batch(results)
+    raise typer.Exit(0 if all(r["verdict"] == "equivalent" for r in results) else 1)
 
 
 def _print_feedback(feedback) -> None:  # noqa: ANN001
@@ -506,15 +520,17 @@ def _print_feedback(feedback) -> None:  # noqa: ANN001
 def _print_batch(results: list) -> None:
     from rich.table import Table
 
-    from derivekit import grade
+    from derivekit import batch
 
-    table = Table("problem", "part", *grade.VERDICTS, box=None, header_style="bold")
-    for (problem, part), counts in grade.summary(results).items():
-        table.add_row(problem, part, *(str(counts[v]) for v in grade.VERDICTS))
+    counts = batch.summary(results)
+    verdicts = list(dict.fromkeys(v for per_part in counts.values() for v in per_part))
+    table = Table("problem", "part", *verdicts, box=None, header_style="bold")
+    for (problem, part), per_part in counts.items():
+        table.add_row(problem or "(none)", part or "(none)",
+                      *(str(per_part.get(v, 0)) for v in verdicts))
     console = _console()
     console.print(table)
-    total = {v: sum(r["verdict"] == v for r in results) for v in grade.VERDICTS}
-    console.print(f"{len(results)} answers: " + ", ".join(f"{n} {v}" for v, n in total.items()))
+    console.print(batch.describe(results), markup=False)
 
 
 # --------------------------------------------------------------------------- derive

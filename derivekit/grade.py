@@ -9,14 +9,17 @@ or missing term, wrong shape.
 
 from __future__ import annotations
 
+import ctypes
+import functools
 import inspect
 import re
 import signal
 import threading
 from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import asdict, dataclass
 from fractions import Fraction
-from typing import Any, Iterator, Mapping
+from typing import Any, Callable, Iterator, Mapping, TypeVar
 
 import numpy as np
 
@@ -62,14 +65,18 @@ class AnswerTimeout(DerivekitError):
 
 @contextmanager
 def time_limit(seconds: float) -> Iterator[None]:
-    """Interrupt pure-Python work after ``seconds`` (main thread only, where signals work)."""
-    if threading.current_thread() is not threading.main_thread() or not hasattr(
-            signal, "setitimer"):
+    """Interrupt pure-Python work after ``seconds``: by SIGALRM in the main thread, by an
+    exception raised in the thread otherwise (a Dask worker grades in a task thread)."""
+    if threading.current_thread() is not threading.main_thread():
+        with _thread_time_limit(seconds):
+            yield
+        return
+    if not hasattr(signal, "setitimer"):
         yield
         return
 
     def expire(signum: int, frame: Any) -> None:
-        raise AnswerTimeout(f"checking took longer than {seconds:g} s")
+        raise AnswerTimeout(_took_too_long(seconds))
 
     previous = signal.signal(signal.SIGALRM, expire)
     signal.setitimer(signal.ITIMER_REAL, seconds)
@@ -78,6 +85,79 @@ def time_limit(seconds: float) -> Iterator[None]:
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)
+
+
+def _took_too_long(seconds: float) -> str:
+    return f"checking took longer than {seconds:g} s"
+
+
+@contextmanager
+def _thread_time_limit(seconds: float) -> Iterator[None]:
+    """A timer thread raises an AnswerTimeout in this thread if the block is still running;
+    a lock makes sure it can never land after the block."""
+    message = _took_too_long(seconds)
+
+    class Expired(AnswerTimeout):
+        def __init__(self) -> None:  # raised by class: no arguments
+            super().__init__(message)
+
+    thread_id = ctypes.c_ulong(threading.get_ident())
+    lock, running = threading.Lock(), [True]
+
+    def expire() -> None:
+        with lock:
+            if running[0]:
+                ctypes.pythonapi.PyThreadState_SetAsyncExc(thread_id, ctypes.py_object(Expired))
+    timer = threading.Timer(seconds, expire)
+    timer.daemon = True
+    timer.start()
+    try:
+        yield
+    finally:
+        with lock:
+            running[0] = False
+            timer.cancel()
+            ctypes.pythonapi.PyThreadState_SetAsyncExc(thread_id, None)  # one not yet raised
+
+
+# --------------------------------------------------------------------------- sharing
+_SHARED: ContextVar[dict | None] = ContextVar("derivekit_grade_shared", default=None)
+Computed = TypeVar("Computed")
+
+
+@contextmanager
+def shared_work(memo: dict | None = None) -> Iterator[None]:
+    """Inside this block, grading reuses what does not depend on the answer (each part's
+    scope, points, truth values, symbolic truth and parsed closed form) and, for each
+    distinct answer tree, its values and symbolic proof. Results are the same as without it. ``memo`` keeps
+    what was learnt for a later block (a batch worker passes the same one each time)."""
+    token = _SHARED.set({} if memo is None else memo)
+    try:
+        yield
+    finally:
+        _SHARED.reset(token)
+
+
+def _reused(compute: Callable[..., Computed]) -> Callable[..., Computed]:
+    """``compute(problem, part, *rest)`` computed once per distinct arguments inside
+    :func:`shared_work` (problem and part by identity, the rest by value), as usual outside
+    it. Errors are not kept: each call that fails fails anew."""
+    @functools.wraps(compute)
+    def reusing(problem: Problem, part: Part, *rest: Any) -> Computed:
+        memo = _SHARED.get()
+        if memo is None:
+            return compute(problem, part, *rest)
+        key = (compute.__name__, id(problem), id(part), *rest)
+        try:
+            return memo[key][-1]
+        except KeyError:
+            pass
+        except TypeError:  # an unhashable argument: nothing to share
+            return compute(problem, part, *rest)
+        value = compute(problem, part, *rest)
+        memo[key] = (problem, part, value)  # holding them keeps their ids unique
+        return value
+    return reusing
 
 
 # --------------------------------------------------------------------------- targets
@@ -101,6 +181,7 @@ def _dimension_names(problem: Problem) -> list[str]:
     return [d for d in problem.symbolic_dims if d not in names]
 
 
+@_reused
 def scope_for(problem: Problem, part: Part) -> Scope:
     entries = [(g.name, g.shape, g.latex) for g in problem.givens]
     counter = _iteration_variable(part)
@@ -195,6 +276,7 @@ def _latex_names(problem: Problem) -> dict[str, str]:
     return {g.name: g.tex for g in problem.givens}
 
 
+@_reused
 def _points(problem: Problem, part: Part, seed: int) -> list[tuple[dict, dict]]:
     """(dims, values) at every point the witnesses use, plus the step counter if any."""
     counter = _iteration_variable(part)
@@ -222,10 +304,33 @@ def _truth(problem: Problem, part: Part, field: str, values: dict) -> np.ndarray
     return np.asarray(call(fn, given), dtype=float)
 
 
+@_reused
+def _truth_points(problem: Problem, part: Part, field: str, seed: int) -> list[tuple]:
+    """(dims, values, truth) at every point."""
+    out = []
+    with np.errstate(all="ignore"):
+        for dims, values in _points(problem, part, seed):
+            try:
+                out.append((dims, values, _truth(problem, part, field, values)))
+            except (TypeError, ValueError) as exc:
+                raise DerivekitError(f"this part's answer is not a value that can be typed "
+                                     f"({type(exc).__name__}); use derivekit verify") from None
+    return out
+
+
 def _value(node: Node, values: dict, shapes: dict) -> np.ndarray:
     out = evaluate(node, values, shapes)
     return np.asarray(out if not isinstance(out, tuple) else [np.asarray(x) for x in out],
                       dtype=float)
+
+
+@_reused
+def _answer_values(problem: Problem, part: Part, node: Node, seed: int) -> list[np.ndarray]:
+    """The answer's value at every point (answers typed differently often share a tree)."""
+    shapes = _shapes(problem)
+    with np.errstate(all="ignore"):
+        return [_answer_value(part, node, values, shapes)
+                for _, values in _points(problem, part, seed)]
 
 
 def _answer_value(part: Part, node: Node, values: dict, shapes: dict) -> np.ndarray:
@@ -265,16 +370,8 @@ def _compare(problem: Problem, part: Part, node: Node, field: str, seed: int,
     layout = getattr(part, "layout", None) if isinstance(part, Derivative) else None
     feedback.layout = layout
     typed_precision = _typed_precision(feedback.answer, node)
-    shapes = _shapes(problem)
-    pairs = []
-    with np.errstate(all="ignore"):
-        for dims, values in _points(problem, part, seed):
-            try:
-                want = _truth(problem, part, field, values)
-            except (TypeError, ValueError) as exc:
-                raise DerivekitError(f"this part's answer is not a value that can be typed "
-                                     f"({type(exc).__name__}); use derivekit verify") from None
-            pairs.append((dims, values, _answer_value(part, node, values, shapes), want))
+    pairs = [(dims, values, got, want) for (dims, values, want), got in zip(
+        _truth_points(problem, part, field, seed), _answer_values(problem, part, node, seed))]
     if layout is None and pairs[0][2].size == 1 and pairs[0][3].size > 1:
         pairs = [(d, v, np.broadcast_to(g.reshape(()), w.shape), w) for d, v, g, w in pairs]
     mismatched = [p for p in pairs if not _same_shape(p[2], p[3])]
@@ -306,22 +403,20 @@ SYMBOLIC_NODES = 1100
 this many expression nodes in all (about 4000 printed characters)."""
 
 
+@_reused
 def _symbolic_proof(problem: Problem, part: Part, node: Node, field: str) -> dict | None:
     """SymPy shows answer - truth = 0 entry by entry at the smallest shape set, or None when
     it cannot tell cheaply (the numeric verdict stands alone then)."""
-    from derivekit.derivation.identity import proves_zero
-    from derivekit.derivation.symbols import Symbolic
     from derivekit.ops import SymbolicUnsupported, symbolic
 
     if _iteration_variable(part) or not callable(getattr(part, field)) or any(
             n.op in _PIECEWISE for n in walk(node)) or part.answer_inputs or part.answer_reader:
         return None  # tables over fixed inputs: the numbers compared every entry already
-    dims = dict(min(problem.shapes, key=lambda d: sum(d.values())))
+    traced = _symbolic_truth(problem, part, field)
+    if traced is None:
+        return None
+    sym, dims, truth = traced
     try:
-        sym = Symbolic(problem.givens, dims, "sympy")
-        truth = np.asarray(sym.trace(getattr(part, field)), dtype=object)
-        if truth.size > SYMBOLIC_ENTRIES:
-            return None
         values = {**sym.values, **{d: sym.lib.Integer(dims[d])
                                    for d in _dimension_names(problem)}}
         with symbolic("sympy"):
@@ -333,7 +428,25 @@ def _symbolic_proof(problem: Problem, part: Part, node: Node, field: str) -> dic
     if any(e.has(sym.lib.Piecewise) for e in entries) or _larger_than(entries, SYMBOLIC_NODES,
                                                                       sym.lib):
         return None  # piecewise (ReLU) cases and large expressions: the numbers decide
+    from derivekit.derivation.identity import proves_zero
+
     return dims if proves_zero(entries) else None
+
+
+@_reused
+def _symbolic_truth(problem: Problem, part: Part, field: str) -> tuple | None:
+    """(symbols, dims, truth entries) at the smallest shape set, or None when the truth has
+    more than SYMBOLIC_ENTRIES entries or cannot be traced."""
+    from derivekit.derivation.symbols import Symbolic
+    from derivekit.ops import SymbolicUnsupported
+
+    dims = dict(min(problem.shapes, key=lambda d: sum(d.values())))
+    try:
+        sym = Symbolic(problem.givens, dims, "sympy")
+        truth = np.asarray(sym.trace(getattr(part, field)), dtype=object)
+    except (SymbolicUnsupported, TypeError, ValueError, AttributeError, ZeroDivisionError):
+        return None
+    return (sym, dims, truth) if truth.size <= SYMBOLIC_ENTRIES else None
 
 
 def _larger_than(entries: list, limit: int, lib: Any) -> bool:
@@ -474,10 +587,8 @@ def _extra_term(node: Node, pairs: list, shapes: dict) -> str:
 def _missing_term(problem: Problem, part: Part, node: Node, pairs: list) -> str:
     """A term of the part's own closed form (when its LaTeX reads as math) that the answer
     lacks."""
-    try:
-        reference = resolve(parse(_split_answer(part.answer_latex, part)[-1]),
-                            scope_for(problem, part))
-    except DerivekitError:
+    reference = _closed_form_tree(problem, part)
+    if reference is None:
         return ""
     disjunct = _missing_disjunct(reference, pairs, _shapes(problem))
     if disjunct:
@@ -493,6 +604,16 @@ def _missing_term(problem: Problem, part: Part, node: Node, pairs: list) -> str:
                    for _, v, g, w in pairs):
                 return ascii_(term)
     return ""
+
+
+@_reused
+def _closed_form_tree(problem: Problem, part: Part) -> Node | None:
+    """The part's own closed form read as an answer, or None where its LaTeX is not math."""
+    try:
+        return resolve(parse(_split_answer(part.answer_latex, part)[-1]),
+                       scope_for(problem, part))
+    except DerivekitError:
+        return None
 
 
 def _disjuncts(node: Node) -> list[Node]:
@@ -523,72 +644,3 @@ def _first_bad_entry(bad: tuple, inputs: Mapping[str, Any]) -> str:
                                        for name, v in inputs.items())
     return (f"expected {float(want[index]):.6g}, got {float(g[index]):.6g}{where} "
             f"(shapes {dims})")
-
-
-# --------------------------------------------------------------------------- batch
-BATCH_COLUMNS = ("student", "problem", "part", "answer")
-
-
-def read_batch(path: Any) -> list[dict[str, str]]:
-    """Rows of a class's answers CSV (columns student, problem, part, answer)."""
-    import csv
-
-    try:
-        with open(path, newline="", encoding="utf-8") as handle:
-            reader = csv.DictReader(handle)
-            missing = [c for c in BATCH_COLUMNS if c not in (reader.fieldnames or [])]
-            if missing:
-                raise DerivekitError(f"{path}: missing column(s) {', '.join(missing)} "
-                                     f"(expected {', '.join(BATCH_COLUMNS)})")
-            return [{c: (row.get(c) or "") for c in BATCH_COLUMNS} for row in reader]
-    except (OSError, UnicodeDecodeError, csv.Error) as exc:
-        raise DerivekitError(f"cannot read {path}: {exc}") from None
-
-
-def check_batch(rows: list[dict[str, str]], lookup: Any, seed: int = 0,
-                any_layout: bool = False) -> list[dict[str, Any]]:
-    """Grade every row; an unknown problem or part is an ``invalid`` result for that row
-    (one bad line must not stop a class's batch). ``lookup`` maps an id to a Problem."""
-    results = []
-    for row in rows:
-        try:
-            problem = lookup(row["problem"])
-            part = problem.part(row["part"])
-        except DerivekitError as exc:
-            feedback = Feedback(row["problem"], row["part"], row["answer"], "invalid",
-                                message=str(exc))
-        else:
-            feedback = check(problem, part, row["answer"], seed, any_layout=any_layout)
-        results.append({"student": row["student"], **feedback.to_dict()})
-    return results
-
-
-def summary(results: list[dict[str, Any]]) -> dict[tuple[str, str], dict[str, int]]:
-    """Counts of each verdict per (problem, part)."""
-    out: dict[tuple[str, str], dict[str, int]] = {}
-    for r in results:
-        counts = out.setdefault((r["problem"], r["part"]), dict.fromkeys(VERDICTS, 0))
-        counts[r["verdict"]] += 1
-    return out
-
-
-def write_results(results: list[dict[str, Any]], path: Any, force: bool = False) -> None:
-    """CSV or JSON by suffix; an existing file is kept unless ``force``."""
-    import csv
-    import json
-    from pathlib import Path
-
-    path = Path(path)
-    if path.exists() and not force:
-        raise DerivekitError(f"{path} exists; pass --force to overwrite")
-    if path.suffix == ".json":
-        path.write_text(json.dumps(results, indent=2) + "\n")
-        return
-    if path.suffix != ".csv":
-        raise DerivekitError(f"{path}: results go to a .csv or .json file")
-    columns = ["student", "problem", "part", "answer", "verdict", "diagnosis", "message",
-               "interpreted"]
-    with path.open("w", newline="", encoding="utf-8") as handle:
-        writer = csv.DictWriter(handle, columns, extrasaction="ignore")
-        writer.writeheader()
-        writer.writerows(results)

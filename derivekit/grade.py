@@ -17,7 +17,7 @@ import signal
 import threading
 from contextlib import contextmanager
 from contextvars import ContextVar
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, fields
 from fractions import Fraction
 from typing import Any, Callable, Iterator, Mapping, TypeVar
 
@@ -181,13 +181,52 @@ def _dimension_names(problem: Problem) -> list[str]:
     return [d for d in problem.symbolic_dims if d not in names]
 
 
+_STATEFUL = ("step", "closed_form")
+"""Functions whose first argument is not a given: an iteration's state, the step count."""
+_NOT_ABOUT = ("claim", "wrong", "answer_reader", "answer_inputs")
+"""Fields that are claims or reading aids, not the part's own statement."""
+
+
+def part_givens(problem: Problem, part: Part) -> frozenset[str]:
+    """The givens a part is about: declared (``about``), else those its functions take or its
+    expressions name (``wrt``, ``param`` too). Empty when a function takes every given."""
+    names = {g.name for g in problem.givens}
+    if part.about:
+        return frozenset(part.about)
+    found: set[str] = set()
+    for f in fields(part):
+        value = getattr(part, f.name)
+        if f.name in _NOT_ABOUT or value is None:
+            continue
+        if f.name in ("wrt", "param", "expression") or (f.name == "answer" and
+                                                        isinstance(value, str)):
+            found |= set(re.findall(r"[A-Za-z][A-Za-z0-9_]*", str(value))) & names
+        elif callable(value):
+            taken = _taken(value)
+            if taken is None:
+                return frozenset()
+            found |= set(taken[1:] if f.name in _STATEFUL else taken) & names
+    return frozenset(found)
+
+
+def _taken(fn: Any) -> list[str] | None:
+    """The parameters a problem function names, None when it takes ``**givens``."""
+    try:
+        params = list(inspect.signature(fn).parameters.values())
+    except (TypeError, ValueError):
+        return None
+    if any(p.kind is p.VAR_KEYWORD for p in params):
+        return None
+    return [p.name for p in params if p.kind in (p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY)]
+
+
 @_reused
 def scope_for(problem: Problem, part: Part) -> Scope:
     entries = [(g.name, g.shape, g.latex) for g in problem.givens]
     counter = _iteration_variable(part)
     if counter:
         entries.append((counter, (), None))
-    scope = Scope.of(entries)
+    scope = Scope.of(entries, part_givens(problem, part))
     for name in part.answer_inputs:
         scope.add(name, (), boolean=True)
     for d in _dimension_names(problem):  # last: a given's LaTeX spelling wins over a dimension

@@ -196,6 +196,10 @@ class Part:
     to the whole table at once: its last axis runs over the arrays' entries."""
     answer_reader: AnswerReader | None = None
     """Set when the typed value must be run through the problem's own function to be graded."""
+    about: tuple[str, ...] = ()
+    """The givens this part is about, when its functions do not say it by the givens they
+    take: a typed name resolves among these first (``y`` is the scalar label here, not the
+    problem's vector y)."""
 
     KIND: ClassVar[str] = "part"
     ANSWER_FIELD: ClassVar[str] = "answer"
@@ -436,6 +440,10 @@ def _validate(problem: Problem) -> None:
                 raise ProblemDefinitionError(
                     f"{where}/{part.name}: {attr}={ref!r} is not a given"
                 )
+        unknown = [n for n in part.about if n not in names]
+        if unknown:
+            raise ProblemDefinitionError(
+                f"{where}/{part.name}: about={unknown} names no given")
         shadowed = set(part.answer_inputs) & set(names)
         if shadowed:
             raise ProblemDefinitionError(

@@ -15,7 +15,7 @@ from typing import Iterable, Mapping
 from derivekit.errors import DerivekitError
 from derivekit.expr import build, raw
 from derivekit.expr.parse import children, normalize, parse, short
-from derivekit.expr.tree import Node, Sequence, Shape, const, is_scalar, var
+from derivekit.expr.tree import Node, Sequence, Shape, const, is_scalar, shape_text, var
 
 FUNCTIONS = {
     "sigmoid": "sigmoid", "sigma": "sigmoid", "logistic": "sigmoid", "sigm": "sigmoid",
@@ -64,28 +64,41 @@ def key(text: str) -> str:
 
 @dataclass
 class Scope:
-    """Named values an expression may use, with their shapes."""
+    """Named values an expression may use, with their shapes.
+
+    A name resolves among ``preferred`` first (the givens a part is about): there a
+    spelling that fits one of them means it, and one that fits several is ambiguous (never
+    a silent pick). Elsewhere names win over LaTeX spellings."""
 
     shapes: dict[str, Shape] = field(default_factory=dict)
     keys: dict[str, str] = field(default_factory=dict)
     """key -> name (from names first, then from their LaTeX spellings)."""
     booleans: set[str] = field(default_factory=set)
     """Names bound to 0/1 values (truth-table inputs): for them ``\\bar A`` is ¬A."""
+    spellings: dict[str, list[str]] = field(default_factory=dict)
+    """key -> every name spelled so (by its name or its LaTeX)."""
+    preferred: frozenset[str] = frozenset()
+    written: dict[str, str] = field(default_factory=dict)
+    """name -> its LaTeX spelling, for naming the choices of an ambiguous name."""
 
     @classmethod
-    def of(cls, entries: Iterable[tuple[str, Shape, str | None]]) -> Scope:
-        """From (name, shape, latex) triples; a LaTeX spelling never shadows a name."""
-        scope = cls()
+    def of(cls, entries: Iterable[tuple[str, Shape, str | None]],
+           preferred: Iterable[str] = ()) -> Scope:
+        """From (name, shape, latex) triples; a LaTeX spelling never shadows a name outside
+        ``preferred``."""
+        scope = cls(preferred=frozenset(preferred))
         entries = list(entries)
         for name, shape, _ in entries:
-            scope.shapes[name] = tuple(shape)
-            scope.keys[key(name)] = name
+            scope.add(name, shape)
         from_latex: dict[str, set[str]] = {}
         for name, _, latex in entries:
             try:
                 k = key(normalize(latex)) if latex else ""
             except DerivekitError:
                 continue
+            if k and name not in scope.spellings.setdefault(k, []):
+                scope.spellings[k].append(name)
+                scope.written[name] = latex
             if k and k not in scope.keys:
                 from_latex.setdefault(k, set()).add(name)
         scope.keys.update({k: names.pop() for k, names in from_latex.items() if len(names) == 1})
@@ -94,14 +107,37 @@ class Scope:
     def add(self, name: str, shape: Shape, boolean: bool = False) -> None:
         self.shapes[name] = tuple(shape)
         self.keys[key(name)] = name
+        spelled = self.spellings.setdefault(key(name), [])
+        if name not in spelled:
+            spelled.insert(0, name)
         if boolean:
             self.booleans.add(name)
 
+    def choices(self, text: str) -> list[str]:
+        """The part's givens that ``text`` may mean (more than one: it is ambiguous)."""
+        return [n for n in self.spellings.get(key(text), []) if n in self.preferred]
+
     def lookup(self, text: str) -> str | None:
+        here = self.choices(text)
+        if len(here) == 1:
+            return here[0]
+        if here:
+            return None
         return self.keys.get(key(text))
 
     def names(self) -> str:
         return ", ".join(sorted(self.shapes))
+
+    def ambiguity(self, text: str) -> str:
+        """A one-line reason when ``text`` fits several of the part's givens, else ''."""
+        here = self.choices(text)
+        if len(here) < 2:
+            return ""
+        options = [f"{n} ({shape_text(self.shapes[n])}"
+                   + (f", written {self.written[n]})" if n in self.written else ")")
+                   for n in here]
+        return (f"{short(text)} is ambiguous in this part: it may mean "
+                f"{' or '.join(options)}; type the name")
 
 
 def _mentions(tree: raw.Raw, letter: str) -> bool:
@@ -309,6 +345,9 @@ class _Resolver:
         defined = self._defined(t.text)
         if defined is not None:
             return defined
+        ambiguous = self.scope.ambiguity(t.text)
+        if ambiguous:
+            raise UnknownSymbol(ambiguous)
         name = self.scope.lookup(t.text)
         if name is not None:
             return var(name, self.scope.shapes[name])

@@ -206,6 +206,12 @@ def part_givens(problem: Problem, part: Part) -> frozenset[str]:
             if taken is None:
                 return frozenset()
             found |= set(taken[1:] if f.name in _STATEFUL else taken) & names
+    definitions = {g.name: g.definition for g in problem.givens if g.definition}
+    reached = [n for n in found if n in definitions]
+    while reached:  # what the defined names the part uses are defined by
+        used = set(re.findall(r"[A-Za-z][A-Za-z0-9_]*", definitions[reached.pop()])) & names
+        reached += [n for n in used - found if n in definitions]
+        found |= used
     return frozenset(found)
 
 
@@ -227,6 +233,7 @@ def scope_for(problem: Problem, part: Part) -> Scope:
     if counter:
         entries.append((counter, (), None))
     scope = Scope.of(entries, part_givens(problem, part))
+    scope.defined = frozenset(g.name for g in problem.givens if g.definition)
     for name in part.answer_inputs:
         scope.add(name, (), boolean=True)
     for d in _dimension_names(problem):  # last: a given's LaTeX spelling wins over a dimension
@@ -286,22 +293,48 @@ def _grade(problem: Problem, part: Part, text: str, seed: int, feedback: Feedbac
     scope = scope_for(problem, part)
     answer, definitions = split_definitions(text)
     pieces = _split_answer(answer, part)
-    nodes, defined = resolve_all([parse(piece) for piece in pieces], scope, definitions)
+    restated: dict[str, Node] = {}
+    nodes, defined = resolve_all([parse(piece) for piece in pieces], scope, definitions,
+                                 restated)
     if any(build.UNSIZED in n.shape for node in nodes for n in walk(node)):
         raise DerivekitError("the size of I or of the ones vector cannot be told from its "
                              "neighbours: write I_n")
     feedback.interpreted = " < p < ".join(ascii_(n) for n in nodes) + (
         "  where " + "; ".join(defined) if defined else "")
     feedback.interpreted_latex = ", ".join(latex(n, _latex_names(problem)) for n in nodes)
-    fields = _truth_fields(part)
-    if len(nodes) == 1 and len(fields) == 2:
-        fields = fields[1:]  # one bound typed: the upper one (the lower is 0 for step sizes)
-    if len(nodes) != len(fields):
-        raise DerivekitError(f"expected {len(fields)} value(s), got {len(nodes)}")
-    for node, field in zip(nodes, fields):
+    if restated and not _agrees_with_statement(problem, part, restated, seed, feedback):
+        return
+    truth_fields = _truth_fields(part)
+    if len(nodes) == 1 and len(truth_fields) == 2:
+        truth_fields = truth_fields[1:]  # one bound typed: the upper one (the lower is 0)
+    if len(nodes) != len(truth_fields):
+        raise DerivekitError(f"expected {len(truth_fields)} value(s), got {len(nodes)}")
+    for node, field in zip(nodes, truth_fields):
         _compare(problem, part, node, field, seed, feedback)
         if feedback.verdict != "equivalent":
             return
+
+
+def _agrees_with_statement(problem: Problem, part: Part, restated: dict[str, Node], seed: int,
+                           feedback: Feedback) -> bool:
+    """A where-clause may restate a name the statement defines (``ô = softmax(z_2)``): it
+    must agree with the statement's definition at every point, else the answer is graded
+    ``not-equivalent`` with the point where they differ."""
+    shapes = _shapes(problem)
+    for name, tree in restated.items():
+        with np.errstate(all="ignore"):
+            for dims, values in _points(problem, part, seed):
+                want = np.asarray(values[name], dtype=float)
+                got = np.broadcast_to(_value(tree, values, shapes), want.shape)
+                if not _close(got, want):
+                    feedback.verdict = "not-equivalent"
+                    feedback.diagnosis = "wrong definition"
+                    feedback.counterexample = _counterexample(dims, values, got, want)
+                    statement = problem.given(name).definition
+                    feedback.message = (f"your {name} = {ascii_(tree)} is not the statement's "
+                                        f"{name} = {statement}")
+                    return False
+    return True
 
 
 def _accept_other_layout(feedback: Feedback) -> None:

@@ -66,3 +66,38 @@ def test_about_must_name_givens() -> None:
 
     with pytest.raises(ProblemDefinitionError, match="about"):
         _two_ys(about=("nope",))
+
+
+def _defined() -> Problem:
+    """ô is defined by the statement (softmax of z), not drawn."""
+    return Problem(
+        id="defined-ohat", title="defined", source=Source("test", "0"), statement="",
+        givens=(Given("z", ("n", 1)), Given("o", ("n", 1)),
+                Given("ohat", ("n", 1), latex=r"\hat{\mathbf o}", definition="softmax(z)")),
+        shapes=({"n": 2}, {"n": 3}, {"n": 4}),
+        parts=(Equation(name="delta", asks="", answer_latex=r"\hat{\mathbf o}-\mathbf o",
+                        lhs=lambda ohat, o: ohat - o, rhs=lambda ohat, o: ohat - o),))
+
+
+@pytest.mark.parametrize("text", [r"\hat{\mathbf o}-\mathbf o", r"\operatorname{softmax}(z) - o",
+                                  r"\hat o - o \text{ where } \hat o = \operatorname{softmax}(z)",
+                                  "ohat - o where ohat = exp(z)/sum(exp(z))"])
+def test_a_defined_name_means_its_definition(text: str) -> None:
+    problem = _defined()
+    feedback = check(problem, problem.parts[0], text)
+    assert feedback.verdict == "equivalent", feedback.message
+
+
+def test_a_restated_definition_must_agree_with_the_statement() -> None:
+    problem = _defined()
+    feedback = check(problem, problem.parts[0], r"\hat o - o \text{ where } \hat o = \sigma(z)")
+    assert feedback.verdict == "not-equivalent" and feedback.diagnosis == "wrong definition"
+    assert "statement's ohat = softmax(z)" in feedback.message and feedback.counterexample
+    shape = check(problem, problem.parts[0], "ohat - o where ohat = sum(z)")
+    assert shape.verdict == "invalid" or shape.diagnosis == "wrong definition"
+
+
+def test_a_drawn_given_still_cannot_be_redefined() -> None:
+    problem = _defined()
+    feedback = check(problem, problem.parts[0], "ohat - o where o = z")
+    assert feedback.verdict == "invalid" and "is a given" in feedback.message

@@ -80,6 +80,8 @@ class Scope:
     preferred: frozenset[str] = frozenset()
     written: dict[str, str] = field(default_factory=dict)
     """name -> its LaTeX spelling, for naming the choices of an ambiguous name."""
+    defined: frozenset[str] = frozenset()
+    """Givens the statement defines (ô = softmax(z₂)): an answer may restate them."""
 
     @classmethod
     def of(cls, entries: Iterable[tuple[str, Shape, str | None]],
@@ -179,16 +181,19 @@ def resolve(tree: raw.Raw, scope: Scope, definitions: Iterable[Definition] = ())
     return resolve_all([tree], scope, definitions)[0][0]
 
 
-def resolve_all(trees: Iterable[raw.Raw], scope: Scope,
-                definitions: Iterable[Definition] = ()) -> tuple[list[Node], list[str]]:
+def resolve_all(trees: Iterable[raw.Raw], scope: Scope, definitions: Iterable[Definition] = (),
+                restated: dict[str, Node] | None = None) -> tuple[list[Node], list[str]]:
     """The typed trees of ``trees`` sharing one set of definitions, and those definitions as
-    read (ASCII), for echoing an answer back."""
+    read (ASCII), for echoing an answer back. A definition of a given the statement defines
+    (``where ô = softmax(z_2)``) goes to ``restated`` (name -> tree), for the caller to hold
+    against the statement's; without ``restated`` it is refused."""
     from derivekit.expr.render import ascii_
 
-    resolver = _Resolver(scope)
+    resolver = _Resolver(scope, restated=restated)
     resolver.define(list(definitions))
     nodes = [resolver.node(tree) for tree in trees]
     lines = [f"{node.value} = {ascii_(node.args[0])}" for node in resolver.aliases.values()]
+    lines += [f"{name} = {ascii_(tree)}" for name, tree in (restated or {}).items()]
     for sequence in resolver.sequences.values():
         lines += [f"{sequence.name}_{{{ascii_(at)}}} = {ascii_(body)}"
                   for at, body in sequence.fixed]
@@ -227,6 +232,8 @@ class _Case:
     rhs: raw.Raw
     label: str = ""
     """an alias's name as typed, for printing"""
+    restates: str = ""
+    """the defined given this definition restates"""
     sequence: Sequence | None = None
     at: str = ""
     parameter: str | None = None
@@ -247,6 +254,7 @@ class _Resolver:
     aliases: dict[str, Node] = field(default_factory=dict)
     sequences: dict[str, Sequence] = field(default_factory=dict)
     pending: set[str] = field(default_factory=set)
+    restated: dict[str, Node] | None = None
 
     def node(self, t: raw.Raw) -> Node:
         method = getattr(self, "_" + type(t).__name__.lower())
@@ -274,6 +282,9 @@ class _Resolver:
         if not isinstance(lhs, raw.Name):
             raise UnknownSymbol("the left side of a definition must be a name (kappa = …, "
                                 "h_0 = …, h_t = …)")
+        given = self.scope.lookup(lhs.text)
+        if given in self.scope.defined and self.restated is not None:
+            return _Case(key(lhs.text), rhs, restates=given)
         split = _last_subscript(lhs.text)
         sub = split[1].strip() if split else ""
         parameter = _PARAMETER.fullmatch(sub)
@@ -306,6 +317,14 @@ class _Resolver:
     def _try(self, case: _Case) -> bool:
         """Read one definition; False when it needs a name not read yet."""
         try:
+            if case.restates:
+                value = self.node(case.rhs)
+                shape = self.scope.shapes[case.restates]
+                if tuple(build.broadcast(value.shape, shape) or ()) != tuple(shape):
+                    raise build.ShapeError(f"{case.restates} is {shape_text(shape)}, but its "
+                                           f"definition here is {shape_text(value.shape)}")
+                self.restated[case.restates] = value
+                return True
             if case.sequence is None:
                 value = self.node(case.rhs)
                 self.aliases[case.name] = Node("alias", (value,), value.shape, case.label)

@@ -254,6 +254,11 @@ def _split_answer(text: str, part: Part) -> list[str]:
         pieces = [p for p in re.split(r"<=?|\\le(?:q)?(?![a-z])|\\lt(?![a-z])", text)]
         if len(pieces) == 3:
             return [pieces[0], pieces[2]]
+        if len(pieces) == 2 and re.fullmatch(r"\s*(?:\\[lr]vert|\\?\|)[^|]*(?:\\[lr]vert|\\?\|)\s*",
+                                             pieces[0]):
+            return [f"-({pieces[1]})", pieces[1]]  # |γ| < c: between -c and c
+        if len(pieces) == 2:
+            return [pieces[1]]  # η < c: the upper end
         return [text]
     text = unnamed_items(text)
     depth, last = 0, 0
@@ -299,7 +304,8 @@ def _grade(problem: Problem, part: Part, text: str, seed: int, feedback: Feedbac
     if any(build.UNSIZED in n.shape for node in nodes for n in walk(node)):
         raise DerivekitError("the size of I or of the ones vector cannot be told from its "
                              "neighbours: write I_n")
-    feedback.interpreted = " < p < ".join(ascii_(n) for n in nodes) + (
+    between = f" < {part.param} < " if isinstance(part, ConvergenceRange) else ", "
+    feedback.interpreted = between.join(ascii_(n) for n in nodes) + (
         "  where " + "; ".join(defined) if defined else "")
     feedback.interpreted_latex = ", ".join(latex(n, _latex_names(problem)) for n in nodes)
     if restated and not _agrees_with_statement(problem, part, restated, seed, feedback):
@@ -643,17 +649,24 @@ def _terms(node: Node) -> list[Node]:
     return [node]
 
 
+def _explains(term: Node, pairs: list, shapes: dict, fits: Any) -> bool:
+    """Whether ``fits(got, want, term value)`` holds at every point; a term that cannot be
+    evaluated there, or not in the truth's shape, explains nothing."""
+    try:
+        with np.errstate(all="ignore"):
+            return all(fits(_squeeze_to(g, w), w, np.broadcast_to(_value(term, v, shapes),
+                                                                  w.shape))
+                       for _, v, g, w in pairs)
+    except (DerivekitError, ArithmeticError, ValueError, TypeError, KeyError, IndexError):
+        return False
+
+
 def _extra_term(node: Node, pairs: list, shapes: dict) -> str:
     terms = _terms(node)
     if len(terms) < 2:
         return ""
-    for term in terms:
-        with np.errstate(all="ignore"):
-            if all(_close(_squeeze_to(g - np.broadcast_to(_value(term, v, shapes), g.shape), w),
-                          w)
-                   for _, v, g, w in pairs):
-                return ascii_(term)
-    return ""
+    return next((ascii_(term) for term in terms if _explains(
+        term, pairs, shapes, lambda g, w, t: _close(g - t, w))), "")
 
 
 def _missing_term(problem: Problem, part: Part, node: Node, pairs: list) -> str:
@@ -662,20 +675,16 @@ def _missing_term(problem: Problem, part: Part, node: Node, pairs: list) -> str:
     reference = _closed_form_tree(problem, part)
     if reference is None:
         return ""
-    disjunct = _missing_disjunct(reference, pairs, _shapes(problem))
-    if disjunct:
-        return disjunct
+    shapes = _shapes(problem)
+    disjuncts = _disjuncts(reference)
+    for term in disjuncts if len(disjuncts) > 1 else ():  # a sum of products' lost product
+        if _explains(term, pairs, shapes, lambda g, w, t: _close(ops.logic_or(g, t), w)):
+            return ascii_(term)
     terms = _terms(reference)
     if len(terms) < 2:
         return ""
-    shapes = _shapes(problem)
-    for term in terms:
-        with np.errstate(all="ignore"):
-            if all(_close(_squeeze_to(g, w), w - np.broadcast_to(_value(term, v, shapes),
-                                                                w.shape))
-                   for _, v, g, w in pairs):
-                return ascii_(term)
-    return ""
+    return next((ascii_(term) for term in terms if _explains(
+        term, pairs, shapes, lambda g, w, t: _close(g, w - t))), "")
 
 
 @_reused
@@ -690,18 +699,6 @@ def _closed_form_tree(problem: Problem, part: Part) -> Node | None:
 
 def _disjuncts(node: Node) -> list[Node]:
     return _disjuncts(node.args[0]) + _disjuncts(node.args[1]) if node.op == "or" else [node]
-
-
-def _missing_disjunct(reference: Node, pairs: list, shapes: dict) -> str:
-    """A product term of a sum-of-products closed form that the answer lacks: the answer
-    OR that term is the truth."""
-    terms = _disjuncts(reference)
-    for term in terms if len(terms) > 1 else ():
-        with np.errstate(all="ignore"):
-            if all(_close(ops.logic_or(_squeeze_to(g, w), np.broadcast_to(
-                    _value(term, v, shapes), w.shape)), w) for _, v, g, w in pairs):
-                return ascii_(term)
-    return ""
 
 
 def _first_bad_entry(bad: tuple, inputs: Mapping[str, Any]) -> str:

@@ -119,12 +119,16 @@ def normalize(text: str) -> str:
     text = re.sub(r"\^\s*\\(?:top|intercal)(?![A-Za-z])", "'", text)
     text = re.sub(r"\^\s*\{\s*-\s*(?:T|\\top)\s*\}", "^{-1}'", text)
     text = re.sub(r"\^\s*\{\s*\(([A-Za-z0-9]+)\)\s*\}", r"_{\1}", text)
+    transposed = r"(?:T|'|\\top|\\intercal)"
+    text = re.sub(rf"\^\s*\{{\s*(?:\*\s*{transposed}|{transposed}\s*\*)\s*\}}", "_{star}'",
+                  text)  # w^{*T}: the optimum, transposed
     text = re.sub(r"\^\s*\{?\s*\*\s*\}?", "_{star}", text)
     text = _LOGIC_WORDS.sub(lambda m: _LOGIC_TOKENS[m.group(1).lower()], text)
+    greek = "|".join(GREEK)
+    text = re.sub(rf"([_^])\s*\\({greek})(?![A-Za-z])", r"\1{\2}", text)  # w^\tau: τ whole
     words = "|".join(GREEK + FUNCTION_COMMANDS)
     text = re.sub(rf"\\({words})(?![A-Za-z])\s*", r" \1 ", text)
     decorations = "|".join(_DECORATIONS)
-    greek = "|".join(GREEK)
     text = re.sub(rf"\\({decorations})\s*(?:\{{\s*([A-Za-z]+)\s*\}}|({greek})(?![A-Za-z])"
                   r"|([A-Za-z]))", _decorated, text)
     text = _canonical_limits(text)
@@ -293,6 +297,7 @@ GRAMMAR = r"""
     | ONES                          -> name
     | INDICATOR "[" expr RELATION expr "]"  -> indicator
     | INDICATOR "(" expr RELATION expr ")"  -> indicator
+    | "(" expr RELATION expr ")"    -> comparison
     | BEGIN rows END                -> matrix
     | "[" rows "]"                  -> matrix
     | "[" bracketed ("," bracketed)* "]"    -> nested_matrix
@@ -435,6 +440,10 @@ class _Build:
 
     def indicator(self, c: list) -> raw.Indicator:
         return raw.Indicator(c[1], str(c[2]), c[3])
+
+    def comparison(self, c: list) -> raw.Indicator:
+        """``(z > 0)`` is 1 where it holds, as NumPy's ``.* (z > 0)`` means it."""
+        return raw.Indicator(c[0], str(c[1]), c[2])
 
     def row(self, c: list) -> tuple:
         return tuple(c)

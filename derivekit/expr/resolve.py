@@ -142,14 +142,15 @@ class Scope:
                 f"{' or '.join(options)}; type the name")
 
 
-def _mentions(tree: raw.Raw, letter: str) -> bool:
+def _mentions(tree: raw.Raw, letter: str, scope: Scope) -> bool:
     """Whether ``letter`` occurs in ``tree`` as a name or inside a subscript: ``h_t = …h_{t-1}``
-    defines a sequence, ``X_B = X_{1:2}`` (no B on the right) a name."""
+    defines a sequence, ``X_B = X_{1:2}`` (no B on the right) a name. A given's own spelling
+    (``x_t`` for the given x) is no mention: ``f_t = σ(W_f x_t + …)`` defines a name."""
     word = re.compile(rf"(?<![A-Za-z]){letter}(?![A-Za-z])")
     stack = [tree]
     while stack:
         node = stack.pop()
-        if isinstance(node, raw.Name):
+        if isinstance(node, raw.Name) and scope.lookup(node.text) is None:
             subscripts = [braced or bare for braced, bare in
                           re.findall(r"_\{([^{}]*)\}|_([A-Za-z0-9]+)", node.text)]
             if node.text == letter or any(word.search(sub) for sub in subscripts):
@@ -167,8 +168,13 @@ def parse_subscript(text: str) -> raw.Raw:
                     parse(upper) if upper.strip() else None)
 
 
+_LOG_BASE = re.compile(r"(?:log|ln)([0-9]+)")
+"""``\\log_{10}``, ``\\log_2``, ASCII ``log10``: a logarithm to a base."""
+
+
 def function_of(text: str) -> str | None:
-    return FUNCTIONS.get(key(text).lower())
+    word = key(text).lower()
+    return "log" if _LOG_BASE.fullmatch(word) else FUNCTIONS.get(word)
 
 
 Definition = tuple[raw.Name, raw.Raw]
@@ -289,7 +295,7 @@ class _Resolver:
         sub = split[1].strip() if split else ""
         parameter = _PARAMETER.fullmatch(sub)
         if parameter and self.scope.lookup(parameter.group(1)) is None and _mentions(
-                rhs, parameter.group(1)):
+                rhs, parameter.group(1), self.scope):
             letter, sign, amount = parameter.groups()
             offset = int(amount or 0) * (-1 if sign == "-" else 1)
             return self._sequence_case(split[0], rhs, parameter=letter, offset=offset)
@@ -538,14 +544,20 @@ class _Resolver:
                 piece = base[start:end]
                 if end == len(base) and sub:
                     piece += "_" + sub
-                if self.scope.lookup(piece) is not None:
+                if self.scope.lookup(piece) is not None or self._answer_defines(piece):
                     candidate = best[start] + [piece]
                     if end not in best or len(candidate) < len(best[end]):
                         best[end] = candidate
         pieces = best.get(len(base))
         if not pieces:
             return []
-        return [var(n, self.scope.shapes[n]) for n in map(self.scope.lookup, pieces)]
+        return [self._name(raw.Name(piece)) for piece in pieces]
+
+    def _answer_defines(self, text: str) -> bool:
+        """Whether the answer's where-clause defines ``text`` (``Xw_1 where w_1 = …``)."""
+        split = _last_subscript(text)
+        return key(text) in self.aliases or key(text) in self.pending or (
+            split is not None and key(split[0]) in self.sequences)
 
     def _group(self, t: raw.Group) -> Node:
         if len(t.items) == 1:
@@ -610,10 +622,22 @@ class _Resolver:
         raise UnknownSymbol(f"indicator of {t.relation!r} is not supported (use >, <)")
 
     def _transpose(self, t: raw.Transpose) -> Node:
+        if isinstance(t.operand, raw.Name):  # a given written b' is no transpose (ab' too)
+            text = t.operand.text
+            for cut in range(len(text) if text.isalpha() else 1):
+                primed = self.scope.lookup(text[cut:] + "'")
+                if primed is not None:
+                    given = var(primed, self.scope.shapes[primed])
+                    return build.product(self._name(raw.Name(text[:cut])), given) if cut \
+                        else given
         return self._on_last(t.operand, build.transpose)
 
     def _on_last(self, operand: raw.Raw, op) -> Node:  # noqa: ANN001
-        """``XX^T`` is X (X^T): a postfix on a glued name applies to its last name only."""
+        """``XX^T`` is X (X^T): a postfix on a glued name applies to its last name only, and
+        on a name before a bracket to the bracket (``δ (h)^T``, ``A (A^TA)^{64}``)."""
+        if isinstance(operand, raw.Apply) and not _function_name(operand.name, self.scope):
+            return build.product(self._name(operand.name),
+                                 op(self._group(raw.Group(operand.args))))
         if isinstance(operand, raw.Name) and self.scope.lookup(operand.text) is None:
             parts = self._split(operand.text)
             if len(parts) > 1:
@@ -670,6 +694,10 @@ class _Resolver:
         if len(args) != 1:
             raise UnknownSymbol(f"{text} takes one argument, got {len(args)}")
         (arg,) = args
+        base = _LOG_BASE.fullmatch(key(text).lower())
+        if base:  # log_b x = ln x / ln b
+            return build.divide(build.apply("log", arg),
+                                build.apply("log", const(int(base.group(1)))))
         if fn == "transpose":
             return build.transpose(arg)
         if fn == "sqnorm":

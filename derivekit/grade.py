@@ -15,6 +15,7 @@ import inspect
 import re
 import signal
 import threading
+import warnings
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import asdict, dataclass, fields
@@ -26,7 +27,7 @@ import numpy as np
 from derivekit import ops
 from derivekit.errors import DerivekitError
 from derivekit.expr import build
-from derivekit.expr.evaluate import evaluate, exact
+from derivekit.expr.evaluate import check_cost, cost, evaluate, exact
 from derivekit.expr.parse import parse, split_definitions, unnamed_items
 from derivekit.expr.render import ascii_, latex
 from derivekit.expr.resolve import Scope, resolve, resolve_all
@@ -279,7 +280,7 @@ def check(problem: Problem, part: Part, text: str, seed: int = 0,
     """
     feedback = Feedback(problem.id, part.name, text, "invalid")
     try:
-        with time_limit(timeout):
+        with time_limit(timeout), _quiet():
             _grade(problem, part, text, seed, feedback)
             if any_layout and feedback.diagnosis in ("wrong layout", "transposed") and \
                     feedback.layout:
@@ -292,6 +293,15 @@ def check(problem: Problem, part: Part, text: str, seed: int = 0,
         feedback.verdict = "invalid"
         feedback.message = f"could not evaluate the answer: {type(exc).__name__}"
     return feedback
+
+
+@contextmanager
+def _quiet() -> Iterator[None]:
+    """A reply is the verdict and its reasons: overflow in a student's ``e^{e^{e^x}}`` is a
+    value (inf) to compare, never a warning printed beside it."""
+    with warnings.catch_warnings(), np.errstate(all="ignore"):
+        warnings.simplefilter("ignore")
+        yield
 
 
 def _grade(problem: Problem, part: Part, text: str, seed: int, feedback: Feedback) -> None:
@@ -328,18 +338,17 @@ def _agrees_with_statement(problem: Problem, part: Part, restated: dict[str, Nod
     ``not-equivalent`` with the point where they differ."""
     shapes = _shapes(problem)
     for name, tree in restated.items():
-        with np.errstate(all="ignore"):
-            for dims, values in _points(problem, part, seed):
-                want = np.asarray(values[name], dtype=float)
-                got = np.broadcast_to(_value(tree, values, shapes), want.shape)
-                if not _close(got, want):
-                    feedback.verdict = "not-equivalent"
-                    feedback.diagnosis = "wrong definition"
-                    feedback.counterexample = _counterexample(dims, values, got, want)
-                    statement = problem.given(name).definition
-                    feedback.message = (f"your {name} = {ascii_(tree)} is not the statement's "
-                                        f"{name} = {statement}")
-                    return False
+        for dims, values in _points(problem, part, seed):
+            want = np.asarray(values[name], dtype=float)
+            got = np.broadcast_to(_value(tree, values, shapes), want.shape)
+            if not _close(got, want):
+                feedback.verdict = "not-equivalent"
+                feedback.diagnosis = "wrong definition"
+                feedback.counterexample = _counterexample(dims, values, got, want)
+                statement = problem.given(name).definition
+                feedback.message = (f"your {name} = {ascii_(tree)} is not the statement's "
+                                    f"{name} = {statement}")
+                return False
     return True
 
 
@@ -397,6 +406,7 @@ def _truth_points(problem: Problem, part: Part, field: str, seed: int) -> list[t
 
 
 def _value(node: Node, values: dict, shapes: dict) -> np.ndarray:
+    check_cost(node, values, shapes)
     out = evaluate(node, values, shapes)
     return np.asarray(out if not isinstance(out, tuple) else [np.asarray(x) for x in out],
                       dtype=float)
@@ -415,6 +425,7 @@ def _answer_value(part: Part, node: Node, values: dict, shapes: dict) -> np.ndar
     """What is graded: the answer's value; over answer inputs, a table (a single formula is
     its one row); through the part's reader, what the reader makes of it."""
     if part.answer_reader is not None:
+        check_cost(node, values, shapes)
         return _read(part.answer_reader, evaluate(node, values, shapes))
     value = _value(node, values, shapes)
     return np.atleast_2d(value) if part.answer_inputs else value
@@ -463,7 +474,7 @@ def _compare(problem: Problem, part: Part, node: Node, field: str, seed: int,
                                            if typed_precision else "")
         feedback.evidence = f"numeric: {len(pairs)} points, float64" if problem.givens or \
             _iteration_variable(part) else "numeric: every entry (the part has no random inputs)"
-        if not typed_precision:
+        if not typed_precision and cost(node, pairs[0][1], shapes) <= SYMBOLIC_COST:
             proof = _symbolic_proof(problem, part, node, field)
             if proof:
                 feedback.evidence += f"; symbolic: proved equal at shapes {proof}"
@@ -477,8 +488,11 @@ _PIECEWISE = {"relu", "step", "nonneg", "abs", "floor", "ceil"}
 decides."""
 SYMBOLIC_ENTRIES = 16
 SYMBOLIC_NODES = 1100
+SYMBOLIC_COST = 20_000
 """Symbolic proofs are tried on small answers only (latency): at most this many entries and
-this many expression nodes in all (about 4000 printed characters)."""
+this many expression nodes in all (about 4000 printed characters), and a numeric cost (see
+:func:`derivekit.expr.evaluate.cost`) that SymPy, a thousand times slower per entry, can
+afford."""
 
 
 @_reused
@@ -653,10 +667,8 @@ def _explains(term: Node, pairs: list, shapes: dict, fits: Any) -> bool:
     """Whether ``fits(got, want, term value)`` holds at every point; a term that cannot be
     evaluated there, or not in the truth's shape, explains nothing."""
     try:
-        with np.errstate(all="ignore"):
-            return all(fits(_squeeze_to(g, w), w, np.broadcast_to(_value(term, v, shapes),
-                                                                  w.shape))
-                       for _, v, g, w in pairs)
+        return all(fits(_squeeze_to(g, w), w, np.broadcast_to(_value(term, v, shapes), w.shape))
+                   for _, v, g, w in pairs)
     except (DerivekitError, ArithmeticError, ValueError, TypeError, KeyError, IndexError):
         return False
 

@@ -88,7 +88,7 @@ def short(text: str, limit: int = 30) -> str:
 def normalize(text: str) -> str:
     """LaTeX or ASCII in, the grammar's token language out; raises InvalidAnswer."""
     if len(text) > MAX_LENGTH:
-        raise _fail(f"answer too long: {len(text)} characters (limit {MAX_LENGTH})")
+        raise _fail(f"answer too long: more than {MAX_LENGTH} characters")
     for key, value in _UNICODE.items():
         text = text.replace(key, value)
     for i, ch in enumerate(text):
@@ -360,11 +360,11 @@ class _Build:
     def tuple_(self, children: list) -> raw.Group:
         return raw.Group(tuple(children))
 
-    def add(self, c: list) -> raw.Binary:
-        return raw.Binary("+", c[0], c[1])
+    def add(self, c: list) -> raw.Terms:
+        return _chain(c[0], 1, c[1])
 
-    def sub(self, c: list) -> raw.Binary:
-        return raw.Binary("-", c[0], c[1])
+    def sub(self, c: list) -> raw.Terms:
+        return _chain(c[0], -1, c[1])
 
     def mul(self, c: list) -> raw.Binary:
         return raw.Binary("*", c[0], c[1])
@@ -460,6 +460,12 @@ class _Build:
 
     def nested_matrix(self, c: list) -> raw.Matrix:
         return _matrix(tuple(c))
+
+
+def _chain(left: raw.Raw, sign: int, right: raw.Raw) -> raw.Terms:
+    """``left ± right``, extending the chain ``left`` already is (brackets end a chain)."""
+    items = left.items if isinstance(left, raw.Terms) else ((1, left),)
+    return raw.Terms((*items, (sign, right)))
 
 
 _LIMITS = re.compile(r"\\(sum|prod)(?:_\{([^{}]*)\})?(?:\^\{([^{}]*)\})?")
@@ -655,6 +661,8 @@ def _check_depth(tree: raw.Raw) -> None:
 def children(node: raw.Raw) -> tuple[raw.Raw, ...]:
     if isinstance(node, raw.Matrix):
         return tuple(e for row in node.rows for e in row)
+    if isinstance(node, raw.Terms):
+        return tuple(term for _, term in node.items)
     if isinstance(node, (raw.Group, raw.Juxtapose)):
         return node.items if isinstance(node, raw.Group) else node.factors
     if isinstance(node, raw.Apply):

@@ -142,15 +142,18 @@ class Scope:
                 f"{' or '.join(options)}; type the name")
 
 
-def _mentions(tree: raw.Raw, letter: str, scope: Scope) -> bool:
+def _mentions(tree: raw.Raw, letter: str, scope: Scope, base: str) -> bool:
     """Whether ``letter`` occurs in ``tree`` as a name or inside a subscript: ``h_t = …h_{t-1}``
     defines a sequence, ``X_B = X_{1:2}`` (no B on the right) a name. A given's own spelling
-    (``x_t`` for the given x) is no mention: ``f_t = σ(W_f x_t + …)`` defines a name."""
+    (``x_t`` for the given x) is no mention unless it is the defined name's own ``base``:
+    ``f_t = σ(W_f x_t + …)`` defines a name, ``h_t = tanh(W h_{t-1})`` a sequence."""
     word = re.compile(rf"(?<![A-Za-z]){letter}(?![A-Za-z])")
     stack = [tree]
     while stack:
         node = stack.pop()
-        if isinstance(node, raw.Name) and scope.lookup(node.text) is None:
+        own = isinstance(node, raw.Name) and key((_last_subscript(node.text) or ("",))[0]) == \
+            key(base)
+        if isinstance(node, raw.Name) and (own or scope.lookup(node.text) is None):
             subscripts = [braced or bare for braced, bare in
                           re.findall(r"_\{([^{}]*)\}|_([A-Za-z0-9]+)", node.text)]
             if node.text == letter or any(word.search(sub) for sub in subscripts):
@@ -295,7 +298,7 @@ class _Resolver:
         sub = split[1].strip() if split else ""
         parameter = _PARAMETER.fullmatch(sub)
         if parameter and self.scope.lookup(parameter.group(1)) is None and _mentions(
-                rhs, parameter.group(1), self.scope):
+                rhs, parameter.group(1), self.scope, split[0]):
             letter, sign, amount = parameter.groups()
             offset = int(amount or 0) * (-1 if sign == "-" else 1)
             return self._sequence_case(split[0], rhs, parameter=letter, offset=offset)
@@ -578,6 +581,21 @@ class _Resolver:
             "xcorr": lambda x, k: build.correlate("xcorr", x, k),
         }[t.op](a, b)
 
+    def _terms(self, t: raw.Terms) -> Node:
+        """A sum as typed, left to right; a long one balanced (the same value, a tree whose
+        depth grows with the log of its length, since later passes recurse over it)."""
+        items = [(sign, self.node(term)) for sign, term in t.items]
+        if len(items) <= BALANCE_FROM:
+            out = items[0][1] if items[0][0] > 0 else build.neg(items[0][1])
+            for sign, node in items[1:]:
+                out = build.add(out, node) if sign > 0 else build.sub(out, node)
+            return out
+        while len(items) > 1:
+            items = [_pair(*items[i:i + 2]) if i + 1 < len(items) else items[i]
+                     for i in range(0, len(items), 2)]
+        sign, node = items[0]
+        return node if sign > 0 else build.neg(node)
+
     def _negate(self, t: raw.Negate) -> Node:
         return build.neg(self.node(t.operand))
 
@@ -737,6 +755,18 @@ def _function_name(t: raw.Raw, scope: Scope) -> bool:
     is E times the ones column; ``ones(2, 3)`` is the call)."""
     return isinstance(t, raw.Name) and scope.lookup(t.text) is None and \
         t.text not in _CONSTANTS and bool(function_of(t.text))
+
+
+BALANCE_FROM = 16
+"""Sums of more terms than this are evaluated as a balanced tree."""
+
+
+def _pair(left: tuple[int, Node], right: tuple[int, Node]) -> tuple[int, Node]:
+    """(±a) + (±b) as (sign, node): -a - b is -(a + b), -a + b is b - a."""
+    (s, a), (t, b) = left, right
+    if s > 0:
+        return 1, build.add(a, b) if t > 0 else build.sub(a, b)
+    return (1, build.sub(b, a)) if t > 0 else (-1, build.add(a, b))
 
 
 def _sqnorm(a: Node) -> Node:

@@ -602,8 +602,32 @@ def _explain_shape(pairs: list, layout: str | None, feedback: Feedback) -> None:
                             f"asks for {layout} layout" if layout else
                             "your answer is the transpose of the expected one")
         return
+    reduction = _missing_reduction(pairs)
+    if reduction:
+        feedback.diagnosis = f"missing {reduction}"
+        feedback.message = (f"your answer is the summand: it is missing the {reduction} over "
+                            f"samples (its shape is {got.shape}, the part asks for "
+                            f"{want.shape or 'a scalar'})")
+        return
     feedback.diagnosis = "wrong shape"
     feedback.message = f"your answer has shape {got.shape}, expected {want.shape}"
+
+
+def _missing_reduction(pairs: list) -> str:
+    """'sum' or 'mean' when the answer, summed (or averaged) over all its entries or over one
+    axis, is the truth at every point: the part asks for a sum over samples and the answer
+    is its summand."""
+    for name, reduce in (("sum", np.sum), ("mean", np.mean)):
+        for axis in (None, 0, 1):
+            def reduced(g: np.ndarray, w: np.ndarray) -> np.ndarray | None:
+                if (axis is not None and g.ndim != 2) or g.size < w.size:
+                    return None
+                out = np.asarray(reduce(g, axis=axis, keepdims=axis is not None))
+                return out.reshape(w.shape) if out.size == w.size else None
+            values = [(reduced(g, w), w) for _, _, g, w in pairs]
+            if all(r is not None and _close(r, w) for r, w in values):
+                return name
+    return ""
 
 
 def _diagnose(problem: Problem, part: Part, node: Node, pairs: list, layout: str | None,

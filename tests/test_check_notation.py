@@ -98,3 +98,45 @@ def test_missing_term_diagnosis_never_crashes() -> None:
                       r"2\lambda w_k, w_{k+1} = w_k - \eta g_k")
     assert feedback.verdict == "not-equivalent", feedback.message
     assert "ValueError" not in feedback.message and feedback.counterexample
+
+
+# --------------------------------------------------------------------------- element-wise
+@pytest.mark.parametrize("text", [r"y \log(\hat y)", r"y * \log(\hat y)", r"y\,\log\hat y"])
+def test_same_shape_operands_side_by_side_are_element_wise(text: str) -> None:
+    problem = CATALOG["bce-derivation"]
+    scope_shapes = {g.name: g.shape for g in problem.givens}
+    from derivekit.grade import scope_for
+
+    node = resolve(parse(text), scope_for(problem, problem.part("loss")))
+    assert ascii_(node) == "y .* log(yhat)"  # the reply shows the reading
+    values = {"y": np.array([[1.0], [0.0], [1.0]]), "yhat": np.array([[0.2], [0.5], [0.9]])}
+    np.testing.assert_allclose(evaluate(node, values, scope_shapes),
+                               values["y"] * np.log(values["yhat"]))
+
+
+def test_matrix_products_stay_matrix_products() -> None:
+    """Same-shape square matrices multiply as matrices; only products that cannot be matrix
+    products or scalings are read element-wise."""
+    assert ascii_(resolve(parse("A A"), scope_from(SHAPES))) == "A @ A"
+    assert ascii_(resolve(parse("u z"), scope_from(SHAPES))) == "u .* z"
+    with pytest.raises(Exception, match="cannot multiply"):
+        resolve(parse("u x"), scope_from(SHAPES))  # 3x1 by 2x1: no reading at all
+
+
+def test_a_summand_is_missing_the_sum_over_samples() -> None:
+    feedback = _check("bce-derivation", "loss", r"-y\log(\hat{y}) - (1-y)\log(1-\hat{y})")
+    assert feedback.verdict == "not-equivalent" and feedback.diagnosis == "missing sum"
+    assert "missing the sum over samples" in feedback.message
+    assert ".*" in feedback.interpreted
+    assert _check("bce-derivation", "loss", r"y\log(\hat{y})").diagnosis == "wrong shape"
+    summed = _check("bce-derivation", "loss", r"-\sum(y\log(\hat{y}) + (1-y)\log(1-\hat{y}))")
+    assert summed.verdict == "equivalent", summed.message
+
+
+def test_terms_after_a_sum_that_use_its_index_belong_to_it() -> None:
+    text = r"\sum_{i=1}^m y_i\log\hat y_i+(1-y_i)\log(1-\hat y_i)"
+    assert _check("bce-derivation", "log-likelihood", text).verdict == "equivalent"
+    loss = _check("bce-derivation", "loss", r"-\sum_i y_i\log\hat y_i+(1-y_i)\log(1-\hat y_i)")
+    assert loss.verdict == "equivalent", loss.message
+    extra = _check("bce-derivation", "log-likelihood", text + r" + \sum_i y_i")
+    assert extra.diagnosis == "extra term"  # a sum of its own is not swallowed

@@ -151,6 +151,8 @@ def _mentions(tree: raw.Raw, letter: str, scope: Scope, base: str) -> bool:
     stack = [tree]
     while stack:
         node = stack.pop()
+        if isinstance(node, raw.Bounded) and node.var == letter:
+            continue  # a sum over the letter binds it: no mention inside
         own = isinstance(node, raw.Name) and key((_last_subscript(node.text) or ("",))[0]) == \
             key(base)
         if isinstance(node, raw.Name) and (own or scope.lookup(node.text) is None):
@@ -389,7 +391,7 @@ class _Resolver:
         if parts:
             out = parts[0]
             for p in parts[1:]:
-                out = build.product(out, p)
+                out = _product(out, p)
             return out
         constant = _CONSTANTS.get(t.text)
         if constant is not None:
@@ -576,7 +578,7 @@ class _Resolver:
         if t.op in build.LOGIC:
             return build.logic(t.op, a, b)
         return {
-            "+": build.add, "-": build.sub, "*": build.product, "@": build.matmul,
+            "+": build.add, "-": build.sub, "*": _product, "@": build.matmul,
             "/": build.divide, "hadamard": build.hadamard, "kron": build.kron,
             "xcorr": lambda x, k: build.correlate("xcorr", x, k),
         }[t.op](a, b)
@@ -584,7 +586,7 @@ class _Resolver:
     def _terms(self, t: raw.Terms) -> Node:
         """A sum as typed, left to right; a long one balanced (the same value, a tree whose
         depth grows with the log of its length, since later passes recurse over it)."""
-        items = [(sign, self.node(term)) for sign, term in t.items]
+        items = [(sign, self.node(term)) for sign, term in self._sums_extended(t.items)]
         if len(items) <= BALANCE_FROM:
             out = items[0][1] if items[0][0] > 0 else build.neg(items[0][1])
             for sign, node in items[1:]:
@@ -595,6 +597,22 @@ class _Resolver:
                      for i in range(0, len(items), 2)]
         sign, node = items[0]
         return node if sign > 0 else build.neg(node)
+
+    def _sums_extended(self, items: tuple) -> list[tuple[int, raw.Raw]]:
+        """``\\sum_i y_i\\log\\hat y_i + (1-y_i)\\log(1-\\hat y_i)``: a sum's body ends at
+        the next + or -, unless the terms after it use its index (free there otherwise):
+        then they belong to the body, as the person writing it means."""
+        out: list[tuple[int, raw.Raw]] = []
+        rest = list(items)
+        while rest:
+            sign, term = rest.pop(0)
+            index = _trailing_sum(term)
+            taken = []
+            while index and rest and index not in self.bound and self.scope.lookup(
+                    index) is None and _mentions(rest[0][1], index, self.scope, ""):
+                taken.append(rest.pop(0))
+            out.append((sign, _extend_sum(term, taken) if taken else term))
+        return out
 
     def _negate(self, t: raw.Negate) -> Node:
         return build.neg(self.node(t.operand))
@@ -646,7 +664,7 @@ class _Resolver:
                 primed = self.scope.lookup(text[cut:] + "'")
                 if primed is not None:
                     given = var(primed, self.scope.shapes[primed])
-                    return build.product(self._name(raw.Name(text[:cut])), given) if cut \
+                    return _product(self._name(raw.Name(text[:cut])), given) if cut \
                         else given
         return self._on_last(t.operand, build.transpose)
 
@@ -654,15 +672,15 @@ class _Resolver:
         """``XX^T`` is X (X^T): a postfix on a glued name applies to its last name only, and
         on a name before a bracket to the bracket (``δ (h)^T``, ``A (A^TA)^{64}``)."""
         if isinstance(operand, raw.Apply) and not _function_name(operand.name, self.scope):
-            return build.product(self._name(operand.name),
+            return _product(self._name(operand.name),
                                  op(self._group(raw.Group(operand.args))))
         if isinstance(operand, raw.Name) and self.scope.lookup(operand.text) is None:
             parts = self._split(operand.text)
             if len(parts) > 1:
                 out = parts[0]
                 for p in parts[1:-1]:
-                    out = build.product(out, p)
-                return build.product(out, op(parts[-1]))
+                    out = _product(out, p)
+                return _product(out, op(parts[-1]))
         return op(self.node(operand))
 
     def _power(self, t: raw.Power) -> Node:
@@ -686,7 +704,7 @@ class _Resolver:
     def _apply(self, t: raw.Apply) -> Node:
         if self.scope.lookup(t.name.text) is not None or not function_of(t.name.text):
             left = self._name(t.name)
-            return build.product(left, self._group(raw.Group(t.args)))
+            return _product(left, self._group(raw.Group(t.args)))
         return self._call(t.name.text, [self.node(a) for a in t.args])
 
     def _call(self, text: str, args: list[Node]) -> Node:
@@ -745,9 +763,21 @@ class _Resolver:
             else:
                 node = self.node(factors[i])
                 i += 1
-            out = node if out is None else build.product(out, node)
+            out = node if out is None else _product(out, node)
         assert out is not None
         return out
+
+
+def _product(a: Node, b: Node) -> Node:
+    """``a b`` or ``a * b`` as a person means it: scaling or the matrix product
+    (:func:`build.product`), and where neither fits two operands of one shape, element-wise,
+    as NumPy reads ``y * log(yhat)`` (printed ``.*``, so the reply shows the reading)."""
+    try:
+        return build.product(a, b)
+    except build.ShapeError:
+        if a.shape == b.shape and build.UNSIZED not in a.shape:
+            return build.hadamard(a, b)
+        raise
 
 
 def _function_name(t: raw.Raw, scope: Scope) -> bool:
@@ -755,6 +785,23 @@ def _function_name(t: raw.Raw, scope: Scope) -> bool:
     is E times the ones column; ``ones(2, 3)`` is the call)."""
     return isinstance(t, raw.Name) and scope.lookup(t.text) is None and \
         t.text not in _CONSTANTS and bool(function_of(t.text))
+
+
+def _trailing_sum(t: raw.Raw) -> str:
+    """The index of the sum a term ends with (``-\\frac1m\\sum_i …``), or ''."""
+    while isinstance(t, (raw.Negate, raw.Juxtapose)):
+        t = t.operand if isinstance(t, raw.Negate) else t.factors[-1]
+    return t.var if isinstance(t, raw.Bounded) and t.kind == "sum" else ""
+
+
+def _extend_sum(t: raw.Raw, taken: list[tuple[int, raw.Raw]]) -> raw.Raw:
+    """``t`` with the terms ``taken`` added to the body of the sum it ends with."""
+    if isinstance(t, raw.Negate):
+        return raw.Negate(_extend_sum(t.operand, taken))
+    if isinstance(t, raw.Juxtapose):
+        return raw.Juxtapose((*t.factors[:-1], _extend_sum(t.factors[-1], taken)))
+    body = raw.Terms(((1, t.body), *taken))
+    return raw.Bounded(t.kind, t.var, t.lower, t.upper, body)
 
 
 BALANCE_FROM = 16

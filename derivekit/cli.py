@@ -322,6 +322,10 @@ def audit(
     console.print(table)
     for name, counts in audit_lib.summary(entries).items():
         console.print(f"{name}: " + ", ".join(f"{counts[v]} {v}" for v in audit_lib.VERDICTS))
+    why = audit_lib.unverifiable(entries)
+    if why:
+        console.print(f"{sum(why.values())} claims unverifiable: " + ", ".join(
+            f"{n} {kind}" for kind, n in why.items()) + " (each with its reason above)")
 
 
 # --------------------------------------------------------------------------- sheet

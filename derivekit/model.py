@@ -145,6 +145,10 @@ class Claim:
     condition: str = ""
     holds_value: Any = None
     """The claim read under ``condition``, as that other part's answer (default: ``value``)."""
+    judged_by: str = ""
+    """For a prose claim (``Problem.prose``): the part that confirms or refutes it. ``value``
+    is then the claim read as that part's answer, and ``reason`` says how the prose was read
+    ("positive definite: rank d"); the audit judges it like a part's claim."""
 
 
 @dataclass(frozen=True)
@@ -476,6 +480,11 @@ def _validate(problem: Problem) -> None:
     for claim in problem.prose:
         if not claim.reason:
             raise ProblemDefinitionError(f"{where}: prose claim {claim.text[:40]!r} needs a reason")
+        if claim.judged_by and (claim.judged_by not in part_names or claim.value is None or (
+                claim.holds_in and claim.holds_in not in part_names)):
+            raise ProblemDefinitionError(
+                f"{where}: prose claim {claim.text[:40]!r}: judged_by={claim.judged_by!r} "
+                "needs a part of this problem and the claim's value as its answer")
 
 
 def _validate_derivative(where: str, part: Derivative) -> None:

@@ -1,7 +1,7 @@
 """Seed 004 §2.2: the learning rate that minimises the loss after one gradient-descent step."""
 
 from derivekit.model import Claim, Derivative, Equation, Given, Optimum, Problem, Source, Wrong
-from derivekit.ops import identity_like, matrix_power, scalar, sqnorm
+from derivekit.ops import identity_like, matrix_power, scalar, sqnorm, total
 
 
 def residual(X, w0, t):
@@ -226,8 +226,10 @@ PROBLEM = Problem(
     ),
     prose=(
         Claim(r"loss_1 = \frac1n\sum_i |w_0 - t - \eta\frac2n\sum_j (w_0 - t)_j|^2",
-              section="2.2.1 (output prompted by ChatGPT)",
-              reason="w_0 - t subtracts an n-vector from a d-vector: no value to check; the "
-                     "seed itself discards it ('fails to use the hint')"),
+              lambda X, w0, t, eta: sqnorm(w0 - t - eta * 2 / X.shape[0] * total(w0 - t))
+              / X.shape[0], section="2.2.1 (output prompted by ChatGPT)",
+              judged_by="loss-after-one-step",
+              reason="the loss after one step, as the ChatGPT output writes it (the seed itself "
+                     "discards it: 'fails to use the hint')"),
     ),
 )

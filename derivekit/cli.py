@@ -382,7 +382,8 @@ def sheet(
 
 
 # --------------------------------------------------------------------------- check
-_VERDICT_STYLE = {"equivalent": "green", "not-equivalent": "bold red", "invalid": "bold yellow"}
+_VERDICT_STYLE = {"equivalent": "green", "equivalent-wrong-form": "yellow",
+                  "not-equivalent": "bold red", "invalid": "bold yellow"}
 
 
 _NOTATION = (
@@ -451,7 +452,8 @@ def check_answer(
         typer.echo(json_lib.dumps(feedback.to_dict(), indent=2))
     else:
         _print_feedback(feedback)
-    raise typer.Exit({"equivalent": 0, "not-equivalent": 1}.get(feedback.verdict, 2))
+    raise typer.Exit({"equivalent": 0, "equivalent-wrong-form": 1,
+                      "not-equivalent": 1}.get(feedback.verdict, 2))
 
 
 def _read_answer(path: Path) -> str:
@@ -509,6 +511,8 @@ def _print_feedback(feedback) -> None:  # noqa: ANN001
         console.print(f"your answer was interpreted as: {feedback.interpreted}", markup=False)
     if feedback.layout:
         console.print(f"layout: {feedback.layout}", markup=False)
+    if feedback.form:
+        console.print(f"form asked: {feedback.form}", markup=False)
     if feedback.diagnosis:
         console.print(f"diagnosis: {feedback.diagnosis}", markup=False)
     console.print(feedback.message, markup=False)

@@ -26,7 +26,7 @@ import numpy as np
 
 from derivekit import ops
 from derivekit.errors import DerivekitError
-from derivekit.expr import build
+from derivekit.expr import build, forms
 from derivekit.expr.evaluate import check_cost, cost, evaluate, exact
 from derivekit.expr.parse import parse, split_definitions, unnamed_items
 from derivekit.expr.render import ascii_, latex
@@ -37,7 +37,9 @@ from derivekit.points import call, shape_sets
 from derivekit.witness.compare import ATOL, RTOL
 
 TIMEOUT_S = 3.0
-VERDICTS = ("equivalent", "not-equivalent", "invalid")
+VERDICTS = ("equivalent", "equivalent-wrong-form", "not-equivalent", "invalid")
+"""``equivalent-wrong-form``: equal in value, but the part asks for a form (``Part.form``)
+the answer is not written in."""
 
 
 @dataclass
@@ -49,6 +51,8 @@ class Feedback:
     interpreted: str = ""
     interpreted_latex: str = ""
     layout: str | None = None
+    form: str = ""
+    """The form the part asks for, when it asks for one."""
     message: str = ""
     diagnosis: str = ""
     counterexample: dict[str, Any] | None = None
@@ -305,6 +309,7 @@ def _quiet() -> Iterator[None]:
 
 
 def _grade(problem: Problem, part: Part, text: str, seed: int, feedback: Feedback) -> None:
+    feedback.form = part.form
     scope = scope_for(problem, part)
     answer, definitions = split_definitions(text)
     pieces = _split_answer(answer, part)
@@ -329,6 +334,11 @@ def _grade(problem: Problem, part: Part, text: str, seed: int, feedback: Feedbac
         _compare(problem, part, node, field, seed, feedback)
         if feedback.verdict != "equivalent":
             return
+    why = forms.violation(part.form, nodes) if part.form else ""
+    if why:
+        feedback.verdict = "equivalent-wrong-form"
+        feedback.message = (f"equivalent in value, but not in the form the part asks for "
+                            f"({part.form}): {why}")
 
 
 def _agrees_with_statement(problem: Problem, part: Part, restated: dict[str, Node], seed: int,

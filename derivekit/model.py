@@ -179,6 +179,11 @@ class AnswerReader:
 
 
 # --------------------------------------------------------------------------- parts
+FORMS = re.compile(r"sum of products|closed form|matrix form|expanded in (\w+)")
+"""Forms a part may ask for: an OR of ANDs of (negated) inputs; no recursion; no sum over an
+index; a polynomial expanded in one given (each power of it in its own term)."""
+
+
 @dataclass(frozen=True, kw_only=True)
 class Part:
     """Common fields of every part. Subclasses add the function and the claimed closed form."""
@@ -200,6 +205,9 @@ class Part:
     to the whole table at once: its last axis runs over the arrays' entries."""
     answer_reader: AnswerReader | None = None
     """Set when the typed value must be run through the problem's own function to be graded."""
+    form: str = ""
+    """The form the question asks the answer in (see ``FORMS``): a typed answer equal in
+    value but written otherwise is graded ``equivalent-wrong-form``."""
     about: tuple[str, ...] = ()
     """The givens this part is about, when its functions do not say it by the givens they
     take: a typed name resolves among these first (``y`` is the scalar label here, not the
@@ -444,6 +452,11 @@ def _validate(problem: Problem) -> None:
                 raise ProblemDefinitionError(
                     f"{where}/{part.name}: {attr}={ref!r} is not a given"
                 )
+        form = FORMS.fullmatch(part.form) if part.form else None
+        if part.form and (form is None or form.group(1) and form.group(1) not in names):
+            raise ProblemDefinitionError(
+                f"{where}/{part.name}: form={part.form!r} is not one of: sum of products, "
+                "closed form, matrix form, expanded in GIVEN")
         unknown = [n for n in part.about if n not in names]
         if unknown:
             raise ProblemDefinitionError(

@@ -122,8 +122,10 @@ def test_sum_of_products_is_graded_as_a_table() -> None:
     assert feedback.verdict == "equivalent", feedback.message
     assert feedback.interpreted == "A*C*D or not(B)*C*D or not(A)*B*not(C) or not(A)*B*not(D)"
     assert r"\overline{B} C D" in feedback.interpreted_latex
-    # the same function in another form is the same table
-    assert check(XOR, SOP, r"(A\vee\bar B)\oplus(\bar C\vee\bar D)").verdict == "equivalent"
+    # the same function in another form is the same table, but not the form asked
+    other = check(XOR, SOP, r"(A\vee\bar B)\oplus(\bar C\vee\bar D)")
+    assert other.verdict == "equivalent-wrong-form" and other.form == "sum of products"
+    assert "not a product of inputs" in other.message
 
 
 def _given_table(feedback: Feedback) -> np.ndarray:

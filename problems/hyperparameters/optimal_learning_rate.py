@@ -99,6 +99,7 @@ PROBLEM = Problem(
                 r"a^TXX^T\mathbf a+\frac{4\eta^2}{n^2}\mathbf a^TXX^TXX^T\mathbf a\Big)",
             ),
             asks=r"$\mathcal L_1$ expanded in powers of $\eta$",
+            form="expanded in eta",
             lhs=loss_after_one_step,
             rhs=expanded_loss,
             answer_latex=r"\frac1n\Big(\mathbf a^T\mathbf a-\frac{4\eta}{n}\mathbf a^TXX^T"
@@ -144,6 +145,7 @@ PROBLEM = Problem(
                 r"\text{ once; a quadratic form, not } (\cdot)^2)",
             ),
             asks=r"$\mathcal L_1$ expanded once more, judged against the ChatGPT output of 2.2.3",
+            form="expanded in eta",
             lhs=loss_after_one_step,
             rhs=expanded_loss,
             answer_latex=r"\frac1n\Big(\|\mathbf a\|^2-\frac{4\eta}{n}\|X^T\mathbf a\|^2+"

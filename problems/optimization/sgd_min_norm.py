@@ -153,6 +153,7 @@ PROBLEM = Problem(
                 r"B}\mathbf w-\mathbf t_{\mathcal B})\quad(X_{\mathcal B}, \text{ not } X)",
             ),
             asks=r"One mini-batch step (batch $\mathcal B$ = the first $b$ rows) in matrix form",
+            form="matrix form",
             lhs=first_batch_step_by_examples,
             rhs=lambda w, X, t, eta: batch_step(w, X, t, eta, batches(X.shape[0])[0]),
             answer_latex=r"\mathbf w-\frac{2\eta}{b}X_{\mathcal B}^T(X_{\mathcal B}\mathbf w-"

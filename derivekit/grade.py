@@ -28,7 +28,7 @@ from derivekit import ops
 from derivekit.errors import DerivekitError
 from derivekit.expr import build, forms
 from derivekit.expr.evaluate import check_cost, cost, evaluate, exact
-from derivekit.expr.parse import parse, split_definitions, unnamed_items
+from derivekit.expr.parse import parse, split_definitions, top_level_split, without_remarks
 from derivekit.expr.render import ascii_, latex
 from derivekit.expr.resolve import Scope, resolve, resolve_all
 from derivekit.expr.tree import Node, shape_text, walk
@@ -254,7 +254,7 @@ def _shapes(problem: Problem) -> dict[str, tuple]:
 def _split_answer(text: str, part: Part) -> list[str]:
     """The pieces to grade: the last side of ``a = b``; both ends of ``lo < p < hi``; the
     values of ``H_1 = f, H_2 = g``."""
-    text = text.strip()
+    text = re.sub(r"\\approx(?![A-Za-z])|\u2248", "=", text.strip())  # a value: its decimals
     if isinstance(part, ConvergenceRange):
         pieces = [p for p in re.split(r"<=?|\\le(?:q)?(?![a-z])|\\lt(?![a-z])", text)]
         if len(pieces) == 3:
@@ -265,14 +265,34 @@ def _split_answer(text: str, part: Part) -> list[str]:
         if len(pieces) == 2:
             return [pieces[1]]  # η < c: the upper end
         return [text]
-    text = unnamed_items(text)
+    items = [piece for item in top_level_split(text, ",") for piece in _arrows(item)]
+    return [", ".join(_value_of(item) for item in items)]
+
+
+_RELATION = re.compile(r"\\(?:ge|geq|le|leq|ne|neq|gt|lt)(?![A-Za-z])|[<>\u2265\u2264\u2260]")
+
+
+def _value_of(item: str) -> str:
+    """One item's value as a sheet writes it: the last side of ``a = b = 3``, before a
+    trailing relation (``576 \\neq 400``, ``2+2p \\ge 2``)."""
+    depth = 0
+    for i, ch in enumerate(item):
+        depth += (ch in "([{") - (ch in ")]}")
+        if depth == 0 and _RELATION.match(item, i) and not item.startswith("=", i + 1):
+            item = item[:i]
+            break
     depth, last = 0, 0
-    for i, ch in enumerate(text):
-        depth += ch in "([{"
-        depth -= ch in ")]}"
-        if ch == "=" and depth == 0 and text[i - 1:i] not in "<>!" and text[i + 1:i + 2] != "=":
+    for i, ch in enumerate(item):
+        depth += (ch in "([{") - (ch in ")]}")
+        if ch == "=" and depth == 0 and item[i - 1:i] not in "<>!" and item[i + 1:i + 2] != "=":
             last = i + 1
-    return [text[last:]]
+    return item[last:]
+
+
+def _arrows(item: str) -> list[str]:
+    """``32 \\to 16 \\to 8``: the sizes, in order; ``-D \\to 0`` (one arrow): the value."""
+    pieces = re.split(r"\\to(?![A-Za-z])|\\rightarrow(?![A-Za-z])|\u2192", item)
+    return pieces if len(pieces) > 2 else pieces[:1]
 
 
 # --------------------------------------------------------------------------- check
@@ -311,8 +331,8 @@ def _quiet() -> Iterator[None]:
 def _grade(problem: Problem, part: Part, text: str, seed: int, feedback: Feedback) -> None:
     feedback.form = part.form
     scope = scope_for(problem, part)
-    answer, definitions = split_definitions(text)
-    pieces = _split_answer(answer, part)
+    answer, definitions = split_definitions(without_remarks(text))
+    pieces = _sizes_as_listed(problem, part, _split_answer(answer, part), seed)
     restated: dict[str, Node] = {}
     nodes, defined = resolve_all([parse(piece) for piece in pieces], scope, definitions,
                                  restated)
@@ -360,6 +380,24 @@ def _agrees_with_statement(problem: Problem, part: Part, restated: dict[str, Nod
                                     f"{name} = {statement}")
                 return False
     return True
+
+
+_SIZES = re.compile(r"\s*\d+(?:\s*(?:\\!)?\s*(?:\\times|\u00d7)\s*(?:\\!)?\s*\d+)+\s*")
+
+
+def _sizes_as_listed(problem: Problem, part: Part, pieces: list[str], seed: int) -> list[str]:
+    """``32\\times32\\times10`` where the part's value is a list of that many sizes (a
+    volume's height, width and depth) is that list; anywhere else a product."""
+    if len(pieces) != 1 or not _SIZES.fullmatch(pieces[0]):
+        return pieces
+    sizes = re.findall(r"\d+", pieces[0])
+    dims, values = _points(problem, part, seed)[0]
+    try:
+        want = _truth(problem, part, _truth_fields(part)[-1], values)
+    except (TypeError, ValueError, DerivekitError):
+        return pieces
+    return [", ".join(sizes)] if want.size == len(sizes) > 1 and want.squeeze().ndim == 1 \
+        else pieces
 
 
 def _accept_other_layout(feedback: Feedback) -> None:

@@ -10,7 +10,7 @@ from derivekit import registry
 from derivekit.errors import DerivekitError, ProblemDefinitionError
 from derivekit.expr import parse as parse_module
 from derivekit.expr.evaluate import evaluate
-from derivekit.expr.parse import parse, unnamed_items
+from derivekit.expr.parse import parse
 from derivekit.expr.render import ascii_, latex
 from derivekit.expr.resolve import Scope, resolve, scope_from
 from derivekit.grade import Feedback, check
@@ -111,9 +111,14 @@ def test_logic_depth_is_bounded_without_the_length_limit(text: str,
 
 
 def test_named_tuple_items_keep_their_values() -> None:
-    assert unnamed_items("H_1 = A, H_2 = B or C") == " A,  B or C"
-    for text in ("x = a, b", "a, b", r"(1-\beta)\,g", "f(a, b) = c"):
-        assert unnamed_items(text) == text
+    from derivekit.grade import _split_answer
+
+    part = XOR.parts[0]
+    assert _split_answer("H_1 = A, H_2 = B or C", part) == [" A,  B or C"]
+    for text, value in (("x = a, b", " a,  b"), ("a, b", "a,  b"), (r"(1-\beta)\,g", None),
+                        ("f(a, b) = c", " c"), (r"16\cdot6\cdot6=576\neq400", "576"),
+                        (r"32\to16\to8", "32, 16, 8"), (r"-D\ \to 0", r"-D\ ")):
+        assert _split_answer(text, part) == [text if value is None else value], text
 
 
 # --------------------------------------------------------------------------- truth tables

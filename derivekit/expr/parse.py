@@ -574,6 +574,62 @@ def parse(text: str) -> raw.Raw:
     return tree
 
 
+_PROSE = re.compile(r"\\(?:text|textrm|textit|mbox|mathrm)\s*\{([^{}]*)\}")
+_REMARK_SPACE = re.compile(r"(?:\\q?quad|\\[ ;:]|~)\s*$")
+
+
+def without_remarks(text: str) -> str:
+    """The math of an answer written the way a solution sheet writes it: prose in ``\\text``
+    (``… \\ \\text{(the label mean)}``, ``\\text{i.e. } …``) ends the answer, a
+    parenthesis set off by a space at the end (``\\mathbf A^T\\quad(n\\times m,\\ …)``) is a
+    remark, and prose before the math (``\\text{every patch has } 16^2``) is dropped.
+    ``\\text{where}`` and one-word labels (``\\text{padding}=1``) are kept."""
+    for match in _PROSE.finditer(text):
+        words = match.group(1).strip()
+        if " " not in match.group(1) and not words.startswith("(") or words in ("where", "with"):
+            continue
+        if not re.search("[A-Za-z]", words):
+            continue
+        head = text[:match.start()]
+        opened = _unclosed_paren(head)
+        head = head[:opened] if opened is not None else head
+        if head.strip(r" \,;:.~"):
+            return _trim(head)
+        return without_remarks(text[match.end():])  # prose first: the math follows it
+    return _trailing_remark(text)
+
+
+def _unclosed_paren(text: str) -> int | None:
+    """Where the last ``(`` still open at the end of ``text`` is, if one is."""
+    stack = []
+    for i, ch in enumerate(text):
+        if ch == "(":
+            stack.append(i)
+        elif ch == ")" and stack:
+            stack.pop()
+    return stack[-1] if stack else None
+
+
+def _trailing_remark(text: str) -> str:
+    """``math\\quad(remark)``: a final parenthesis after an explicit space is a remark."""
+    stripped = text.rstrip()
+    if not stripped.endswith(")"):
+        return text
+    depth = 0
+    for i in range(len(stripped) - 1, -1, -1):
+        depth += {")": 1, "(": -1}.get(stripped[i], 0)
+        if depth == 0:
+            head = stripped[:i]
+            return _trim(head) if _REMARK_SPACE.search(head) and head.strip(
+                " \\,;:.~") else text
+    return text
+
+
+def _trim(text: str) -> str:
+    """An answer without the separators that led into a remark (``, \\ ``, ``\\quad``)."""
+    return re.sub(r"(?:[\s,;:]|\\[,;:! ]|\\q?quad|~)+$", "", text)
+
+
 MAX_DEFINITIONS = 24
 _WHERE = re.compile(r"\\(?:text|mathrm|textrm|operatorname)\s*\{\s*(?:where|with)\s*\}"
                     r"|(?<![A-Za-z\\])(?:where|with)(?![A-Za-z])")
@@ -585,12 +641,12 @@ def split_definitions(text: str) -> tuple[str, list[tuple[raw.Raw, raw.Raw]]]:
     match = next((m for m in _WHERE.finditer(text) if _depth_at(text, m.start()) == 0), None)
     if match is None:
         return text, []
-    pieces = [p for p in _top_level_split(text[match.end():].strip(" :."), ",;") if p.strip()]
+    pieces = [p for p in top_level_split(text[match.end():].strip(" :."), ",;") if p.strip()]
     if len(pieces) > MAX_DEFINITIONS:
         raise _fail(f"more than {MAX_DEFINITIONS} definitions")
     definitions = []
     for piece in pieces:
-        sides = _top_level_split(piece.replace(":=", "="), "=")
+        sides = top_level_split(piece.replace(":=", "="), "=")
         if len(sides) != 2 or not sides[0].strip() or not sides[1].strip():
             raise _fail(f"a definition needs one '=': {short(piece.strip())!r}")
         definitions.append((parse(sides[0]), parse(sides[1])))
@@ -602,7 +658,7 @@ def _depth_at(text: str, end: int) -> int:
     return sum((ch in "([{") - (ch in ")]}") for ch in text[:end])
 
 
-def _top_level_split(text: str, separators: str) -> list[str]:
+def top_level_split(text: str, separators: str) -> list[str]:
     """Split at separators outside brackets (a ``\\,`` space is no comma; ``<=`` no ``=``)."""
     out, depth, start = [], 0, 0
     for i, ch in enumerate(text):
@@ -612,16 +668,6 @@ def _top_level_split(text: str, separators: str) -> list[str]:
             out.append(text[start:i])
             start = i + 1
     return out + [text[start:]]
-
-
-def unnamed_items(text: str) -> str:
-    """``H_1 = f, H_2 = g`` -> ``f, g``: a tuple whose every item is named keeps the values
-    (their names are labels); any other text is returned as it is."""
-    items = _top_level_split(text, ",")
-    sides = [_top_level_split(item, "=") for item in items]
-    if len(items) < 2 or any(len(s) < 2 for s in sides):
-        return text
-    return ", ".join(s[-1] for s in sides)
 
 
 def _excerpt(source: str, exc: Exception) -> str:

@@ -28,7 +28,8 @@ from derivekit import ops
 from derivekit.errors import DerivekitError
 from derivekit.expr import build, forms
 from derivekit.expr.evaluate import check_cost, cost, evaluate, exact
-from derivekit.expr.parse import parse, split_definitions, top_level_split, without_remarks
+from derivekit.expr.parse import (depth_at, parse, split_definitions, top_level_split,
+                                  without_remarks)
 from derivekit.expr.render import ascii_, latex
 from derivekit.expr.resolve import Scope, resolve, resolve_all
 from derivekit.expr.tree import Node, shape_text, walk
@@ -274,11 +275,17 @@ _RELATION = re.compile(r"\\(?:ge|geq|le|leq|ne|neq|gt|lt)(?![A-Za-z])|[<>\u2265\
 
 def _value_of(item: str) -> str:
     """One item's value as a sheet writes it: the last side of ``a = b = 3``, before a
-    trailing relation (``576 \\neq 400``, ``2+2p \\ge 2``)."""
+    trailing relation (``576 \\neq 400``, ``2+2p \\ge 2``) or a colon's remark
+    (``7:\\ 7\\times7``)."""
+    colon = [i for i, ch in enumerate(item) if ch == ":" and depth_at(item, i) == 0
+             and item[i + 1:i + 2] != "=" and item[i - 1:i] != "\\"]
+    item = item[:colon[0]] if colon and item[:colon[0]].strip() else item
+    item = re.sub(r"^\s*(?:\\times|\u00d7)", "", item)  # "\\times 4": four times as many
     depth = 0
     for i, ch in enumerate(item):
         depth += (ch in "([{") - (ch in ")]}")
-        if depth == 0 and _RELATION.match(item, i) and not item.startswith("=", i + 1):
+        relation = _RELATION.match(item, i) if depth == 0 else None
+        if relation and not item.startswith("=", i + 1) and _reads(item[relation.end():]):
             item = item[:i]
             break
     depth, last = 0, 0
@@ -289,9 +296,21 @@ def _value_of(item: str) -> str:
     return item[last:]
 
 
+def _reads(text: str) -> bool:
+    """Whether ``text`` is math (a remark after a relation must be; ``x > /tmp/f`` is not)."""
+    try:
+        parse(text)
+    except DerivekitError:
+        return False
+    return True
+
+
+_ARROW = re.compile(r"\\to(?![A-Za-z])|\\rightarrow(?![A-Za-z])|\u2192")
+
+
 def _arrows(item: str) -> list[str]:
     """``32 \\to 16 \\to 8``: the sizes, in order; ``-D \\to 0`` (one arrow): the value."""
-    pieces = re.split(r"\\to(?![A-Za-z])|\\rightarrow(?![A-Za-z])|\u2192", item)
+    pieces = _ARROW.split(item)
     return pieces if len(pieces) > 2 else pieces[:1]
 
 
@@ -332,7 +351,7 @@ def _grade(problem: Problem, part: Part, text: str, seed: int, feedback: Feedbac
     feedback.form = part.form
     scope = scope_for(problem, part)
     answer, definitions = split_definitions(without_remarks(text))
-    pieces = _sizes_as_listed(problem, part, _split_answer(answer, part), seed)
+    pieces = _sizes_as_listed(problem, part, answer, _split_answer(answer, part), seed)
     restated: dict[str, Node] = {}
     nodes, defined = resolve_all([parse(piece) for piece in pieces], scope, definitions,
                                  restated)
@@ -385,19 +404,30 @@ def _agrees_with_statement(problem: Problem, part: Part, restated: dict[str, Nod
 _SIZES = re.compile(r"\s*\d+(?:\s*(?:\\!)?\s*(?:\\times|\u00d7)\s*(?:\\!)?\s*\d+)+\s*")
 
 
-def _sizes_as_listed(problem: Problem, part: Part, pieces: list[str], seed: int) -> list[str]:
-    """``32\\times32\\times10`` where the part's value is a list of that many sizes (a
-    volume's height, width and depth) is that list; anywhere else a product."""
-    if len(pieces) != 1 or not _SIZES.fullmatch(pieces[0]):
+def _sizes_as_listed(problem: Problem, part: Part, answer: str, pieces: list[str],
+                     seed: int) -> list[str]:
+    """Sizes as sheets list them, read by what the part asks for: ``32\\times32\\times10``
+    is a volume's three sizes where the part's value is three sizes (a product anywhere
+    else); a chain ``32\\to16\\to8`` is its end where the value is one size, the sizes
+    after the first where it is one fewer."""
+    if len(pieces) != 1 or isinstance(part, ConvergenceRange):
         return pieces
-    sizes = re.findall(r"\d+", pieces[0])
+    sizes = re.findall(r"\d+", pieces[0]) if _SIZES.fullmatch(pieces[0]) else []
+    chain = top_level_split(pieces[0], ",") if not sizes and len(_ARROW.split(answer)) > 2 \
+        else []
+    if not sizes and not chain:
+        return pieces
     dims, values = _points(problem, part, seed)[0]
     try:
         want = _truth(problem, part, _truth_fields(part)[-1], values)
     except (TypeError, ValueError, DerivekitError):
         return pieces
-    return [", ".join(sizes)] if want.size == len(sizes) > 1 and want.squeeze().ndim == 1 \
-        else pieces
+    if sizes:
+        return [", ".join(sizes)] if want.size == len(sizes) > 1 and want.squeeze().ndim == 1 \
+            else pieces
+    if want.size == 1:
+        return [chain[-1]]
+    return [", ".join(chain[1:])] if want.size == len(chain) - 1 else pieces
 
 
 def _accept_other_layout(feedback: Feedback) -> None:

@@ -139,7 +139,8 @@ def normalize(text: str) -> str:
     text = text.replace("./", "/")
     text = re.sub(r"(?<![A-Za-z0-9_.])1\s*\[", r" \\indicator [", text)
     text = re.sub(r"\.T(?![A-Za-z0-9_])", "'", text)
-    text = re.sub(r"(?<=[A-Za-z0-9}\])'])\[", r" \\at[", text)  # x[0]; x [0] is a product
+    text = re.sub(r"(?<=[A-Za-z0-9}\])'])\[(?![^\[\]]*;)", r" \\at[", text)  # x[0]; x [0] is a
+    # product, and so is \delta[x;1]: a bracket of rows is a column, not an index
     text = re.sub(r"([A-Za-z0-9])\s+_", r"\1_", text)
     text = re.sub(r"\^\s*([A-Za-z])(?=[A-Za-z\\])", r"^{\1}", text)  # X^TX: T is the exponent
     if commands:  # LaTeX sub- and superscripts take one character unless braced
@@ -638,9 +639,9 @@ _WHERE = re.compile(r"\\(?:text|mathrm|textrm|operatorname)\s*\{\s*(?:where|with
 def split_definitions(text: str) -> tuple[str, list[tuple[raw.Raw, raw.Raw]]]:
     """``answer where h_0 = …, h_t = …`` -> the answer and its parsed definitions
     (separated by commas or semicolons outside brackets)."""
-    match = next((m for m in _WHERE.finditer(text) if _depth_at(text, m.start()) == 0), None)
+    match = next((m for m in _WHERE.finditer(text) if depth_at(text, m.start()) == 0), None)
     if match is None:
-        return text, []
+        return _listed_definitions(text)
     pieces = [p for p in top_level_split(text[match.end():].strip(" :."), ",;") if p.strip()]
     if len(pieces) > MAX_DEFINITIONS:
         raise _fail(f"more than {MAX_DEFINITIONS} definitions")
@@ -654,7 +655,30 @@ def split_definitions(text: str) -> tuple[str, list[tuple[raw.Raw, raw.Raw]]]:
     return answer, definitions  # "…, where" / "…\\quad where": the comma is not the answer's
 
 
-def _depth_at(text: str, end: int) -> int:
+def _listed_definitions(text: str) -> tuple[str, list[tuple[raw.Raw, raw.Raw]]]:
+    """``\\frac{\\kappa-1}{\\kappa+1},\\ \\kappa = \\eta_{max}/\\eta_{min}``: an answer
+    followed by definitions of names, as sheets write it without 'where' (the first item is
+    no definition itself; each later one is ``name = …``)."""
+    items = top_level_split(text, ",;")
+    if len(items) < 2 or len(top_level_split(items[0], "=")) != 1 or not items[0].strip():
+        return text, []
+    definitions = []
+    for item in items[1:]:
+        sides = top_level_split(item.replace(":=", "="), "=")
+        if len(sides) != 2 or not re.fullmatch(r"\s*(?:\\[ ,;:!]|\\q?quad|\s)*[\\A-Za-z][^=<>]*",
+                                                 sides[0]):
+            return text, []
+        try:
+            lhs, rhs = parse(sides[0]), parse(sides[1])
+        except InvalidAnswer:
+            return text, []
+        if not isinstance(lhs, raw.Name):
+            return text, []
+        definitions.append((lhs, rhs))
+    return items[0], definitions
+
+
+def depth_at(text: str, end: int) -> int:
     return sum((ch in "([{") - (ch in ")]}") for ch in text[:end])
 
 

@@ -452,6 +452,8 @@ class _Resolver:
                                         for k in range(1, len(items))]
         if len(items) == 1 and len(sub) > 1 and all(c in self.bound for c in sub):
             candidates.insert(0, (base, list(sub)))
+        if re.fullmatch(r"[1-9]{2}", sub) and self._matrix_named(base):
+            candidates.insert(0, (base, list(sub)))  # x_{12} of a matrix: row 1, column 2
         for name_text, index_texts in candidates:
             array = self.aliases.get(key(name_text))
             if array is None and self.scope.lookup(name_text) is not None:
@@ -466,6 +468,11 @@ class _Resolver:
                 continue
             return self._indexed(array, items, raws, True)
         return None
+
+    def _matrix_named(self, text: str) -> bool:
+        name = self.scope.lookup(text)
+        shape = self.scope.shapes.get(name, ()) if name else ()
+        return len(shape) == 2 and 1 not in shape
 
     def _index_item(self, item: raw.Raw) -> Node | tuple:
         if isinstance(item, raw.Span):

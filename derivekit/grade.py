@@ -279,7 +279,7 @@ def _value_of(item: str) -> str:
     (``7:\\ 7\\times7``)."""
     colon = [i for i, ch in enumerate(item) if ch == ":" and depth_at(item, i) == 0
              and item[i + 1:i + 2] != "=" and item[i - 1:i] != "\\"]
-    item = item[:colon[0]] if colon and item[:colon[0]].strip() else item
+    item = without_remarks(item[:colon[0]]) if colon and item[:colon[0]].strip() else item
     item = re.sub(r"^\s*(?:\\times|\u00d7)", "", item)  # "\\times 4": four times as many
     depth = 0
     for i, ch in enumerate(item):

@@ -146,6 +146,8 @@ def normalize(text: str) -> str:
     if commands:  # LaTeX sub- and superscripts take one character unless braced
         text = re.sub(r"_\s*([A-Za-z0-9])", r"_{\1}", text)
         text = re.sub(r"\^\s*([A-Za-z0-9])", r"^{\1}", text)
+    else:  # s_1s_2: a numeric subscript ends where a letter starts the next name
+        text = re.sub(r"_([0-9]+)(?=[A-Za-z])", r"_{\1}", text)
     return _pair_bars(text)
 
 

@@ -28,8 +28,8 @@ from derivekit import ops
 from derivekit.errors import DerivekitError
 from derivekit.expr import build, forms
 from derivekit.expr.evaluate import check_cost, cost, evaluate, exact
-from derivekit.expr.parse import (depth_at, parse, split_definitions, top_level_split,
-                                  without_remarks)
+from derivekit.expr.parse import (check_length, depth_at, parse, split_definitions,
+                                  top_level_split, without_remarks)
 from derivekit.expr.render import ascii_, latex
 from derivekit.expr.resolve import Scope, resolve, resolve_all
 from derivekit.expr.tree import Node, shape_text, walk
@@ -349,6 +349,7 @@ def _quiet() -> Iterator[None]:
 
 def _grade(problem: Problem, part: Part, text: str, seed: int, feedback: Feedback) -> None:
     feedback.form = part.form
+    check_length(text)
     scope = scope_for(problem, part)
     answer, definitions = split_definitions(without_remarks(text))
     pieces = _sizes_as_listed(problem, part, answer, _split_answer(answer, part), seed)

@@ -19,9 +19,9 @@ def test_part_givens_come_from_the_functions_arguments() -> None:
     assert part_givens(problem, problem.part("expected-loss")) == {"X", "w", "y", "sigma"}
 
 
-@pytest.mark.parametrize("text", [r"\frac{xy}{x^2+\sigma^2}",
-                                  r"\frac{xy}{x^2+\sigma^2}=\frac{y}{x}\cdot\frac{1}{1+\sigma^2/x^2}",
-                                  "x1*y1/(x1^2 + sigma^2)"])
+@pytest.mark.parametrize("text", [
+    r"\frac{xy}{x^2+\sigma^2}", r"\frac{xy}{x^2+\sigma^2}=\frac{y}{x}\cdot\frac{1}{1+\sigma^2/x^2}",
+    "x1*y1/(x1^2 + sigma^2)"])
 def test_a_scalar_written_y_is_the_parts_y(text: str) -> None:
     problem = CATALOG["instance-noise-ridge"]
     feedback = check(problem, problem.part("limit"), text)

@@ -85,10 +85,15 @@ def short(text: str, limit: int = 30) -> str:
     return text if len(text) <= limit else text[:limit - 1] + "…"
 
 
-def normalize(text: str) -> str:
-    """LaTeX or ASCII in, the grammar's token language out; raises InvalidAnswer."""
+def check_length(text: str) -> None:
+    """Refuse an oversized answer before any work is done on it."""
     if len(text) > MAX_LENGTH:
         raise _fail(f"answer too long: more than {MAX_LENGTH} characters")
+
+
+def normalize(text: str) -> str:
+    """LaTeX or ASCII in, the grammar's token language out; raises InvalidAnswer."""
+    check_length(text)
     for key, value in _UNICODE.items():
         text = text.replace(key, value)
     for i, ch in enumerate(text):

@@ -156,5 +156,6 @@ class Group:
     items: tuple[Raw, ...]
 
 
-Raw = Union[Number, Name, Apply, Binary, Terms, Juxtapose, Negate, Not, Power, Transpose, Frac, Sqrt,
+Raw = Union[Number, Name, Apply, Binary, Terms, Juxtapose, Negate, Not, Power, Transpose, Frac,
+            Sqrt,
             Total, Bounded, Span, Index, Norm, Abs, Indicator, Matrix, Group]

@@ -119,8 +119,8 @@ PROBLEM = Problem(
               judged_by="flat-region-response",
               reason="an edge detector's response: 0 where the image is flat",
               holds_in="edge-component-response", holds_value=lambda level: level,
-              condition="read for the Laplacian part J - delta alone (it responds at edges); J adds "
-                        "the image back (its weights sum to 1), so it sharpens edges on top of "
-                        "the image rather than detecting them"),
+              condition="read for the Laplacian part J - delta alone (it responds at edges); "
+                        "J adds the image back (its weights sum to 1), so it sharpens edges "
+                        "on top of the image rather than detecting them"),
     ),
 )

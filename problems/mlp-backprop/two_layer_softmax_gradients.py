@@ -115,7 +115,8 @@ PROBLEM = Problem(
             asks=r"(b) $\partial(\mathbf{z}_2)_k/\partial(\mathbf{W}_2)_{ij}$ ($K\times Kd$, "
                  r"columns $(i,j)$ row-major)",
             expression="z2", wrt="W2", layout="numerator",
-            answer_latex=r"\mathbf{I}_K\otimes\mathbf{h}^T\quad(\text{entries } h_j\,\mathbb{1}[k=i])",
+            answer_latex=r"\mathbf{I}_K\otimes\mathbf{h}^T"
+                         r"\quad(\text{entries } h_j\,\mathbb{1}[k=i])",
             claim=Claim(r"\frac{\partial(\mathbf{z}_2)_k}{\partial(\mathbf{W}_2)_{ij}}=\mathbf{h}_j"
                         r"\mathbb{I}(k=i,l=j)", "kron(I_K, h.T)", section="P2(b)"),
             wrong=(Wrong("indicator dropped: h_j for every output k", "kron(ones(K, K), h.T)"),),
@@ -227,7 +228,8 @@ PROBLEM = Problem(
             asks=r"(d) $\partial(\mathbf{z}_1)_k/\partial(\mathbf{W}_1)_{ij}$ ($d\times dn$, "
                  r"columns $(i,j)$ row-major)",
             expression="z1", wrt="W1", layout="numerator",
-            answer_latex=r"\mathbf{I}_d\otimes\mathbf{x}^T\quad(\text{entries } x_j\,\mathbb{1}[k=i])",
+            answer_latex=r"\mathbf{I}_d\otimes\mathbf{x}^T"
+                         r"\quad(\text{entries } x_j\,\mathbb{1}[k=i])",
             claim=Claim(r"\frac{\partial(\mathbf{z}_1)_k}{\partial(\mathbf{W}_1)_{ij}}=\mathbf{x}_j"
                         r"\mathbb{I}(k=i,l=j)", "kron(I_d, x.T)", section="P2(d)"),
             wrong=(Wrong("indicator dropped: x_j for every output k", "kron(ones(d, d), x.T)"),),

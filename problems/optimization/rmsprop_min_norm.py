@@ -13,8 +13,8 @@ from derivekit.model import (
     Wrong,
     interval,
 )
-from derivekit.ops import (SymbolicUnsupported, abs_, eigh, max_entry, sqnorm, sqrt, step, total,
-                           vstack)
+from derivekit.ops import (SymbolicUnsupported, abs_, eigh, max_entry, sqnorm, sqrt, step,
+                           total, vstack)
 
 
 def sign(x):

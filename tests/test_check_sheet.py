@@ -21,7 +21,6 @@ AWAITING = "awaiting defined givens (lead)"
 problem does not bind to their definitions yet (Given(..., definition=...))."""
 PROSE = "sheet wording states several results or explains them: split what is typed from prose"
 NOT_THE_VALUE = "the part grades another value than the one printed (an objective, a table)"
-OTHER_VALUE = "reads, but to another value than the truth: the reading or the wording to check"
 NOTATION = "notation the grammar does not read yet"
 WEIGHTS = NOT_THE_VALUE + ": weights graded through the table they compute"
 
@@ -71,14 +70,6 @@ PENDING: dict[str, str] = {
     'mlp-softmax-ce-backprop/grad-b1': AWAITING,
     'mlp-softmax-ce-backprop/grad-x': AWAITING,
     'mlp-softmax-ce-backprop/dl-dx-numerator': AWAITING,
-    'optimal-learning-rate-one-step/loss-after-one-step': AWAITING,
-    'optimal-learning-rate-one-step/loss-after-one-step-expanded': AWAITING,
-    'optimal-learning-rate-one-step/loss-derivative': AWAITING,
-    'optimal-learning-rate-one-step/loss-after-one-step-chatgpt-expansion': AWAITING,
-    'optimal-learning-rate-one-step/loss-derivative-chatgpt': AWAITING,
-    'optimal-learning-rate-one-step/loss-curvature': AWAITING,
-    'optimal-learning-rate-one-step/optimal-learning-rate': AWAITING,
-    'optimal-learning-rate-one-step/optimal-learning-rate-modified-output': AWAITING,
     'pool-upsample-net-counts/weights': AWAITING,
     'pool-upsample-net-counts/connections': AWAITING,
     'quadratic-gd-eigen/eigen-component': AWAITING,
@@ -98,7 +89,6 @@ PENDING: dict[str, str] = {
     'sgd-minimum-norm/step-stays-in-row-space': AWAITING,
     'sgd-minimum-norm/orthogonality': AWAITING,
     'sgd-minimum-norm/pythagoras': AWAITING,
-    'two-layer-backprop-step/grad-output-weights': AWAITING,
     'two-layer-backprop-step/grad-hidden-weights': AWAITING,
     'vit-patch-count/attention-permutation-equivariant': AWAITING,
     'boxcar-exponential-convolution/convolution-is-flipped-correlation':
@@ -114,7 +104,6 @@ PENDING: dict[str, str] = {
     'maxpool-as-relu-mlp/maxpool-as-relu-mlp': PROSE,
     'rmsprop-minimum-norm/example-minimum-norm': PROSE,
     'composite-jacobian/jacobian-f1': NOTATION + ': \\cos\\pi x_2 reads as cos(π)·x_2',
-    'conv-net-backprop-w1/dloss-dw1': OTHER_VALUE,
     'gan-gradients/discriminator-maximises': NOTATION + ': p(x) over a discrete support',
     'gan-gradients/generator-minimises': NOT_THE_VALUE,
     'instance-noise-cross-term/noise-covariance': NOT_THE_VALUE,

@@ -553,7 +553,7 @@ def _compare(problem: Problem, part: Part, node: Node, field: str, seed: int,
                                            if typed_precision else "")
         feedback.evidence = f"numeric: {len(pairs)} points, float64" if problem.givens or \
             _iteration_variable(part) else "numeric: every entry (the part has no random inputs)"
-        if not typed_precision and cost(node, pairs[0][1], shapes) <= SYMBOLIC_COST:
+        if not typed_precision and cost(node, pairs[0][1], _shapes(problem)) <= SYMBOLIC_COST:
             proof = _symbolic_proof(problem, part, node, field)
             if proof:
                 feedback.evidence += f"; symbolic: proved equal at shapes {proof}"
@@ -806,7 +806,7 @@ def _missing_term(problem: Problem, part: Part, node: Node, pairs: list) -> str:
 def _closed_form_tree(problem: Problem, part: Part) -> Node | None:
     """The part's own closed form read as an answer, or None where its LaTeX is not math."""
     try:
-        return resolve(parse(_split_answer(part.answer_latex, part)[-1]),
+        return resolve(parse(_split_answer(without_remarks(part.answer_latex), part)[-1]),
                        scope_for(problem, part))
     except DerivekitError:
         return None

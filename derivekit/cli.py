@@ -322,6 +322,10 @@ def audit(
     console.print(table)
     for name, counts in audit_lib.summary(entries).items():
         console.print(f"{name}: " + ", ".join(f"{counts[v]} {v}" for v in audit_lib.VERDICTS))
+    why = audit_lib.unverifiable(entries)
+    if why:
+        console.print(f"{sum(why.values())} claims unverifiable: " + ", ".join(
+            f"{n} {kind}" for kind, n in why.items()) + " (each with its reason above)")
 
 
 # --------------------------------------------------------------------------- sheet
@@ -378,7 +382,8 @@ def sheet(
 
 
 # --------------------------------------------------------------------------- check
-_VERDICT_STYLE = {"equivalent": "green", "not-equivalent": "bold red", "invalid": "bold yellow"}
+_VERDICT_STYLE = {"equivalent": "green", "equivalent-wrong-form": "yellow",
+                  "not-equivalent": "bold red", "invalid": "bold yellow"}
 
 
 _NOTATION = (
@@ -447,10 +452,13 @@ def check_answer(
         typer.echo(json_lib.dumps(feedback.to_dict(), indent=2))
     else:
         _print_feedback(feedback)
-    raise typer.Exit({"equivalent": 0, "not-equivalent": 1}.get(feedback.verdict, 2))
+    raise typer.Exit({"equivalent": 0, "equivalent-wrong-form": 1,
+                      "not-equivalent": 1}.get(feedback.verdict, 2))
 
 
 def _read_answer(path: Path) -> str:
+    """The answer in ``path``; a longer one is read only past the limit, so that grading
+    calls it too long (an ``invalid`` answer, not a usage error)."""
     from derivekit.expr.parse import MAX_LENGTH
 
     try:
@@ -458,9 +466,7 @@ def _read_answer(path: Path) -> str:
             text = handle.read(MAX_LENGTH + 1)
     except (OSError, UnicodeDecodeError) as exc:
         raise DerivekitError(f"cannot read {path}: {exc}") from None
-    if len(text) > MAX_LENGTH:
-        raise DerivekitError(f"{path}: answer longer than {MAX_LENGTH} characters")
-    return text.strip()
+    return text if len(text) > MAX_LENGTH else text.strip()
 
 
 def _check_batch(path: Path, out: Optional[Path], output_format: Optional[str], force: bool,
@@ -505,6 +511,8 @@ def _print_feedback(feedback) -> None:  # noqa: ANN001
         console.print(f"your answer was interpreted as: {feedback.interpreted}", markup=False)
     if feedback.layout:
         console.print(f"layout: {feedback.layout}", markup=False)
+    if feedback.form:
+        console.print(f"form asked: {feedback.form}", markup=False)
     if feedback.diagnosis:
         console.print(f"diagnosis: {feedback.diagnosis}", markup=False)
     console.print(feedback.message, markup=False)

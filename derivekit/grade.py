@@ -15,9 +15,10 @@ import inspect
 import re
 import signal
 import threading
+import warnings
 from contextlib import contextmanager
 from contextvars import ContextVar
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, fields
 from fractions import Fraction
 from typing import Any, Callable, Iterator, Mapping, TypeVar
 
@@ -25,9 +26,10 @@ import numpy as np
 
 from derivekit import ops
 from derivekit.errors import DerivekitError
-from derivekit.expr import build
-from derivekit.expr.evaluate import evaluate, exact
-from derivekit.expr.parse import parse, split_definitions, unnamed_items
+from derivekit.expr import build, forms
+from derivekit.expr.evaluate import check_cost, cost, evaluate, exact
+from derivekit.expr.parse import (check_length, depth_at, parse, split_definitions,
+                                  top_level_split, without_remarks)
 from derivekit.expr.render import ascii_, latex
 from derivekit.expr.resolve import Scope, resolve, resolve_all
 from derivekit.expr.tree import Node, shape_text, walk
@@ -36,7 +38,9 @@ from derivekit.points import call, shape_sets
 from derivekit.witness.compare import ATOL, RTOL
 
 TIMEOUT_S = 3.0
-VERDICTS = ("equivalent", "not-equivalent", "invalid")
+VERDICTS = ("equivalent", "equivalent-wrong-form", "not-equivalent", "invalid")
+"""``equivalent-wrong-form``: equal in value, but the part asks for a form (``Part.form``)
+the answer is not written in."""
 
 
 @dataclass
@@ -48,6 +52,8 @@ class Feedback:
     interpreted: str = ""
     interpreted_latex: str = ""
     layout: str | None = None
+    form: str = ""
+    """The form the part asks for, when it asks for one."""
     message: str = ""
     diagnosis: str = ""
     counterexample: dict[str, Any] | None = None
@@ -181,13 +187,59 @@ def _dimension_names(problem: Problem) -> list[str]:
     return [d for d in problem.symbolic_dims if d not in names]
 
 
+_STATEFUL = ("step", "closed_form")
+"""Functions whose first argument is not a given: an iteration's state, the step count."""
+_NOT_ABOUT = ("claim", "wrong", "answer_reader", "answer_inputs")
+"""Fields that are claims or reading aids, not the part's own statement."""
+
+
+def part_givens(problem: Problem, part: Part) -> frozenset[str]:
+    """The givens a part is about: declared (``about``), else those its functions take or its
+    expressions name (``wrt``, ``param`` too). Empty when a function takes every given."""
+    names = {g.name for g in problem.givens}
+    if part.about:
+        return frozenset(part.about)
+    found: set[str] = set()
+    for f in fields(part):
+        value = getattr(part, f.name)
+        if f.name in _NOT_ABOUT or value is None:
+            continue
+        if f.name in ("wrt", "param", "expression") or (f.name == "answer" and
+                                                        isinstance(value, str)):
+            found |= set(re.findall(r"[A-Za-z][A-Za-z0-9_]*", str(value))) & names
+        elif callable(value):
+            taken = _taken(value)
+            if taken is None:
+                return frozenset()
+            found |= set(taken[1:] if f.name in _STATEFUL else taken) & names
+    definitions = {g.name: g.definition for g in problem.givens if g.definition}
+    reached = [n for n in found if n in definitions]
+    while reached:  # what the defined names the part uses are defined by
+        used = set(re.findall(r"[A-Za-z][A-Za-z0-9_]*", definitions[reached.pop()])) & names
+        reached += [n for n in used - found if n in definitions]
+        found |= used
+    return frozenset(found)
+
+
+def _taken(fn: Any) -> list[str] | None:
+    """The parameters a problem function names, None when it takes ``**givens``."""
+    try:
+        params = list(inspect.signature(fn).parameters.values())
+    except (TypeError, ValueError):
+        return None
+    if any(p.kind is p.VAR_KEYWORD for p in params):
+        return None
+    return [p.name for p in params if p.kind in (p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY)]
+
+
 @_reused
 def scope_for(problem: Problem, part: Part) -> Scope:
     entries = [(g.name, g.shape, g.latex) for g in problem.givens]
     counter = _iteration_variable(part)
     if counter:
         entries.append((counter, (), None))
-    scope = Scope.of(entries)
+    scope = Scope.of(entries, part_givens(problem, part))
+    scope.defined = frozenset(g.name for g in problem.givens if g.definition)
     for name in part.answer_inputs:
         scope.add(name, (), boolean=True)
     for d in _dimension_names(problem):  # last: a given's LaTeX spelling wins over a dimension
@@ -203,20 +255,63 @@ def _shapes(problem: Problem) -> dict[str, tuple]:
 def _split_answer(text: str, part: Part) -> list[str]:
     """The pieces to grade: the last side of ``a = b``; both ends of ``lo < p < hi``; the
     values of ``H_1 = f, H_2 = g``."""
-    text = text.strip()
+    text = re.sub(r"\\approx(?![A-Za-z])|\u2248", "=", text.strip())  # a value: its decimals
     if isinstance(part, ConvergenceRange):
         pieces = [p for p in re.split(r"<=?|\\le(?:q)?(?![a-z])|\\lt(?![a-z])", text)]
         if len(pieces) == 3:
             return [pieces[0], pieces[2]]
+        if len(pieces) == 2 and re.fullmatch(r"\s*(?:\\[lr]vert|\\?\|)[^|]*(?:\\[lr]vert|\\?\|)\s*",
+                                             pieces[0]):
+            return [f"-({pieces[1]})", pieces[1]]  # |γ| < c: between -c and c
+        if len(pieces) == 2:
+            return [pieces[1]]  # η < c: the upper end
         return [text]
-    text = unnamed_items(text)
+    items = [piece for item in top_level_split(text, ",") for piece in _arrows(item)]
+    return [", ".join(_value_of(item) for item in items)]
+
+
+_RELATION = re.compile(r"\\(?:ge|geq|le|leq|ne|neq|gt|lt)(?![A-Za-z])|[<>\u2265\u2264\u2260]")
+
+
+def _value_of(item: str) -> str:
+    """One item's value as a sheet writes it: the last side of ``a = b = 3``, before a
+    trailing relation (``576 \\neq 400``, ``2+2p \\ge 2``) or a colon's remark
+    (``7:\\ 7\\times7``)."""
+    colon = [i for i, ch in enumerate(item) if ch == ":" and depth_at(item, i) == 0
+             and item[i + 1:i + 2] != "=" and item[i - 1:i] != "\\"]
+    item = without_remarks(item[:colon[0]]) if colon and item[:colon[0]].strip() else item
+    item = re.sub(r"^\s*(?:\\times|\u00d7)", "", item)  # "\\times 4": four times as many
+    depth = 0
+    for i, ch in enumerate(item):
+        depth += (ch in "([{") - (ch in ")]}")
+        relation = _RELATION.match(item, i) if depth == 0 else None
+        if relation and not item.startswith("=", i + 1) and _reads(item[relation.end():]):
+            item = item[:i]
+            break
     depth, last = 0, 0
-    for i, ch in enumerate(text):
-        depth += ch in "([{"
-        depth -= ch in ")]}"
-        if ch == "=" and depth == 0 and text[i - 1:i] not in "<>!" and text[i + 1:i + 2] != "=":
+    for i, ch in enumerate(item):
+        depth += (ch in "([{") - (ch in ")]}")
+        if ch == "=" and depth == 0 and item[i - 1:i] not in "<>!" and item[i + 1:i + 2] != "=":
             last = i + 1
-    return [text[last:]]
+    return item[last:]
+
+
+def _reads(text: str) -> bool:
+    """Whether ``text`` is math (a remark after a relation must be; ``x > /tmp/f`` is not)."""
+    try:
+        parse(text)
+    except DerivekitError:
+        return False
+    return True
+
+
+_ARROW = re.compile(r"\\to(?![A-Za-z])|\\rightarrow(?![A-Za-z])|\u2192")
+
+
+def _arrows(item: str) -> list[str]:
+    """``32 \\to 16 \\to 8``: the sizes, in order; ``-D \\to 0`` (one arrow): the value."""
+    pieces = _ARROW.split(item)
+    return pieces if len(pieces) > 2 else pieces[:1]
 
 
 # --------------------------------------------------------------------------- check
@@ -228,7 +323,7 @@ def check(problem: Problem, part: Part, text: str, seed: int = 0,
     """
     feedback = Feedback(problem.id, part.name, text, "invalid")
     try:
-        with time_limit(timeout):
+        with time_limit(timeout), _quiet():
             _grade(problem, part, text, seed, feedback)
             if any_layout and feedback.diagnosis in ("wrong layout", "transposed") and \
                     feedback.layout:
@@ -243,26 +338,97 @@ def check(problem: Problem, part: Part, text: str, seed: int = 0,
     return feedback
 
 
+@contextmanager
+def _quiet() -> Iterator[None]:
+    """A reply is the verdict and its reasons: overflow in a student's ``e^{e^{e^x}}`` is a
+    value (inf) to compare, never a warning printed beside it."""
+    with warnings.catch_warnings(), np.errstate(all="ignore"):
+        warnings.simplefilter("ignore")
+        yield
+
+
 def _grade(problem: Problem, part: Part, text: str, seed: int, feedback: Feedback) -> None:
+    feedback.form = part.form
+    check_length(text)
     scope = scope_for(problem, part)
-    answer, definitions = split_definitions(text)
-    pieces = _split_answer(answer, part)
-    nodes, defined = resolve_all([parse(piece) for piece in pieces], scope, definitions)
+    answer, definitions = split_definitions(without_remarks(text))
+    pieces = _sizes_as_listed(problem, part, answer, _split_answer(answer, part), seed)
+    restated: dict[str, Node] = {}
+    nodes, defined = resolve_all([parse(piece) for piece in pieces], scope, definitions,
+                                 restated)
     if any(build.UNSIZED in n.shape for node in nodes for n in walk(node)):
         raise DerivekitError("the size of I or of the ones vector cannot be told from its "
                              "neighbours: write I_n")
-    feedback.interpreted = " < p < ".join(ascii_(n) for n in nodes) + (
+    between = f" < {part.param} < " if isinstance(part, ConvergenceRange) else ", "
+    feedback.interpreted = between.join(ascii_(n) for n in nodes) + (
         "  where " + "; ".join(defined) if defined else "")
     feedback.interpreted_latex = ", ".join(latex(n, _latex_names(problem)) for n in nodes)
-    fields = _truth_fields(part)
-    if len(nodes) == 1 and len(fields) == 2:
-        fields = fields[1:]  # one bound typed: the upper one (the lower is 0 for step sizes)
-    if len(nodes) != len(fields):
-        raise DerivekitError(f"expected {len(fields)} value(s), got {len(nodes)}")
-    for node, field in zip(nodes, fields):
+    if restated and not _agrees_with_statement(problem, part, restated, seed, feedback):
+        return
+    truth_fields = _truth_fields(part)
+    if len(nodes) == 1 and len(truth_fields) == 2:
+        truth_fields = truth_fields[1:]  # one bound typed: the upper one (the lower is 0)
+    if len(nodes) != len(truth_fields):
+        raise DerivekitError(f"expected {len(truth_fields)} value(s), got {len(nodes)}")
+    for node, field in zip(nodes, truth_fields):
         _compare(problem, part, node, field, seed, feedback)
         if feedback.verdict != "equivalent":
             return
+    why = forms.violation(part.form, nodes) if part.form else ""
+    if why:
+        feedback.verdict = "equivalent-wrong-form"
+        feedback.message = (f"equivalent in value, but not in the form the part asks for "
+                            f"({part.form}): {why}")
+
+
+def _agrees_with_statement(problem: Problem, part: Part, restated: dict[str, Node], seed: int,
+                           feedback: Feedback) -> bool:
+    """A where-clause may restate a name the statement defines (``ô = softmax(z_2)``): it
+    must agree with the statement's definition at every point, else the answer is graded
+    ``not-equivalent`` with the point where they differ."""
+    shapes = _shapes(problem)
+    for name, tree in restated.items():
+        for dims, values in _points(problem, part, seed):
+            want = np.asarray(values[name], dtype=float)
+            got = np.broadcast_to(_value(tree, values, shapes), want.shape)
+            if not _close(got, want):
+                feedback.verdict = "not-equivalent"
+                feedback.diagnosis = "wrong definition"
+                feedback.counterexample = _counterexample(dims, values, got, want)
+                statement = problem.given(name).definition
+                feedback.message = (f"your {name} = {ascii_(tree)} is not the statement's "
+                                    f"{name} = {statement}")
+                return False
+    return True
+
+
+_SIZES = re.compile(r"\s*\d+(?:\s*(?:\\!)?\s*(?:\\times|\u00d7)\s*(?:\\!)?\s*\d+)+\s*")
+
+
+def _sizes_as_listed(problem: Problem, part: Part, answer: str, pieces: list[str],
+                     seed: int) -> list[str]:
+    """Sizes as sheets list them, read by what the part asks for: ``32\\times32\\times10``
+    is a volume's three sizes where the part's value is three sizes (a product anywhere
+    else); a chain ``32\\to16\\to8`` is its end where the value is one size, the sizes
+    after the first where it is one fewer."""
+    if len(pieces) != 1 or isinstance(part, ConvergenceRange):
+        return pieces
+    sizes = re.findall(r"\d+", pieces[0]) if _SIZES.fullmatch(pieces[0]) else []
+    chain = top_level_split(pieces[0], ",") if not sizes and len(_ARROW.split(answer)) > 2 \
+        else []
+    if not sizes and not chain:
+        return pieces
+    dims, values = _points(problem, part, seed)[0]
+    try:
+        want = _truth(problem, part, _truth_fields(part)[-1], values)
+    except (TypeError, ValueError, DerivekitError):
+        return pieces
+    if sizes:
+        return [", ".join(sizes)] if want.size == len(sizes) > 1 and want.squeeze().ndim == 1 \
+            else pieces
+    if want.size == 1:
+        return [chain[-1]]
+    return [", ".join(chain[1:])] if want.size == len(chain) - 1 else pieces
 
 
 def _accept_other_layout(feedback: Feedback) -> None:
@@ -319,6 +485,7 @@ def _truth_points(problem: Problem, part: Part, field: str, seed: int) -> list[t
 
 
 def _value(node: Node, values: dict, shapes: dict) -> np.ndarray:
+    check_cost(node, values, shapes)
     out = evaluate(node, values, shapes)
     return np.asarray(out if not isinstance(out, tuple) else [np.asarray(x) for x in out],
                       dtype=float)
@@ -337,6 +504,7 @@ def _answer_value(part: Part, node: Node, values: dict, shapes: dict) -> np.ndar
     """What is graded: the answer's value; over answer inputs, a table (a single formula is
     its one row); through the part's reader, what the reader makes of it."""
     if part.answer_reader is not None:
+        check_cost(node, values, shapes)
         return _read(part.answer_reader, evaluate(node, values, shapes))
     value = _value(node, values, shapes)
     return np.atleast_2d(value) if part.answer_inputs else value
@@ -385,7 +553,7 @@ def _compare(problem: Problem, part: Part, node: Node, field: str, seed: int,
                                            if typed_precision else "")
         feedback.evidence = f"numeric: {len(pairs)} points, float64" if problem.givens or \
             _iteration_variable(part) else "numeric: every entry (the part has no random inputs)"
-        if not typed_precision:
+        if not typed_precision and cost(node, pairs[0][1], _shapes(problem)) <= SYMBOLIC_COST:
             proof = _symbolic_proof(problem, part, node, field)
             if proof:
                 feedback.evidence += f"; symbolic: proved equal at shapes {proof}"
@@ -399,8 +567,11 @@ _PIECEWISE = {"relu", "step", "nonneg", "abs", "floor", "ceil"}
 decides."""
 SYMBOLIC_ENTRIES = 16
 SYMBOLIC_NODES = 1100
+SYMBOLIC_COST = 20_000
 """Symbolic proofs are tried on small answers only (latency): at most this many entries and
-this many expression nodes in all (about 4000 printed characters)."""
+this many expression nodes in all (about 4000 printed characters), and a numeric cost (see
+:func:`derivekit.expr.evaluate.cost`) that SymPy, a thousand times slower per entry, can
+afford."""
 
 
 @_reused
@@ -510,8 +681,32 @@ def _explain_shape(pairs: list, layout: str | None, feedback: Feedback) -> None:
                             f"asks for {layout} layout" if layout else
                             "your answer is the transpose of the expected one")
         return
+    reduction = _missing_reduction(pairs)
+    if reduction:
+        feedback.diagnosis = f"missing {reduction}"
+        feedback.message = (f"your answer is the summand: it is missing the {reduction} over "
+                            f"samples (its shape is {got.shape}, the part asks for "
+                            f"{want.shape or 'a scalar'})")
+        return
     feedback.diagnosis = "wrong shape"
     feedback.message = f"your answer has shape {got.shape}, expected {want.shape}"
+
+
+def _missing_reduction(pairs: list) -> str:
+    """'sum' or 'mean' when the answer, summed (or averaged) over all its entries or over one
+    axis, is the truth at every point: the part asks for a sum over samples and the answer
+    is its summand."""
+    for name, reduce in (("sum", np.sum), ("mean", np.mean)):
+        for axis in (None, 0, 1):
+            def reduced(g: np.ndarray, w: np.ndarray) -> np.ndarray | None:
+                if (axis is not None and g.ndim != 2) or g.size < w.size:
+                    return None
+                out = np.asarray(reduce(g, axis=axis, keepdims=axis is not None))
+                return out.reshape(w.shape) if out.size == w.size else None
+            values = [(reduced(g, w), w) for _, _, g, w in pairs]
+            if all(r is not None and _close(r, w) for r, w in values):
+                return name
+    return ""
 
 
 def _diagnose(problem: Problem, part: Part, node: Node, pairs: list, layout: str | None,
@@ -571,17 +766,22 @@ def _terms(node: Node) -> list[Node]:
     return [node]
 
 
+def _explains(term: Node, pairs: list, shapes: dict, fits: Any) -> bool:
+    """Whether ``fits(got, want, term value)`` holds at every point; a term that cannot be
+    evaluated there, or not in the truth's shape, explains nothing."""
+    try:
+        return all(fits(_squeeze_to(g, w), w, np.broadcast_to(_value(term, v, shapes), w.shape))
+                   for _, v, g, w in pairs)
+    except (DerivekitError, ArithmeticError, ValueError, TypeError, KeyError, IndexError):
+        return False
+
+
 def _extra_term(node: Node, pairs: list, shapes: dict) -> str:
     terms = _terms(node)
     if len(terms) < 2:
         return ""
-    for term in terms:
-        with np.errstate(all="ignore"):
-            if all(_close(_squeeze_to(g - np.broadcast_to(_value(term, v, shapes), g.shape), w),
-                          w)
-                   for _, v, g, w in pairs):
-                return ascii_(term)
-    return ""
+    return next((ascii_(term) for term in terms if _explains(
+        term, pairs, shapes, lambda g, w, t: _close(g - t, w))), "")
 
 
 def _missing_term(problem: Problem, part: Part, node: Node, pairs: list) -> str:
@@ -590,27 +790,23 @@ def _missing_term(problem: Problem, part: Part, node: Node, pairs: list) -> str:
     reference = _closed_form_tree(problem, part)
     if reference is None:
         return ""
-    disjunct = _missing_disjunct(reference, pairs, _shapes(problem))
-    if disjunct:
-        return disjunct
+    shapes = _shapes(problem)
+    disjuncts = _disjuncts(reference)
+    for term in disjuncts if len(disjuncts) > 1 else ():  # a sum of products' lost product
+        if _explains(term, pairs, shapes, lambda g, w, t: _close(ops.logic_or(g, t), w)):
+            return ascii_(term)
     terms = _terms(reference)
     if len(terms) < 2:
         return ""
-    shapes = _shapes(problem)
-    for term in terms:
-        with np.errstate(all="ignore"):
-            if all(_close(_squeeze_to(g, w), w - np.broadcast_to(_value(term, v, shapes),
-                                                                w.shape))
-                   for _, v, g, w in pairs):
-                return ascii_(term)
-    return ""
+    return next((ascii_(term) for term in terms if _explains(
+        term, pairs, shapes, lambda g, w, t: _close(g, w - t))), "")
 
 
 @_reused
 def _closed_form_tree(problem: Problem, part: Part) -> Node | None:
     """The part's own closed form read as an answer, or None where its LaTeX is not math."""
     try:
-        return resolve(parse(_split_answer(part.answer_latex, part)[-1]),
+        return resolve(parse(_split_answer(without_remarks(part.answer_latex), part)[-1]),
                        scope_for(problem, part))
     except DerivekitError:
         return None
@@ -618,18 +814,6 @@ def _closed_form_tree(problem: Problem, part: Part) -> Node | None:
 
 def _disjuncts(node: Node) -> list[Node]:
     return _disjuncts(node.args[0]) + _disjuncts(node.args[1]) if node.op == "or" else [node]
-
-
-def _missing_disjunct(reference: Node, pairs: list, shapes: dict) -> str:
-    """A product term of a sum-of-products closed form that the answer lacks: the answer
-    OR that term is the truth."""
-    terms = _disjuncts(reference)
-    for term in terms if len(terms) > 1 else ():
-        with np.errstate(all="ignore"):
-            if all(_close(ops.logic_or(_squeeze_to(g, w), np.broadcast_to(
-                    _value(term, v, shapes), w.shape)), w) for _, v, g, w in pairs):
-                return ascii_(term)
-    return ""
 
 
 def _first_bad_entry(bad: tuple, inputs: Mapping[str, Any]) -> str:

@@ -145,6 +145,10 @@ class Claim:
     condition: str = ""
     holds_value: Any = None
     """The claim read under ``condition``, as that other part's answer (default: ``value``)."""
+    judged_by: str = ""
+    """For a prose claim (``Problem.prose``): the part that confirms or refutes it. ``value``
+    is then the claim read as that part's answer, and ``reason`` says how the prose was read
+    ("positive definite: rank d"); the audit judges it like a part's claim."""
 
 
 @dataclass(frozen=True)
@@ -175,6 +179,11 @@ class AnswerReader:
 
 
 # --------------------------------------------------------------------------- parts
+FORMS = re.compile(r"sum of products|closed form|matrix form|expanded in (\w+)")
+"""Forms a part may ask for: an OR of ANDs of (negated) inputs; no recursion; no sum over an
+index; a polynomial expanded in one given (each power of it in its own term)."""
+
+
 @dataclass(frozen=True, kw_only=True)
 class Part:
     """Common fields of every part. Subclasses add the function and the claimed closed form."""
@@ -196,6 +205,13 @@ class Part:
     to the whole table at once: its last axis runs over the arrays' entries."""
     answer_reader: AnswerReader | None = None
     """Set when the typed value must be run through the problem's own function to be graded."""
+    form: str = ""
+    """The form the question asks the answer in (see ``FORMS``): a typed answer equal in
+    value but written otherwise is graded ``equivalent-wrong-form``."""
+    about: tuple[str, ...] = ()
+    """The givens this part is about, when its functions do not say it by the givens they
+    take: a typed name resolves among these first (``y`` is the scalar label here, not the
+    problem's vector y)."""
 
     KIND: ClassVar[str] = "part"
     ANSWER_FIELD: ClassVar[str] = "answer"
@@ -436,6 +452,15 @@ def _validate(problem: Problem) -> None:
                 raise ProblemDefinitionError(
                     f"{where}/{part.name}: {attr}={ref!r} is not a given"
                 )
+        form = FORMS.fullmatch(part.form) if part.form else None
+        if part.form and (form is None or form.group(1) and form.group(1) not in names):
+            raise ProblemDefinitionError(
+                f"{where}/{part.name}: form={part.form!r} is not one of: sum of products, "
+                "closed form, matrix form, expanded in GIVEN")
+        unknown = [n for n in part.about if n not in names]
+        if unknown:
+            raise ProblemDefinitionError(
+                f"{where}/{part.name}: about={unknown} names no given")
         shadowed = set(part.answer_inputs) & set(names)
         if shadowed:
             raise ProblemDefinitionError(
@@ -468,6 +493,11 @@ def _validate(problem: Problem) -> None:
     for claim in problem.prose:
         if not claim.reason:
             raise ProblemDefinitionError(f"{where}: prose claim {claim.text[:40]!r} needs a reason")
+        if claim.judged_by and (claim.judged_by not in part_names or claim.value is None or (
+                claim.holds_in and claim.holds_in not in part_names)):
+            raise ProblemDefinitionError(
+                f"{where}: prose claim {claim.text[:40]!r}: judged_by={claim.judged_by!r} "
+                "needs a part of this problem and the claim's value as its answer")
 
 
 def _validate_derivative(where: str, part: Derivative) -> None:

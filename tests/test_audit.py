@@ -77,3 +77,70 @@ def test_cli_audit_json_fields() -> None:
 def test_cli_audit_usage_errors(args: list[str]) -> None:
     result = runner.invoke(app, args)
     assert result.exit_code == 2 and "Traceback" not in result.output
+
+
+# --------------------------------------------------------------------------- judged_by
+JUDGED = [("rmsprop-minimum-norm", "1.2.1 (Modified Output)", "hessian-rank", "wrong"),
+          ("sgd-minimum-norm", "1.1.1 (Modified Output)", "gram-rank", "wrong"),
+          ("sharpen-filter-5x5", "3.1", "flat-region-response", "partly"),
+          ("receptive-field-factors", "3.2", "pooling-enlarges", "wrong"),
+          ("conv-transpose-unet-counts", "5.3", "pooled-next-layer-weights", "wrong")]
+"""Seed 004's prose claims that a part of the problem refutes (or, under a condition the seed
+does not state, confirms): Hessian 'positive definite', X^T X 'invertible' for d > n, the
+filter 'detects edges', pooling shrinks the receptive field, pooling leaves fewer parameters
+for the next layer."""
+
+
+@pytest.mark.parametrize(("pid", "section", "part", "verdict"), JUDGED,
+                         ids=[j[0] for j in JUDGED])
+def test_prose_claims_judged_by_a_part(pid: str, section: str, part: str, verdict: str) -> None:
+    entries = [e for e in audit.audit_problem(registry.lookup(pid)) if e.part == part
+               and e.section == section and not registry.lookup(pid).part(part).claim]
+    (entry,) = entries
+    assert entry.verdict == verdict, entry.detail
+    assert entry.detail.startswith("read as ")
+    if verdict == "wrong":
+        example = entry.counterexample
+        assert example and {"shapes", "values", "claimed", "true"} <= set(example)
+        assert example["claimed"] != example["true"]
+
+
+def test_a_judged_claim_flips_when_its_reading_is_the_truth() -> None:
+    problem = registry.lookup("rmsprop-minimum-norm")
+    claim = next(c for c in problem.prose if c.judged_by == "hessian-rank")
+    fixed = replace(problem, prose=(replace(claim, value=lambda: 1),))
+    (entry,) = [e for e in audit.audit_problem(fixed) if e.part == "hessian-rank"]
+    assert entry.verdict == "correct"
+
+
+def test_judged_by_must_name_a_part_and_a_value() -> None:
+    from derivekit.errors import ProblemDefinitionError
+
+    problem = registry.lookup("rmsprop-minimum-norm")
+    with pytest.raises(ProblemDefinitionError, match="judged_by"):
+        replace(problem, prose=(Claim("x", lambda: 1, judged_by="nope", reason="r"),))
+    with pytest.raises(ProblemDefinitionError, match="judged_by"):
+        replace(problem, prose=(Claim("x", judged_by="hessian-rank", reason="r"),))
+
+
+def test_a_claim_whose_shapes_do_not_fit_is_wrong_with_the_mismatch() -> None:
+    """Seed 003 P2(c)-(d) uses W1^T where W2^T belongs: not even defined unless n = d = K."""
+    problem = registry.lookup("two-layer-softmax-gradients")
+    entry = next(e for e in audit.audit_problem(problem) if e.part == "grad-b1")
+    assert entry.verdict == "wrong"
+    assert "not defined at shapes" in entry.detail and "inner sizes differ" in entry.detail
+    assert "W1 3×2" in entry.detail and "ValueError" not in entry.detail
+    assert entry.counterexample["claimed"].startswith("undefined")
+    assert entry.counterexample["shapes"] == {"n": 2, "d": 3, "K": 2}
+
+
+def test_cli_audit_counts_the_unverifiable_and_why(tmp_path) -> None:  # noqa: ANN001
+    import shutil
+
+    problem = registry.lookup("rmsprop-minimum-norm")
+    shutil.copy(problem.path, tmp_path)
+    result = runner.invoke(app, ["audit", "004", "--problems", str(tmp_path), "-j", "1"])
+    assert result.exit_code == 0, result.output
+    why = audit.unverifiable(audit.audit_problem(problem))
+    assert why == {"prose": 2}  # the convergence assertion and the conclusion: prose
+    assert "2 claims unverifiable: 2 prose (each with its reason above)" in result.output

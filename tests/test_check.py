@@ -58,6 +58,29 @@ def test_correct_variants_are_equivalent(pid: str, name: str, entry: dict) -> No
         assert feedback.verdict == "equivalent", (text, feedback.message)
 
 
+FORMED = [(pid, name, entry) for pid, name, entry in TYPED if "wrong_form" in entry]
+
+
+def test_form_parts_have_wrong_form_answers() -> None:
+    """Every form the catalog asks for has answers right in value but not in that form."""
+    asked = {part.form.split(" in ")[0] for p in CATALOG.values() for part in p.parts
+             if part.form}
+    assert asked == {"sum of products", "expanded", "closed form", "matrix form"}
+    with_wrong_forms = {CATALOG[pid].part(name).form.split(" in ")[0]
+                        for pid, name, _ in FORMED}
+    assert with_wrong_forms == asked
+
+
+@pytest.mark.parametrize(("pid", "name", "entry"), FORMED, ids=[f"{p}/{n}" for p, n, _ in FORMED])
+def test_right_value_in_the_wrong_form(pid: str, name: str, entry: dict) -> None:
+    problem = CATALOG[pid]
+    part = problem.part(name)
+    for text in entry["wrong_form"]:
+        feedback = check(problem, part, text)
+        assert feedback.verdict == "equivalent-wrong-form", (text, feedback.message)
+        assert feedback.form == part.form and part.form in feedback.message
+
+
 def _mutants(text: str, matrix: bool) -> list[tuple[str, set[str]]]:
     """Sign, factor and transpose mutants of the answer (its where-clause kept as it is)."""
     main, where, definitions = text.partition(" where ")

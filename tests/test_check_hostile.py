@@ -175,14 +175,34 @@ def test_generated_oversized_answer(text: str) -> None:
 
 @pytest.mark.parametrize("text", [GENERATED["10k-deep parentheses"], GENERATED["10k transposes"],
                                   "-" * 10_000 + "x", "x" + "^T" * 10_000,
-                                  "x+" * 10_000 + "x", "|" * 10_000 + "x"],
-                         ids=["parens", "primes", "negations", "^T", "sum", "bars"])
+                                  "|" * 10_000 + "x"],
+                         ids=["parens", "primes", "negations", "^T", "bars"])
 def test_depth_is_bounded_without_the_length_limit(text: str,
                                                    monkeypatch: pytest.MonkeyPatch) -> None:
     """Even past the length limit, 10k levels give InvalidAnswer, never RecursionError."""
     monkeypatch.setattr(parse_module, "MAX_LENGTH", 10**6)
     with pytest.raises(parse_module.InvalidAnswer):
         parse(text)
+
+
+@pytest.mark.parametrize(("text", "factor", "offset"), [
+    ("x+" * 10_000 + "x", 10_001, 0), ("x-" * 10_000 + "x", -9_999, 0),
+    (" + ".join(f"(x - {k})" for k in range(5000)), 5000, -sum(range(5000)))],
+    ids=["sum", "difference", "bracketed terms"])
+def test_a_flat_chain_is_one_level_deep(text: str, factor: int, offset: int,
+                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    """``x+x+…`` is a chain, not nesting: it parses, and the typed tree (balanced) evaluates
+    without deep recursion, to the value of the sum."""
+    monkeypatch.setattr(parse_module, "MAX_LENGTH", 10**6)
+    node = resolve(parse(text), SCOPE)
+    np.testing.assert_allclose(evaluate(node, VALUES, SHAPES), factor * VALUES["x"] + offset)
+
+
+def test_a_flat_chain_within_the_limit_is_graded() -> None:
+    """1999 characters of ``x+x+…`` were once refused as "nested more than 60 deep"."""
+    feedback, elapsed = grade(*TARGETS[0], "+".join(["x"] * 1000)[:1999])
+    assert_clear(feedback, elapsed)
+    assert feedback.verdict == "not-equivalent" and feedback.diagnosis == "constant factor"
 
 
 # --------------------------------------------------------------------------- hypothesis
@@ -275,6 +295,43 @@ def test_cli_check_hostile_answer(text: str, json_flag: list[str], marker: Path)
         header, message = result.output.rstrip("\n").split("\n")
         assert header.startswith("invalid") and 0 < len(message) < 300
     assert not marker.exists()
+
+
+def test_cli_answer_file_too_long_is_an_invalid_answer(tmp_path: Path) -> None:
+    answer = tmp_path / "answer.tex"
+    answer.write_text("x+" * 1_000_000 + "x")
+    result = CliRunner().invoke(app, ["check", *TARGETS[0], "--answer-file", str(answer),
+                                      "--json"])
+    payload = json.loads(result.output)
+    assert payload["verdict"] == "invalid" and "too long" in payload["message"]
+    assert result.exit_code == 2 and "Traceback" not in result.output
+
+
+@pytest.mark.parametrize("text", ["e^{e^{e^{e^{e^{x}}}}}", "log(-x)", "x/0*x", "1/(x-x)",
+                                  "sqrt(-x)", "exp(1000*x)/exp(1000*x)"])
+def test_replies_carry_no_warnings(text: str) -> None:
+    """Overflow and invalid values in an answer are values to compare (inf, nan), never a
+    NumPy RuntimeWarning printed beside the verdict."""
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        feedback, _ = grade(*TARGETS[0], text)
+    assert feedback.verdict in ("not-equivalent", "invalid"), feedback.message
+    result = CliRunner().invoke(app, ["check", *TARGETS[0], "-a", text])
+    assert "Warning" not in result.output and "/" + "numpy" not in result.output
+    header = result.output.splitlines()[0]
+    assert header.split()[0] in VERDICTS
+
+
+@pytest.mark.parametrize("text", [
+    r"\sum_{i=1}^{10000}\sum_{j=1}^{10000}\sum_{k=1}^{10000} x_1",
+    "ones(1000,1000)@ones(1000,1000)", "prod_{i=1}^{10000} x_1"])
+def test_cost_bound_refuses_up_front(text: str) -> None:
+    """Refused by the cost bound before any work (so well within the time limit)."""
+    feedback, elapsed = grade(*TARGETS[0], text)
+    assert feedback.verdict == "invalid" and "operations" in feedback.message
+    assert elapsed < 0.5 * TIMEOUT_S
 
 
 def test_marker_never_created(marker: Path) -> None:

@@ -10,7 +10,7 @@ from derivekit import registry
 from derivekit.errors import DerivekitError, ProblemDefinitionError
 from derivekit.expr import parse as parse_module
 from derivekit.expr.evaluate import evaluate
-from derivekit.expr.parse import parse, unnamed_items
+from derivekit.expr.parse import parse
 from derivekit.expr.render import ascii_, latex
 from derivekit.expr.resolve import Scope, resolve, scope_from
 from derivekit.grade import Feedback, check
@@ -111,9 +111,14 @@ def test_logic_depth_is_bounded_without_the_length_limit(text: str,
 
 
 def test_named_tuple_items_keep_their_values() -> None:
-    assert unnamed_items("H_1 = A, H_2 = B or C") == " A,  B or C"
-    for text in ("x = a, b", "a, b", r"(1-\beta)\,g", "f(a, b) = c"):
-        assert unnamed_items(text) == text
+    from derivekit.grade import _split_answer
+
+    part = XOR.parts[0]
+    assert _split_answer("H_1 = A, H_2 = B or C", part) == [" A,  B or C"]
+    for text, value in (("x = a, b", " a,  b"), ("a, b", "a,  b"), (r"(1-\beta)\,g", None),
+                        ("f(a, b) = c", " c"), (r"16\cdot6\cdot6=576\neq400", "576"),
+                        (r"32\to16\to8", "32, 16, 8"), (r"-D\ \to 0", r"-D\ ")):
+        assert _split_answer(text, part) == [text if value is None else value], text
 
 
 # --------------------------------------------------------------------------- truth tables
@@ -122,8 +127,10 @@ def test_sum_of_products_is_graded_as_a_table() -> None:
     assert feedback.verdict == "equivalent", feedback.message
     assert feedback.interpreted == "A*C*D or not(B)*C*D or not(A)*B*not(C) or not(A)*B*not(D)"
     assert r"\overline{B} C D" in feedback.interpreted_latex
-    # the same function in another form is the same table
-    assert check(XOR, SOP, r"(A\vee\bar B)\oplus(\bar C\vee\bar D)").verdict == "equivalent"
+    # the same function in another form is the same table, but not the form asked
+    other = check(XOR, SOP, r"(A\vee\bar B)\oplus(\bar C\vee\bar D)")
+    assert other.verdict == "equivalent-wrong-form" and other.form == "sum of products"
+    assert "not a product of inputs" in other.message
 
 
 def _given_table(feedback: Feedback) -> np.ndarray:

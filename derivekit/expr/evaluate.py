@@ -35,7 +35,8 @@ class EvaluationError(DerivekitError):
 
 
 MAX_RECURSION = 40
-"""Nested evaluations of defined sequences (``h_t`` needing ``h_{t-1}`` …)."""
+"""Nested evaluations of defined sequences (``h_t`` needing ``h_{t-1}`` …): ``h_{40}`` from
+``h_0`` is the deepest."""
 
 
 class _Env:
@@ -201,7 +202,7 @@ def _sequence(node: Node, env: _Env, cache: dict[int, Any]) -> Any:
     label = f"{sequence.name}_{k}"
     if label in env.active:
         raise EvaluationError(f"{label} is defined through itself")
-    if len(env.active) >= MAX_RECURSION:
+    if len(env.active) > MAX_RECURSION:
         raise EvaluationError(f"{label}: sequences nested more than {MAX_RECURSION} deep "
                               "(does the recursion reach a case with a fixed index?)")
     saved = env.indices
@@ -473,3 +474,96 @@ def exact(node: Node, values: Mapping[str, Fraction] | None = None) -> Fraction 
     except ZeroDivisionError:
         return None
     return None
+
+
+# --------------------------------------------------------------------------- cost
+MAX_COST = 10**6
+"""What evaluating one answer at one point may cost, in operations: every entry computed
+and every product of a matrix product counts one, and every node evaluated counts
+``STEP_COST`` (the interpreter's work per node is about that many entry operations). An answer
+over the bound is refused before it runs: C-level work cannot be interrupted."""
+STEP_COST = 100
+_CUBIC = ("inv", "det", "logdet", "eigmax", "eigmin")
+
+
+class TooCostly(EvaluationError):
+    """An answer whose evaluation would cost more than :data:`MAX_COST`."""
+
+
+def cost(node: Node, values: Mapping[str, Any], shapes: Mapping[str, tuple]) -> float:
+    """An upper estimate of what :func:`evaluate` would spend on ``node`` at ``values``,
+    read off the tree without computing it: sizes come from the values' shapes, a sum's
+    length from its limits (an inner limit that depends on an outer index at that index's
+    extreme), a defined sequence counts each of its cases at most ``MAX_RECURSION`` times."""
+    env = _Env(values, dimensions(shapes, values))
+    counted: dict[int, float] = {}
+    return _cost(node, env, set(), counted) + sum(counted.values())
+
+
+def check_cost(node: Node, values: Mapping[str, Any], shapes: Mapping[str, tuple]) -> None:
+    """Raise :class:`TooCostly` (one line, before any work) when ``node`` is over the bound."""
+    estimate = cost(node, values, shapes)
+    if estimate > MAX_COST:
+        raise TooCostly(f"evaluating this answer would take about {estimate:.2g} operations "
+                        f"(limit {MAX_COST:.0e}): a sum, product or array too large to check")
+
+
+def _entries(node: Node, env: _Env) -> float:
+    try:
+        return float(math.prod(env.shape(node)))
+    except EvaluationError:
+        return 1.0
+
+
+def _cost(node: Node, env: _Env, seen: set[int], sequences: dict[int, float]) -> float:
+    """``seen``: nodes already counted (evaluation caches them); ``sequences``: the cost of
+    each defined sequence, counted once whatever refers to it."""
+    if id(node) in seen:
+        return 0.0
+    seen.add(id(node))
+    own = STEP_COST + _entries(node, env)
+    if node.op in ("sum_over", "prod_over"):
+        lower, upper, body = node.args
+        low, high = _extreme(lower, env, min), _extreme(upper, env, max)
+        terms = max(0, high - low + 1)
+        saved = dict(env.indices)
+        env.indices[node.value] = high if abs(high) >= abs(low) else low
+        try:
+            each = _cost(body, env, set(), sequences) + own
+        finally:
+            env.indices = saved
+        return own + terms * each + _cost(lower, env, seen, sequences) + _cost(
+            upper, env, seen, sequences)
+    if node.op == "seq":
+        sequence: Sequence = node.value
+        if id(sequence) not in sequences:
+            sequences[id(sequence)] = 0.0  # a case that refers back to it costs nothing more
+            saved = env.indices
+            env.indices = {sequence.param: MAX_RECURSION} if sequence.param else {}
+            try:
+                cases = [b for _, b in sequence.fixed] + [b for b in (sequence.general,) if b]
+                sequences[id(sequence)] = MAX_RECURSION * max(
+                    (_cost(b, env, set(), sequences) for b in cases), default=0.0)
+            finally:
+                env.indices = saved
+        return own + _cost(node.args[0], env, seen, sequences)
+    shapes = [env.shape(a) if a.shape else () for a in node.args] if node.op in (
+        "matmul", "xcorr", "conv", "conv_full", "matpow", *_CUBIC) else []
+    if node.op == "matmul":
+        own += math.prod(shapes[0]) * shapes[1][-1]
+    elif node.op in ("xcorr", "conv", "conv_full"):
+        own += _entries(node, env) * math.prod(shapes[1])
+    elif node.op in _CUBIC:
+        own += float(shapes[0][0]) ** 3
+    elif node.op == "matpow":
+        own += float(shapes[0][0]) ** 3 * MAX_EXPONENT
+    return own + sum(_cost(a, env, seen, sequences) for a in node.args)
+
+
+def _extreme(limit: Node, env: _Env, pick: Callable) -> int:
+    """A limit's value, with index variables at their current (extreme) values; a limit that
+    cannot be read here counts as 1 (evaluation will say what is wrong with it)."""
+    try:
+        return _integer(_eval(limit, env, {}), "limit")
+    except (DerivekitError, ArithmeticError, ValueError, TypeError, KeyError, IndexError):
+        return 1

@@ -85,10 +85,15 @@ def short(text: str, limit: int = 30) -> str:
     return text if len(text) <= limit else text[:limit - 1] + "…"
 
 
+def check_length(text: str) -> None:
+    """Refuse an oversized answer before any work is done on it."""
+    if len(text) > MAX_LENGTH:
+        raise _fail(f"answer too long: more than {MAX_LENGTH} characters")
+
+
 def normalize(text: str) -> str:
     """LaTeX or ASCII in, the grammar's token language out; raises InvalidAnswer."""
-    if len(text) > MAX_LENGTH:
-        raise _fail(f"answer too long: {len(text)} characters (limit {MAX_LENGTH})")
+    check_length(text)
     for key, value in _UNICODE.items():
         text = text.replace(key, value)
     for i, ch in enumerate(text):
@@ -119,12 +124,16 @@ def normalize(text: str) -> str:
     text = re.sub(r"\^\s*\\(?:top|intercal)(?![A-Za-z])", "'", text)
     text = re.sub(r"\^\s*\{\s*-\s*(?:T|\\top)\s*\}", "^{-1}'", text)
     text = re.sub(r"\^\s*\{\s*\(([A-Za-z0-9]+)\)\s*\}", r"_{\1}", text)
+    transposed = r"(?:T|'|\\top|\\intercal)"
+    text = re.sub(rf"\^\s*\{{\s*(?:\*\s*{transposed}|{transposed}\s*\*)\s*\}}", "_{star}'",
+                  text)  # w^{*T}: the optimum, transposed
     text = re.sub(r"\^\s*\{?\s*\*\s*\}?", "_{star}", text)
     text = _LOGIC_WORDS.sub(lambda m: _LOGIC_TOKENS[m.group(1).lower()], text)
+    greek = "|".join(GREEK)
+    text = re.sub(rf"([_^])\s*\\({greek})(?![A-Za-z])", r"\1{\2}", text)  # w^\tau: τ whole
     words = "|".join(GREEK + FUNCTION_COMMANDS)
     text = re.sub(rf"\\({words})(?![A-Za-z])\s*", r" \1 ", text)
     decorations = "|".join(_DECORATIONS)
-    greek = "|".join(GREEK)
     text = re.sub(rf"\\({decorations})\s*(?:\{{\s*([A-Za-z]+)\s*\}}|({greek})(?![A-Za-z])"
                   r"|([A-Za-z]))", _decorated, text)
     text = _canonical_limits(text)
@@ -135,12 +144,15 @@ def normalize(text: str) -> str:
     text = text.replace("./", "/")
     text = re.sub(r"(?<![A-Za-z0-9_.])1\s*\[", r" \\indicator [", text)
     text = re.sub(r"\.T(?![A-Za-z0-9_])", "'", text)
-    text = re.sub(r"(?<=[A-Za-z0-9}\])'])\[", r" \\at[", text)  # x[0]; x [0] is a product
+    text = re.sub(r"(?<=[A-Za-z0-9}\])'])\[(?![^\[\]]*;)", r" \\at[", text)  # x[0]; x [0] is a
+    # product, and so is \delta[x;1]: a bracket of rows is a column, not an index
     text = re.sub(r"([A-Za-z0-9])\s+_", r"\1_", text)
     text = re.sub(r"\^\s*([A-Za-z])(?=[A-Za-z\\])", r"^{\1}", text)  # X^TX: T is the exponent
     if commands:  # LaTeX sub- and superscripts take one character unless braced
         text = re.sub(r"_\s*([A-Za-z0-9])", r"_{\1}", text)
         text = re.sub(r"\^\s*([A-Za-z0-9])", r"^{\1}", text)
+    else:  # s_1s_2: a numeric subscript ends where a letter starts the next name
+        text = re.sub(r"_([0-9]+)(?=[A-Za-z])", r"_{\1}", text)
     return _pair_bars(text)
 
 
@@ -293,6 +305,7 @@ GRAMMAR = r"""
     | ONES                          -> name
     | INDICATOR "[" expr RELATION expr "]"  -> indicator
     | INDICATOR "(" expr RELATION expr ")"  -> indicator
+    | "(" expr RELATION expr ")"    -> comparison
     | BEGIN rows END                -> matrix
     | "[" rows "]"                  -> matrix
     | "[" bracketed ("," bracketed)* "]"    -> nested_matrix
@@ -355,11 +368,11 @@ class _Build:
     def tuple_(self, children: list) -> raw.Group:
         return raw.Group(tuple(children))
 
-    def add(self, c: list) -> raw.Binary:
-        return raw.Binary("+", c[0], c[1])
+    def add(self, c: list) -> raw.Terms:
+        return _chain(c[0], 1, c[1])
 
-    def sub(self, c: list) -> raw.Binary:
-        return raw.Binary("-", c[0], c[1])
+    def sub(self, c: list) -> raw.Terms:
+        return _chain(c[0], -1, c[1])
 
     def mul(self, c: list) -> raw.Binary:
         return raw.Binary("*", c[0], c[1])
@@ -436,6 +449,10 @@ class _Build:
     def indicator(self, c: list) -> raw.Indicator:
         return raw.Indicator(c[1], str(c[2]), c[3])
 
+    def comparison(self, c: list) -> raw.Indicator:
+        """``(z > 0)`` is 1 where it holds, as NumPy's ``.* (z > 0)`` means it."""
+        return raw.Indicator(c[0], str(c[1]), c[2])
+
     def row(self, c: list) -> tuple:
         return tuple(c)
 
@@ -451,6 +468,12 @@ class _Build:
 
     def nested_matrix(self, c: list) -> raw.Matrix:
         return _matrix(tuple(c))
+
+
+def _chain(left: raw.Raw, sign: int, right: raw.Raw) -> raw.Terms:
+    """``left ± right``, extending the chain ``left`` already is (brackets end a chain)."""
+    items = left.items if isinstance(left, raw.Terms) else ((1, left),)
+    return raw.Terms((*items, (sign, right)))
 
 
 _LIMITS = re.compile(r"\\(sum|prod)(?:_\{([^{}]*)\})?(?:\^\{([^{}]*)\})?")
@@ -559,6 +582,62 @@ def parse(text: str) -> raw.Raw:
     return tree
 
 
+_PROSE = re.compile(r"\\(?:text|textrm|textit|mbox|mathrm)\s*\{([^{}]*)\}")
+_REMARK_SPACE = re.compile(r"(?:\\q?quad|\\[ ;:]|~)\s*$")
+
+
+def without_remarks(text: str) -> str:
+    """The math of an answer written the way a solution sheet writes it: prose in ``\\text``
+    (``… \\ \\text{(the label mean)}``, ``\\text{i.e. } …``) ends the answer, a
+    parenthesis set off by a space at the end (``\\mathbf A^T\\quad(n\\times m,\\ …)``) is a
+    remark, and prose before the math (``\\text{every patch has } 16^2``) is dropped.
+    ``\\text{where}`` and one-word labels (``\\text{padding}=1``) are kept."""
+    for match in _PROSE.finditer(text):
+        words = match.group(1).strip()
+        if " " not in match.group(1) and not words.startswith("(") or words in ("where", "with"):
+            continue
+        if not re.search("[A-Za-z]", words):
+            continue
+        head = text[:match.start()]
+        opened = _unclosed_paren(head)
+        head = head[:opened] if opened is not None else head
+        if head.strip(r" \,;:.~"):
+            return _trim(head)
+        return without_remarks(text[match.end():])  # prose first: the math follows it
+    return _trailing_remark(text)
+
+
+def _unclosed_paren(text: str) -> int | None:
+    """Where the last ``(`` still open at the end of ``text`` is, if one is."""
+    stack = []
+    for i, ch in enumerate(text):
+        if ch == "(":
+            stack.append(i)
+        elif ch == ")" and stack:
+            stack.pop()
+    return stack[-1] if stack else None
+
+
+def _trailing_remark(text: str) -> str:
+    """``math\\quad(remark)``: a final parenthesis after an explicit space is a remark."""
+    stripped = text.rstrip()
+    if not stripped.endswith(")"):
+        return text
+    depth = 0
+    for i in range(len(stripped) - 1, -1, -1):
+        depth += {")": 1, "(": -1}.get(stripped[i], 0)
+        if depth == 0:
+            head = stripped[:i]
+            return _trim(head) if _REMARK_SPACE.search(head) and head.strip(
+                " \\,;:.~") else text
+    return text
+
+
+def _trim(text: str) -> str:
+    """An answer without the separators that led into a remark (``, \\ ``, ``\\quad``)."""
+    return re.sub(r"(?:[\s,;:]|\\[,;:! ]|\\q?quad|~)+$", "", text)
+
+
 MAX_DEFINITIONS = 24
 _WHERE = re.compile(r"\\(?:text|mathrm|textrm|operatorname)\s*\{\s*(?:where|with)\s*\}"
                     r"|(?<![A-Za-z\\])(?:where|with)(?![A-Za-z])")
@@ -567,15 +646,15 @@ _WHERE = re.compile(r"\\(?:text|mathrm|textrm|operatorname)\s*\{\s*(?:where|with
 def split_definitions(text: str) -> tuple[str, list[tuple[raw.Raw, raw.Raw]]]:
     """``answer where h_0 = …, h_t = …`` -> the answer and its parsed definitions
     (separated by commas or semicolons outside brackets)."""
-    match = next((m for m in _WHERE.finditer(text) if _depth_at(text, m.start()) == 0), None)
+    match = next((m for m in _WHERE.finditer(text) if depth_at(text, m.start()) == 0), None)
     if match is None:
-        return text, []
-    pieces = [p for p in _top_level_split(text[match.end():].strip(" :."), ",;") if p.strip()]
+        return _listed_definitions(text)
+    pieces = [p for p in top_level_split(text[match.end():].strip(" :."), ",;") if p.strip()]
     if len(pieces) > MAX_DEFINITIONS:
         raise _fail(f"more than {MAX_DEFINITIONS} definitions")
     definitions = []
     for piece in pieces:
-        sides = _top_level_split(piece.replace(":=", "="), "=")
+        sides = top_level_split(piece.replace(":=", "="), "=")
         if len(sides) != 2 or not sides[0].strip() or not sides[1].strip():
             raise _fail(f"a definition needs one '=': {short(piece.strip())!r}")
         definitions.append((parse(sides[0]), parse(sides[1])))
@@ -583,11 +662,34 @@ def split_definitions(text: str) -> tuple[str, list[tuple[raw.Raw, raw.Raw]]]:
     return answer, definitions  # "…, where" / "…\\quad where": the comma is not the answer's
 
 
-def _depth_at(text: str, end: int) -> int:
+def _listed_definitions(text: str) -> tuple[str, list[tuple[raw.Raw, raw.Raw]]]:
+    """``\\frac{\\kappa-1}{\\kappa+1},\\ \\kappa = \\eta_{max}/\\eta_{min}``: an answer
+    followed by definitions of names, as sheets write it without 'where' (the first item is
+    no definition itself; each later one is ``name = …``)."""
+    items = top_level_split(text, ",;")
+    if len(items) < 2 or len(top_level_split(items[0], "=")) != 1 or not items[0].strip():
+        return text, []
+    definitions = []
+    for item in items[1:]:
+        sides = top_level_split(item.replace(":=", "="), "=")
+        if len(sides) != 2 or not re.fullmatch(r"\s*(?:\\[ ,;:!]|\\q?quad|\s)*[\\A-Za-z][^=<>]*",
+                                                 sides[0]):
+            return text, []
+        try:
+            lhs, rhs = parse(sides[0]), parse(sides[1])
+        except InvalidAnswer:
+            return text, []
+        if not isinstance(lhs, raw.Name):
+            return text, []
+        definitions.append((lhs, rhs))
+    return items[0], definitions
+
+
+def depth_at(text: str, end: int) -> int:
     return sum((ch in "([{") - (ch in ")]}") for ch in text[:end])
 
 
-def _top_level_split(text: str, separators: str) -> list[str]:
+def top_level_split(text: str, separators: str) -> list[str]:
     """Split at separators outside brackets (a ``\\,`` space is no comma; ``<=`` no ``=``)."""
     out, depth, start = [], 0, 0
     for i, ch in enumerate(text):
@@ -597,16 +699,6 @@ def _top_level_split(text: str, separators: str) -> list[str]:
             out.append(text[start:i])
             start = i + 1
     return out + [text[start:]]
-
-
-def unnamed_items(text: str) -> str:
-    """``H_1 = f, H_2 = g`` -> ``f, g``: a tuple whose every item is named keeps the values
-    (their names are labels); any other text is returned as it is."""
-    items = _top_level_split(text, ",")
-    sides = [_top_level_split(item, "=") for item in items]
-    if len(items) < 2 or any(len(s) < 2 for s in sides):
-        return text
-    return ", ".join(s[-1] for s in sides)
 
 
 def _excerpt(source: str, exc: Exception) -> str:
@@ -646,6 +738,8 @@ def _check_depth(tree: raw.Raw) -> None:
 def children(node: raw.Raw) -> tuple[raw.Raw, ...]:
     if isinstance(node, raw.Matrix):
         return tuple(e for row in node.rows for e in row)
+    if isinstance(node, raw.Terms):
+        return tuple(term for _, term in node.items)
     if isinstance(node, (raw.Group, raw.Juxtapose)):
         return node.items if isinstance(node, raw.Group) else node.factors
     if isinstance(node, raw.Apply):

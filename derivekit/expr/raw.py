@@ -38,6 +38,15 @@ class Binary:
 
 
 @dataclass(frozen=True)
+class Terms:
+    """A flat chain ``a + b - c + …`` (the grammar builds it left to right): a chain of a
+    thousand terms is one level deep, not a thousand."""
+
+    items: tuple[tuple[int, Raw], ...]
+    """(+1 or -1, term) in the order typed"""
+
+
+@dataclass(frozen=True)
 class Juxtapose:
     factors: tuple[Raw, ...]
 
@@ -147,5 +156,6 @@ class Group:
     items: tuple[Raw, ...]
 
 
-Raw = Union[Number, Name, Apply, Binary, Juxtapose, Negate, Not, Power, Transpose, Frac, Sqrt,
+Raw = Union[Number, Name, Apply, Binary, Terms, Juxtapose, Negate, Not, Power, Transpose, Frac,
+            Sqrt,
             Total, Bounded, Span, Index, Norm, Abs, Indicator, Matrix, Group]

@@ -15,7 +15,7 @@ from typing import Iterable, Mapping
 from derivekit.errors import DerivekitError
 from derivekit.expr import build, raw
 from derivekit.expr.parse import children, normalize, parse, short
-from derivekit.expr.tree import Node, Sequence, Shape, const, is_scalar, var
+from derivekit.expr.tree import Node, Sequence, Shape, const, is_scalar, shape_text, var
 
 FUNCTIONS = {
     "sigmoid": "sigmoid", "sigma": "sigmoid", "logistic": "sigmoid", "sigm": "sigmoid",
@@ -64,28 +64,43 @@ def key(text: str) -> str:
 
 @dataclass
 class Scope:
-    """Named values an expression may use, with their shapes."""
+    """Named values an expression may use, with their shapes.
+
+    A name resolves among ``preferred`` first (the givens a part is about): there a
+    spelling that fits one of them means it, and one that fits several is ambiguous (never
+    a silent pick). Elsewhere names win over LaTeX spellings."""
 
     shapes: dict[str, Shape] = field(default_factory=dict)
     keys: dict[str, str] = field(default_factory=dict)
     """key -> name (from names first, then from their LaTeX spellings)."""
     booleans: set[str] = field(default_factory=set)
     """Names bound to 0/1 values (truth-table inputs): for them ``\\bar A`` is ¬A."""
+    spellings: dict[str, list[str]] = field(default_factory=dict)
+    """key -> every name spelled so (by its name or its LaTeX)."""
+    preferred: frozenset[str] = frozenset()
+    written: dict[str, str] = field(default_factory=dict)
+    """name -> its LaTeX spelling, for naming the choices of an ambiguous name."""
+    defined: frozenset[str] = frozenset()
+    """Givens the statement defines (ô = softmax(z₂)): an answer may restate them."""
 
     @classmethod
-    def of(cls, entries: Iterable[tuple[str, Shape, str | None]]) -> Scope:
-        """From (name, shape, latex) triples; a LaTeX spelling never shadows a name."""
-        scope = cls()
+    def of(cls, entries: Iterable[tuple[str, Shape, str | None]],
+           preferred: Iterable[str] = ()) -> Scope:
+        """From (name, shape, latex) triples; a LaTeX spelling never shadows a name outside
+        ``preferred``."""
+        scope = cls(preferred=frozenset(preferred))
         entries = list(entries)
         for name, shape, _ in entries:
-            scope.shapes[name] = tuple(shape)
-            scope.keys[key(name)] = name
+            scope.add(name, shape)
         from_latex: dict[str, set[str]] = {}
         for name, _, latex in entries:
             try:
                 k = key(normalize(latex)) if latex else ""
             except DerivekitError:
                 continue
+            if k and name not in scope.spellings.setdefault(k, []):
+                scope.spellings[k].append(name)
+                scope.written[name] = latex
             if k and k not in scope.keys:
                 from_latex.setdefault(k, set()).add(name)
         scope.keys.update({k: names.pop() for k, names in from_latex.items() if len(names) == 1})
@@ -94,24 +109,53 @@ class Scope:
     def add(self, name: str, shape: Shape, boolean: bool = False) -> None:
         self.shapes[name] = tuple(shape)
         self.keys[key(name)] = name
+        spelled = self.spellings.setdefault(key(name), [])
+        if name not in spelled:
+            spelled.insert(0, name)
         if boolean:
             self.booleans.add(name)
 
+    def choices(self, text: str) -> list[str]:
+        """The part's givens that ``text`` may mean (more than one: it is ambiguous)."""
+        return [n for n in self.spellings.get(key(text), []) if n in self.preferred]
+
     def lookup(self, text: str) -> str | None:
+        here = self.choices(text)
+        if len(here) == 1:
+            return here[0]
+        if here:
+            return None
         return self.keys.get(key(text))
 
     def names(self) -> str:
         return ", ".join(sorted(self.shapes))
 
+    def ambiguity(self, text: str) -> str:
+        """A one-line reason when ``text`` fits several of the part's givens, else ''."""
+        here = self.choices(text)
+        if len(here) < 2:
+            return ""
+        options = [f"{n} ({shape_text(self.shapes[n])}"
+                   + (f", written {self.written[n]})" if n in self.written else ")")
+                   for n in here]
+        return (f"{short(text)} is ambiguous in this part: it may mean "
+                f"{' or '.join(options)}; type the name")
 
-def _mentions(tree: raw.Raw, letter: str) -> bool:
+
+def _mentions(tree: raw.Raw, letter: str, scope: Scope, base: str) -> bool:
     """Whether ``letter`` occurs in ``tree`` as a name or inside a subscript: ``h_t = …h_{t-1}``
-    defines a sequence, ``X_B = X_{1:2}`` (no B on the right) a name."""
+    defines a sequence, ``X_B = X_{1:2}`` (no B on the right) a name. A given's own spelling
+    (``x_t`` for the given x) is no mention unless it is the defined name's own ``base``:
+    ``f_t = σ(W_f x_t + …)`` defines a name, ``h_t = tanh(W h_{t-1})`` a sequence."""
     word = re.compile(rf"(?<![A-Za-z]){letter}(?![A-Za-z])")
     stack = [tree]
     while stack:
         node = stack.pop()
-        if isinstance(node, raw.Name):
+        if isinstance(node, raw.Bounded) and node.var == letter:
+            continue  # a sum over the letter binds it: no mention inside
+        own = isinstance(node, raw.Name) and key((_last_subscript(node.text) or ("",))[0]) == \
+            key(base)
+        if isinstance(node, raw.Name) and (own or scope.lookup(node.text) is None):
             subscripts = [braced or bare for braced, bare in
                           re.findall(r"_\{([^{}]*)\}|_([A-Za-z0-9]+)", node.text)]
             if node.text == letter or any(word.search(sub) for sub in subscripts):
@@ -129,8 +173,13 @@ def parse_subscript(text: str) -> raw.Raw:
                     parse(upper) if upper.strip() else None)
 
 
+_LOG_BASE = re.compile(r"(?:log|ln)([0-9]+)")
+"""``\\log_{10}``, ``\\log_2``, ASCII ``log10``: a logarithm to a base."""
+
+
 def function_of(text: str) -> str | None:
-    return FUNCTIONS.get(key(text).lower())
+    word = key(text).lower()
+    return "log" if _LOG_BASE.fullmatch(word) else FUNCTIONS.get(word)
 
 
 Definition = tuple[raw.Name, raw.Raw]
@@ -143,16 +192,19 @@ def resolve(tree: raw.Raw, scope: Scope, definitions: Iterable[Definition] = ())
     return resolve_all([tree], scope, definitions)[0][0]
 
 
-def resolve_all(trees: Iterable[raw.Raw], scope: Scope,
-                definitions: Iterable[Definition] = ()) -> tuple[list[Node], list[str]]:
+def resolve_all(trees: Iterable[raw.Raw], scope: Scope, definitions: Iterable[Definition] = (),
+                restated: dict[str, Node] | None = None) -> tuple[list[Node], list[str]]:
     """The typed trees of ``trees`` sharing one set of definitions, and those definitions as
-    read (ASCII), for echoing an answer back."""
+    read (ASCII), for echoing an answer back. A definition of a given the statement defines
+    (``where ô = softmax(z_2)``) goes to ``restated`` (name -> tree), for the caller to hold
+    against the statement's; without ``restated`` it is refused."""
     from derivekit.expr.render import ascii_
 
-    resolver = _Resolver(scope)
+    resolver = _Resolver(scope, restated=restated)
     resolver.define(list(definitions))
     nodes = [resolver.node(tree) for tree in trees]
     lines = [f"{node.value} = {ascii_(node.args[0])}" for node in resolver.aliases.values()]
+    lines += [f"{name} = {ascii_(tree)}" for name, tree in (restated or {}).items()]
     for sequence in resolver.sequences.values():
         lines += [f"{sequence.name}_{{{ascii_(at)}}} = {ascii_(body)}"
                   for at, body in sequence.fixed]
@@ -191,6 +243,8 @@ class _Case:
     rhs: raw.Raw
     label: str = ""
     """an alias's name as typed, for printing"""
+    restates: str = ""
+    """the defined given this definition restates"""
     sequence: Sequence | None = None
     at: str = ""
     parameter: str | None = None
@@ -211,6 +265,7 @@ class _Resolver:
     aliases: dict[str, Node] = field(default_factory=dict)
     sequences: dict[str, Sequence] = field(default_factory=dict)
     pending: set[str] = field(default_factory=set)
+    restated: dict[str, Node] | None = None
 
     def node(self, t: raw.Raw) -> Node:
         method = getattr(self, "_" + type(t).__name__.lower())
@@ -238,11 +293,14 @@ class _Resolver:
         if not isinstance(lhs, raw.Name):
             raise UnknownSymbol("the left side of a definition must be a name (kappa = …, "
                                 "h_0 = …, h_t = …)")
+        given = self.scope.lookup(lhs.text)
+        if given in self.scope.defined and self.restated is not None:
+            return _Case(key(lhs.text), rhs, restates=given)
         split = _last_subscript(lhs.text)
         sub = split[1].strip() if split else ""
         parameter = _PARAMETER.fullmatch(sub)
         if parameter and self.scope.lookup(parameter.group(1)) is None and _mentions(
-                rhs, parameter.group(1)):
+                rhs, parameter.group(1), self.scope, split[0]):
             letter, sign, amount = parameter.groups()
             offset = int(amount or 0) * (-1 if sign == "-" else 1)
             return self._sequence_case(split[0], rhs, parameter=letter, offset=offset)
@@ -270,6 +328,14 @@ class _Resolver:
     def _try(self, case: _Case) -> bool:
         """Read one definition; False when it needs a name not read yet."""
         try:
+            if case.restates:
+                value = self.node(case.rhs)
+                shape = self.scope.shapes[case.restates]
+                if tuple(build.broadcast(value.shape, shape) or ()) != tuple(shape):
+                    raise build.ShapeError(f"{case.restates} is {shape_text(shape)}, but its "
+                                           f"definition here is {shape_text(value.shape)}")
+                self.restated[case.restates] = value
+                return True
             if case.sequence is None:
                 value = self.node(case.rhs)
                 self.aliases[case.name] = Node("alias", (value,), value.shape, case.label)
@@ -309,6 +375,9 @@ class _Resolver:
         defined = self._defined(t.text)
         if defined is not None:
             return defined
+        ambiguous = self.scope.ambiguity(t.text)
+        if ambiguous:
+            raise UnknownSymbol(ambiguous)
         name = self.scope.lookup(t.text)
         if name is not None:
             return var(name, self.scope.shapes[name])
@@ -322,7 +391,7 @@ class _Resolver:
         if parts:
             out = parts[0]
             for p in parts[1:]:
-                out = build.product(out, p)
+                out = _product(out, p)
             return out
         constant = _CONSTANTS.get(t.text)
         if constant is not None:
@@ -383,6 +452,8 @@ class _Resolver:
                                         for k in range(1, len(items))]
         if len(items) == 1 and len(sub) > 1 and all(c in self.bound for c in sub):
             candidates.insert(0, (base, list(sub)))
+        if re.fullmatch(r"[1-9]{2}", sub) and self._matrix_named(base):
+            candidates.insert(0, (base, list(sub)))  # x_{12} of a matrix: row 1, column 2
         for name_text, index_texts in candidates:
             array = self.aliases.get(key(name_text))
             if array is None and self.scope.lookup(name_text) is not None:
@@ -397,6 +468,11 @@ class _Resolver:
                 continue
             return self._indexed(array, items, raws, True)
         return None
+
+    def _matrix_named(self, text: str) -> bool:
+        name = self.scope.lookup(text)
+        shape = self.scope.shapes.get(name, ()) if name else ()
+        return len(shape) == 2 and 1 not in shape
 
     def _index_item(self, item: raw.Raw) -> Node | tuple:
         if isinstance(item, raw.Span):
@@ -480,14 +556,20 @@ class _Resolver:
                 piece = base[start:end]
                 if end == len(base) and sub:
                     piece += "_" + sub
-                if self.scope.lookup(piece) is not None:
+                if self.scope.lookup(piece) is not None or self._answer_defines(piece):
                     candidate = best[start] + [piece]
                     if end not in best or len(candidate) < len(best[end]):
                         best[end] = candidate
         pieces = best.get(len(base))
         if not pieces:
             return []
-        return [var(n, self.scope.shapes[n]) for n in map(self.scope.lookup, pieces)]
+        return [self._name(raw.Name(piece)) for piece in pieces]
+
+    def _answer_defines(self, text: str) -> bool:
+        """Whether the answer's where-clause defines ``text`` (``Xw_1 where w_1 = …``)."""
+        split = _last_subscript(text)
+        return key(text) in self.aliases or key(text) in self.pending or (
+            split is not None and key(split[0]) in self.sequences)
 
     def _group(self, t: raw.Group) -> Node:
         if len(t.items) == 1:
@@ -503,10 +585,41 @@ class _Resolver:
         if t.op in build.LOGIC:
             return build.logic(t.op, a, b)
         return {
-            "+": build.add, "-": build.sub, "*": build.product, "@": build.matmul,
+            "+": build.add, "-": build.sub, "*": _product, "@": build.matmul,
             "/": build.divide, "hadamard": build.hadamard, "kron": build.kron,
             "xcorr": lambda x, k: build.correlate("xcorr", x, k),
         }[t.op](a, b)
+
+    def _terms(self, t: raw.Terms) -> Node:
+        """A sum as typed, left to right; a long one balanced (the same value, a tree whose
+        depth grows with the log of its length, since later passes recurse over it)."""
+        items = [(sign, self.node(term)) for sign, term in self._sums_extended(t.items)]
+        if len(items) <= BALANCE_FROM:
+            out = items[0][1] if items[0][0] > 0 else build.neg(items[0][1])
+            for sign, node in items[1:]:
+                out = build.add(out, node) if sign > 0 else build.sub(out, node)
+            return out
+        while len(items) > 1:
+            items = [_pair(*items[i:i + 2]) if i + 1 < len(items) else items[i]
+                     for i in range(0, len(items), 2)]
+        sign, node = items[0]
+        return node if sign > 0 else build.neg(node)
+
+    def _sums_extended(self, items: tuple) -> list[tuple[int, raw.Raw]]:
+        """``\\sum_i y_i\\log\\hat y_i + (1-y_i)\\log(1-\\hat y_i)``: a sum's body ends at
+        the next + or -, unless the terms after it use its index (free there otherwise):
+        then they belong to the body, as the person writing it means."""
+        out: list[tuple[int, raw.Raw]] = []
+        rest = list(items)
+        while rest:
+            sign, term = rest.pop(0)
+            index = _trailing_sum(term)
+            taken = []
+            while index and rest and index not in self.bound and self.scope.lookup(
+                    index) is None and _mentions(rest[0][1], index, self.scope, ""):
+                taken.append(rest.pop(0))
+            out.append((sign, _extend_sum(term, taken) if taken else term))
+        return out
 
     def _negate(self, t: raw.Negate) -> Node:
         return build.neg(self.node(t.operand))
@@ -552,17 +665,29 @@ class _Resolver:
         raise UnknownSymbol(f"indicator of {t.relation!r} is not supported (use >, <)")
 
     def _transpose(self, t: raw.Transpose) -> Node:
+        if isinstance(t.operand, raw.Name):  # a given written b' is no transpose (ab' too)
+            text = t.operand.text
+            for cut in range(len(text) if text.isalpha() else 1):
+                primed = self.scope.lookup(text[cut:] + "'")
+                if primed is not None:
+                    given = var(primed, self.scope.shapes[primed])
+                    return _product(self._name(raw.Name(text[:cut])), given) if cut \
+                        else given
         return self._on_last(t.operand, build.transpose)
 
     def _on_last(self, operand: raw.Raw, op) -> Node:  # noqa: ANN001
-        """``XX^T`` is X (X^T): a postfix on a glued name applies to its last name only."""
+        """``XX^T`` is X (X^T): a postfix on a glued name applies to its last name only, and
+        on a name before a bracket to the bracket (``δ (h)^T``, ``A (A^TA)^{64}``)."""
+        if isinstance(operand, raw.Apply) and not _function_name(operand.name, self.scope):
+            return _product(self._name(operand.name),
+                                 op(self._group(raw.Group(operand.args))))
         if isinstance(operand, raw.Name) and self.scope.lookup(operand.text) is None:
             parts = self._split(operand.text)
             if len(parts) > 1:
                 out = parts[0]
                 for p in parts[1:-1]:
-                    out = build.product(out, p)
-                return build.product(out, op(parts[-1]))
+                    out = _product(out, p)
+                return _product(out, op(parts[-1]))
         return op(self.node(operand))
 
     def _power(self, t: raw.Power) -> Node:
@@ -586,7 +711,7 @@ class _Resolver:
     def _apply(self, t: raw.Apply) -> Node:
         if self.scope.lookup(t.name.text) is not None or not function_of(t.name.text):
             left = self._name(t.name)
-            return build.product(left, self._group(raw.Group(t.args)))
+            return _product(left, self._group(raw.Group(t.args)))
         return self._call(t.name.text, [self.node(a) for a in t.args])
 
     def _call(self, text: str, args: list[Node]) -> Node:
@@ -612,6 +737,10 @@ class _Resolver:
         if len(args) != 1:
             raise UnknownSymbol(f"{text} takes one argument, got {len(args)}")
         (arg,) = args
+        base = _LOG_BASE.fullmatch(key(text).lower())
+        if base:  # log_b x = ln x / ln b
+            return build.divide(build.apply("log", arg),
+                                build.apply("log", const(int(base.group(1)))))
         if fn == "transpose":
             return build.transpose(arg)
         if fn == "sqnorm":
@@ -641,9 +770,21 @@ class _Resolver:
             else:
                 node = self.node(factors[i])
                 i += 1
-            out = node if out is None else build.product(out, node)
+            out = node if out is None else _product(out, node)
         assert out is not None
         return out
+
+
+def _product(a: Node, b: Node) -> Node:
+    """``a b`` or ``a * b`` as a person means it: scaling or the matrix product
+    (:func:`build.product`), and where neither fits two operands of one shape, element-wise,
+    as NumPy reads ``y * log(yhat)`` (printed ``.*``, so the reply shows the reading)."""
+    try:
+        return build.product(a, b)
+    except build.ShapeError:
+        if a.shape == b.shape and build.UNSIZED not in a.shape:
+            return build.hadamard(a, b)
+        raise
 
 
 def _function_name(t: raw.Raw, scope: Scope) -> bool:
@@ -651,6 +792,35 @@ def _function_name(t: raw.Raw, scope: Scope) -> bool:
     is E times the ones column; ``ones(2, 3)`` is the call)."""
     return isinstance(t, raw.Name) and scope.lookup(t.text) is None and \
         t.text not in _CONSTANTS and bool(function_of(t.text))
+
+
+def _trailing_sum(t: raw.Raw) -> str:
+    """The index of the sum a term ends with (``-\\frac1m\\sum_i …``), or ''."""
+    while isinstance(t, (raw.Negate, raw.Juxtapose)):
+        t = t.operand if isinstance(t, raw.Negate) else t.factors[-1]
+    return t.var if isinstance(t, raw.Bounded) and t.kind == "sum" else ""
+
+
+def _extend_sum(t: raw.Raw, taken: list[tuple[int, raw.Raw]]) -> raw.Raw:
+    """``t`` with the terms ``taken`` added to the body of the sum it ends with."""
+    if isinstance(t, raw.Negate):
+        return raw.Negate(_extend_sum(t.operand, taken))
+    if isinstance(t, raw.Juxtapose):
+        return raw.Juxtapose((*t.factors[:-1], _extend_sum(t.factors[-1], taken)))
+    body = raw.Terms(((1, t.body), *taken))
+    return raw.Bounded(t.kind, t.var, t.lower, t.upper, body)
+
+
+BALANCE_FROM = 16
+"""Sums of more terms than this are evaluated as a balanced tree."""
+
+
+def _pair(left: tuple[int, Node], right: tuple[int, Node]) -> tuple[int, Node]:
+    """(±a) + (±b) as (sign, node): -a - b is -(a + b), -a + b is b - a."""
+    (s, a), (t, b) = left, right
+    if s > 0:
+        return 1, build.add(a, b) if t > 0 else build.sub(a, b)
+    return (1, build.sub(b, a)) if t > 0 else (-1, build.add(a, b))
 
 
 def _sqnorm(a: Node) -> Node:

@@ -77,6 +77,7 @@ PROBLEM = Problem(
                 r"&= k_1+\textstyle\sum_{i=2}^{n}(k_i-1)\prod_{j=1}^{i-1}s_j",
             ),
             asks=r"$RF_n$ in closed form (checked against propagated index ranges)",
+            form="closed form",
             lhs=lambda k, s: input_span(k, s, k.shape[0]),
             rhs=closed_form,
             answer_latex=r"RF_n=k_1+\sum_{i=2}^{n}(k_i-1)\prod_{j=1}^{i-1}s_j",

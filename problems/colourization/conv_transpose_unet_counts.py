@@ -64,6 +64,13 @@ def ratio(which, skips):
         which, 32, skips)(NIC, NF, NC, k)
 
 
+def layer_weights(channels, side, k):
+    """Weights of one conv layer (channels -> channels) reading a side x side map."""
+    layers = []
+    conv(layers, (channels, side, side), channels, k)
+    return layers[0][0]
+
+
 def kernel_area(k):
     return (2 * k + 1) ** 2
 
@@ -255,16 +262,29 @@ PROBLEM = Problem(
             answer_latex=r"K^2\,\mathrm{NC}(\mathrm{NF}+\mathrm{NIC})",
             wrong=(Wrong("no extra weights", lambda NC: 0 * NC),),
         ),
+        Equation(
+            name="pooled-next-layer-weights",
+            derivation=(
+                r"\text{conv}(C\to C):\ &K^2C^2+C\ \text{weights, whatever the map's "
+                r"}h\times w",
+                r"\text{after a } 2\times2\text{ pool: } &\frac{K^2C^2+C}{K^2C^2+C} = 1",
+            ),
+            asks=r"Weights of the conv layer after a $2\times2$ max-pool (NF$\to$NF, "
+                 r"$16\times16$ map) relative to the same layer on the $32\times32$ map",
+            lhs=lambda NF, k: layer_weights(NF, 16, k) / layer_weights(NF, 32, k),
+            rhs=lambda: 1,
+            answer_latex="1",
+            wrong=(Wrong("follows the map's area", lambda: 1 / 4),),
+        ),
     ),
     prose=(
         Claim("upsample has nearest neighbour and bilinear modes ... The height and width of the "
               "output would be reduced by max-pooling, which means there may be less parameter "
               "for the next layer and more features can be learnt using ConvTransposeNet model",
-              section="5.3",
-              reason="an explanation of training results: pooling changes no parameter count "
-                     "(convtranspose-weights equals PoolUpsampleNet's weights); the difference "
-                     "is learnt (strided/transposed conv) versus fixed (max-pool, nearest "
-                     "upsampling) resampling"),
+              lambda: 1 / 4, section="5.3", judged_by="pooled-next-layer-weights",
+              reason="the next layer's weights following its input map: 1/4 of them after a "
+                     "2x2 pool (the difference between the nets is learnt, strided/transposed, "
+                     "against fixed resampling, not the parameter count)"),
         Claim("The training and validation loss resulted from ConvTransposeNet model ... the "
               "final validation loss here are lower ..., with a higher accuracy of 55.1% instead "
               "of 41.1% before.", section="5.3",

@@ -83,9 +83,10 @@ PROBLEM = Problem(
               reason="qualitative: right (the k terms of stacked-convolutions)"),
         Claim("Stride and pooling: Pooling layers reduce the spatial dimension of the feature "
               "maps, which can lead to a smaller receptive field. However, strides can increase "
-              "the receptive field ...", section="3.2",
-              reason="qualitative: half wrong. Strides do enlarge the receptive field of later "
-                     "layers, but so does pooling: part pooling-enlarges shows a pool(p) adds "
-                     "k_2 (p - 1) > 0, never a smaller field"),
+              "the receptive field ...", lambda k2, p: 0 * k2 * p, section="3.2",
+              judged_by="pooling-enlarges",
+              reason="what a pool(p) adds to the receptive field: nothing (the claim has it "
+                     "smaller, at best the same; strides, which it gets right, are part "
+                     "stacked-convolutions)"),
     ),
 )

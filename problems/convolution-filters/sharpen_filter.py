@@ -115,11 +115,12 @@ PROBLEM = Problem(
         ),
     ),
     prose=(
-        Claim("Detect Edges", section="3.1",
-              reason="a description, not a value: half right. J = identity + discrete Laplacian "
-                     "(edge-component-response: the Laplacian part responds at edges), but its "
-                     "weights sum to 1 (flat-region-response: flat regions pass through "
-                     "unchanged), so J sharpens, i.e. enhances edges on top of the image, rather "
-                     "than detecting them alone"),
+        Claim("Detect Edges", lambda level: 0 * level, section="3.1",
+              judged_by="flat-region-response",
+              reason="an edge detector's response: 0 where the image is flat",
+              holds_in="edge-component-response", holds_value=lambda level: level,
+              condition="read for the Laplacian part J - delta alone (it responds at edges); "
+                        "J adds the image back (its weights sum to 1), so it sharpens edges "
+                        "on top of the image rather than detecting them"),
     ),
 )

@@ -1,7 +1,7 @@
 """Seed 004 §2.2: the learning rate that minimises the loss after one gradient-descent step."""
 
 from derivekit.model import Claim, Derivative, Equation, Given, Optimum, Problem, Source, Wrong
-from derivekit.ops import identity_like, matrix_power, scalar, sqnorm
+from derivekit.ops import identity_like, matrix_power, scalar, sqnorm, total
 
 
 def residual(X, w0, t):
@@ -99,6 +99,7 @@ PROBLEM = Problem(
                 r"a^TXX^T\mathbf a+\frac{4\eta^2}{n^2}\mathbf a^TXX^TXX^T\mathbf a\Big)",
             ),
             asks=r"$\mathcal L_1$ expanded in powers of $\eta$",
+            form="expanded in eta",
             lhs=loss_after_one_step,
             rhs=expanded_loss,
             answer_latex=r"\frac1n\Big(\mathbf a^T\mathbf a-\frac{4\eta}{n}\mathbf a^TXX^T"
@@ -144,6 +145,7 @@ PROBLEM = Problem(
                 r"\text{ once; a quadratic form, not } (\cdot)^2)",
             ),
             asks=r"$\mathcal L_1$ expanded once more, judged against the ChatGPT output of 2.2.3",
+            form="expanded in eta",
             lhs=loss_after_one_step,
             rhs=expanded_loss,
             answer_latex=r"\frac1n\Big(\|\mathbf a\|^2-\frac{4\eta}{n}\|X^T\mathbf a\|^2+"
@@ -226,8 +228,10 @@ PROBLEM = Problem(
     ),
     prose=(
         Claim(r"loss_1 = \frac1n\sum_i |w_0 - t - \eta\frac2n\sum_j (w_0 - t)_j|^2",
-              section="2.2.1 (output prompted by ChatGPT)",
-              reason="w_0 - t subtracts an n-vector from a d-vector: no value to check; the "
-                     "seed itself discards it ('fails to use the hint')"),
+              lambda X, w0, t, eta: sqnorm(w0 - t - eta * 2 / X.shape[0] * total(w0 - t))
+              / X.shape[0], section="2.2.1 (output prompted by ChatGPT)",
+              judged_by="loss-after-one-step",
+              reason="the loss after one step, as the ChatGPT output writes it (the seed itself "
+                     "discards it: 'fails to use the hint')"),
     ),
 )

@@ -96,9 +96,9 @@ PROBLEM = Problem(
         ),
     ),
     prose=(
-        Claim(r"W_0 - 2\eta X^T W_0 = (1-\lambda)W_0", section="2.3.2",
-              reason="an intermediate line with X^T W_0 (shapes d x n times d x 1 do not "
-                     "match): no value; the equivalent-l2-coefficient part rejects where it "
-                     "leads"),
+        Claim(r"W_0 - 2\eta X^T W_0 = (1-\lambda)W_0", lambda X, w, eta: w - 2 * eta * X.T @ w,
+              section="2.3.2", judged_by="weight-decay-step",
+              reason="the step of the weight-decayed loss, as the seed's intermediate line "
+                     "writes its gradient part (-2 eta X^T W_0)"),
     ),
 )

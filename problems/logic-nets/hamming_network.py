@@ -105,6 +105,7 @@ PROBLEM = Problem(
         Equation(
             name="parity-sop",
             asks=r"Sum-of-products form of each parity bit (the K-maps), on all 16 inputs",
+            form="sum of products",
             lhs=lambda: parity_table(PARITY_INPUTS),
             rhs=lambda: sop_table(PARITY_INPUTS),
             answer_inputs={f"D_{i + 1}": ALL_INPUTS[i] for i in range(4)},

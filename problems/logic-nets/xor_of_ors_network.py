@@ -71,6 +71,7 @@ PROBLEM = Problem(
         Equation(
             name="sum-of-products",
             asks=r"A sum-of-products form of $(A\vee\bar B)\oplus(\bar C\vee\bar D)$",
+            form="sum of products",
             lhs=target,
             rhs=sop,
             answer_latex=r"ACD\vee\bar BCD\vee\bar AB\bar C\vee\bar AB\bar D",

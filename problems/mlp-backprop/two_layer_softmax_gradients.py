@@ -49,7 +49,7 @@ PROBLEM = Problem(
             ),
             asks=r"(a) $\partial E/\partial\hat o_i$",
             expression=E, wrt="ohat",
-            answer_latex=r"-o_i/\hat o_i",
+            answer_latex=r"-\mathbf{o}/\hat{\mathbf{o}}\quad(\text{entries } -o_i/\hat o_i)",
             claim=Claim(r"\frac{\partial E}{\partial\hat{\mathbf{o}}_i}=-\frac{\mathbf{o}_i}"
                         r"{\hat{\mathbf{o}}_i}", "-o / ohat", section="P2(a)"),
             wrong=(Wrong("log dropped: -o", "-o"),),
@@ -64,8 +64,8 @@ PROBLEM = Problem(
             ),
             asks=r"(a) $\partial\hat o_i/\partial(\mathbf{z}_2)_j$ (row $i$, column $j$)",
             expression="ohat", wrt="z2", layout="numerator",
-            answer_latex=r"\hat o_i(\mathbb{1}[i=j]-\hat o_j):\ \operatorname{diag}(\hat{"
-                         r"\mathbf{o}})-\hat{\mathbf{o}}\hat{\mathbf{o}}^T",
+            answer_latex=r"\operatorname{diag}(\hat{\mathbf{o}})-\hat{\mathbf{o}}\hat{\mathbf{o}}^T"
+                         r"\quad(\text{entries } \hat o_i(\mathbb{1}[i=j]-\hat o_j))",
             claim=Claim(r"\frac{\partial(\hat{\mathbf{o}}_i)}{\partial(\mathbf{z}_2)_j}="
                         r"\hat{\mathbf{o}}_i(\mathbb{I}(i=j)-\hat{\mathbf{o}}_j)",
                         "diag(ohat) - ohat @ ohat.T", section="P2(a)"),
@@ -115,7 +115,8 @@ PROBLEM = Problem(
             asks=r"(b) $\partial(\mathbf{z}_2)_k/\partial(\mathbf{W}_2)_{ij}$ ($K\times Kd$, "
                  r"columns $(i,j)$ row-major)",
             expression="z2", wrt="W2", layout="numerator",
-            answer_latex=r"h_j\,\mathbb{1}[k=i]:\ \mathbf{I}_K\otimes\mathbf{h}^T",
+            answer_latex=r"\mathbf{I}_K\otimes\mathbf{h}^T"
+                         r"\quad(\text{entries } h_j\,\mathbb{1}[k=i])",
             claim=Claim(r"\frac{\partial(\mathbf{z}_2)_k}{\partial(\mathbf{W}_2)_{ij}}=\mathbf{h}_j"
                         r"\mathbb{I}(k=i,l=j)", "kron(I_K, h.T)", section="P2(b)"),
             wrong=(Wrong("indicator dropped: h_j for every output k", "kron(ones(K, K), h.T)"),),
@@ -129,7 +130,7 @@ PROBLEM = Problem(
             ),
             asks=r"(b) $\partial(\mathbf{z}_2)_k/\partial(\mathbf{b}_2)_j$",
             expression="z2", wrt="b2", layout="numerator",
-            answer_latex=r"\mathbb{1}[k=j]:\ \mathbf{I}_K",
+            answer_latex=r"\mathbf{I}_K\quad(\text{entries } \mathbb{1}[k=j])",
             claim=Claim(r"\frac{\partial(\mathbf{z}_2)_k}{\partial(\mathbf{b}_2)_j}=\mathbb{I}"
                         r"(k=j)", "I_K", section="P2(b)"),
             wrong=(Wrong("all ones", "ones(K, K)"),),
@@ -171,7 +172,7 @@ PROBLEM = Problem(
             ),
             asks=r"(c) $\partial(\mathbf{z}_2)_k/\partial h_j$ (row $k$, column $j$)",
             expression="z2", wrt="h", layout="numerator",
-            answer_latex=r"(\mathbf{W}_2)_{kj}:\ \mathbf{W}_2",
+            answer_latex=r"\mathbf{W}_2\quad(\text{entries } (\mathbf{W}_2)_{kj})",
             claim=Claim(r"\frac{\partial(\mathbf{z}_2)_k}{\partial(\mathbf{h})_j}=(\mathbf{W}_2)"
                         r"_{kj}", "W2", section="P2(c)"),
             wrong=(Wrong("W2 with a bias column of ones", "W2 + 1"),),
@@ -227,7 +228,8 @@ PROBLEM = Problem(
             asks=r"(d) $\partial(\mathbf{z}_1)_k/\partial(\mathbf{W}_1)_{ij}$ ($d\times dn$, "
                  r"columns $(i,j)$ row-major)",
             expression="z1", wrt="W1", layout="numerator",
-            answer_latex=r"x_j\,\mathbb{1}[k=i]:\ \mathbf{I}_d\otimes\mathbf{x}^T",
+            answer_latex=r"\mathbf{I}_d\otimes\mathbf{x}^T"
+                         r"\quad(\text{entries } x_j\,\mathbb{1}[k=i])",
             claim=Claim(r"\frac{\partial(\mathbf{z}_1)_k}{\partial(\mathbf{W}_1)_{ij}}=\mathbf{x}_j"
                         r"\mathbb{I}(k=i,l=j)", "kron(I_d, x.T)", section="P2(d)"),
             wrong=(Wrong("indicator dropped: x_j for every output k", "kron(ones(d, d), x.T)"),),

@@ -13,7 +13,8 @@ from derivekit.model import (
     Wrong,
     interval,
 )
-from derivekit.ops import SymbolicUnsupported, abs_, sqnorm, sqrt, total, vstack
+from derivekit.ops import (SymbolicUnsupported, abs_, eigh, max_entry, sqnorm, sqrt, step,
+                           total, vstack)
 
 
 def sign(x):
@@ -57,6 +58,12 @@ def moves_along_x(k, x, t, eta, beta):
     """Same step lengths, but along x / rms(x) as gradient descent would move."""
     s, V = one_dimensional_run(k, x, t, eta, beta)
     return vstack(s * x / sqrt(sqnorm(x) / x.shape[0]), V * x * x)
+
+
+def rank(m):
+    """Numerical rank of a symmetric matrix: its eigenvalues above rounding."""
+    values = eigh(m)[0]
+    return total(step(values - 1e-9 * max_entry(abs_(values))))
 
 
 def minimum_norm(x, t):
@@ -176,13 +183,28 @@ PROBLEM = Problem(
             wrong=(Wrong("no excess (RMSProp = minimum norm)",
                          lambda x, t: 0 * t),),
         ),
+        Equation(
+            name="hessian-rank",
+            derivation=(
+                r"\nabla^2\mathcal L &= 2\mathbf x\mathbf x^T,\quad 2\mathbf x\mathbf x^T"
+                r"\mathbf v = 2(\mathbf x^T\mathbf v)\,\mathbf x",
+                r"\text{eigenvalues} &= 2\|\mathbf x\|^2 \text{ (along } \mathbf x),\ 0\ "
+                r"(d-1\text{ times}):\ \{0, 10\}\text{ for } \mathbf x=[2,1]",
+            ),
+            asks=r"Rank of the Hessian $\nabla^2\mathcal L$ (positive definite needs rank $d$)",
+            lhs=lambda x: rank(2 * x @ x.T),
+            rhs=lambda: 1,
+            answer_latex="1",
+            notes="Positive semi-definite, never definite for d > 1: the loss is flat along the "
+                  "line of solutions x^T w = t.",
+            wrong=(Wrong("full rank d (positive definite)", lambda x: x.shape[0]),),
+        ),
     ),
     prose=(
         Claim("Note that the Hessian of this loss function is constant and positive definite",
-              section="1.2.1 (Modified Output)",
-              reason="definiteness has no value to check; the Hessian 2xx^T = [[8,4],[4,2]] has "
-                     "determinant 0: positive semi-definite only (the loss is flat along the "
-                     "solution line), so the claim is false"),
+              lambda x: x.shape[0], section="1.2.1 (Modified Output)", judged_by="hessian-rank",
+              reason="rank d: the Hessian 2xx^T is positive semi-definite, so it is definite "
+                     "exactly when all d eigenvalues are positive"),
         Claim("since the loss function is convex and we have only one data point, the optimizer "
               "will converge to the minimum of the loss function",
               section="1.2.1 (Modified Output)",

@@ -2,7 +2,14 @@
 minimum-norm solution."""
 
 from derivekit.model import Claim, Equation, Given, Limit, Problem, Source, Wrong, interval
-from derivekit.ops import diag, eigh, identity_like, inv, max_entry, scalar, sqnorm
+from derivekit.ops import (abs_, diag, eigh, identity_like, inv, max_entry, scalar, sqnorm, step,
+                           total)
+
+def rank(m):
+    """Numerical rank of a symmetric matrix: its eigenvalues above rounding."""
+    values = eigh(m)[0]
+    return total(step(values - 1e-9 * max_entry(abs_(values))))
+
 
 BATCH = 2
 """Mini-batch size b: consecutive rows, the last batch of an epoch smaller when b does not
@@ -146,6 +153,7 @@ PROBLEM = Problem(
                 r"B}\mathbf w-\mathbf t_{\mathcal B})\quad(X_{\mathcal B}, \text{ not } X)",
             ),
             asks=r"One mini-batch step (batch $\mathcal B$ = the first $b$ rows) in matrix form",
+            form="matrix form",
             lhs=first_batch_step_by_examples,
             rhs=lambda w, X, t, eta: batch_step(w, X, t, eta, batches(X.shape[0])[0]),
             answer_latex=r"\mathbf w-\frac{2\eta}{b}X_{\mathcal B}^T(X_{\mathcal B}\mathbf w-"
@@ -225,12 +233,24 @@ PROBLEM = Problem(
                          sqnorm(other_solution(X, t, z) - minimum_norm(X, t))
                          + 3 * sqnorm(minimum_norm(X, t))),),
         ),
+        Equation(
+            name="gram-rank",
+            derivation=(
+                r"\operatorname{rank}X^TX &= \operatorname{rank}X \le \min(n, d) = n",
+                r"X^TX\in\mathbb R^{d\times d},\ n<d &\;\Rightarrow\; \text{singular: } "
+                r"(X^TX)^{-1}\text{ does not exist}",
+            ),
+            asks=r"Rank of $X^TX$ ($d\times d$, full-rank $X$ with $n<d$; invertible needs $d$)",
+            lhs=lambda X: rank(X.T @ X),
+            rhs=lambda X: X.shape[0],
+            answer_latex="n",
+            wrong=(Wrong("d (invertible)", lambda X: X.shape[1]),),
+        ),
     ),
     prose=(
         Claim("Since d > n, X^T X is invertible and (X^T X)^{-1} exists.",
-              section="1.1.1 (Modified Output)",
-              reason="an invertibility statement, no value: false, since rank(X^T X) = n < d; "
-                     "the gd-limit part rejects the formula built on it"),
+              lambda X: X.shape[1], section="1.1.1 (Modified Output)", judged_by="gram-rank",
+              reason="rank d: a d x d matrix is invertible exactly when its rank is d"),
         Claim("the update rule for mini-batch SGD is identical to the update rule for gradient "
               "descent with a specific learning rate", section="1.1.1 (Modified Output)",
               reason="a statement about the update rule: the minibatch-step part shows a batch "

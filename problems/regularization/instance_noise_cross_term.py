@@ -44,6 +44,7 @@ PROBLEM = Problem(
                 r"(r+u)^2 &= r^2+2ur+u^2 = (X_i^Tw-y_i)^2+2(N_i^Tw)(X_i^Tw-y_i)+(N_i^Tw)^2",
             ),
             asks=r"$(X_i^Tw+N_i^Tw-y_i)^2$ expanded",
+            form="expanded in e",
             lhs=lambda x, e, w, y1: (scalar((x + e).T @ w) - y1) ** 2,
             rhs=lambda x, e, w, y1: residual(x, w, y1) ** 2
             + 2 * scalar(e.T @ w) * residual(x, w, y1) + scalar(e.T @ w) ** 2,

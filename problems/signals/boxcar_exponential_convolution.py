@@ -100,6 +100,7 @@ PROBLEM = Problem(
                 r"(2^L-1)(1/2)^n\qquad(n\ge L-1)",
             ),
             asks=r"$y[n]=x[n]*h[n]$ in closed form, checked against the convolution sum",
+            form="closed form",
             lhs=lambda n, L: convolve_sum(n, L),
             rhs=closed_form,
             answer_latex=r"y[n]=\begin{cases}0 & n<0\\ 2-(1/2)^n & 0\le n\le L-1\\ "

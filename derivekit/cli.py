@@ -548,15 +548,9 @@ LetOption = Annotated[Optional[list[str]], typer.Option(
 
 def _derive(expression: str, wrt: str, given: list[str], layout: str, seed: int,  # noqa: ANN202
             let: Optional[list[str]] = None):
-    from derivekit.derivation import verified
+    import derivekit
 
-    parsed = [verified.parse_given(g) for g in given]
-    names = [name for name, _, _ in parsed]
-    if len(set(names)) != len(names):
-        _fail("a name is given twice")
-    return verified.derive(expression, wrt, {n: s for n, s, _ in parsed}, layout, seed,
-                           {n: d for n, _, d in parsed if d is not None},
-                           [verified.parse_let(item) for item in let or []])
+    return derivekit.derive(expression, wrt, given, layout=layout, lets=let or [], seed=seed)
 
 
 class _ExpressionCommand(typer.core.TyperCommand):

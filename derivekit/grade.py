@@ -24,6 +24,7 @@ from typing import Any, Callable, Iterator, Mapping, TypeVar
 import numpy as np
 
 from derivekit import ops
+from derivekit.display import Displayable
 from derivekit.errors import DerivekitError
 from derivekit.expr import build
 from derivekit.expr.evaluate import evaluate, exact
@@ -40,7 +41,7 @@ VERDICTS = ("equivalent", "not-equivalent", "invalid")
 
 
 @dataclass
-class Feedback:
+class Feedback(Displayable):
     problem: str
     part: str
     answer: str

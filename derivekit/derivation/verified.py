@@ -15,6 +15,7 @@ from typing import Any, Mapping, Sequence
 import numpy as np
 
 from derivekit.derivation.matrix import Derivation, derivative
+from derivekit.display import Displayable
 from derivekit.errors import DerivekitError
 from derivekit.expr.evaluate import as_function, evaluate
 from derivekit.expr.parse import parse
@@ -35,7 +36,7 @@ SHAPE_SETS = 3
 
 
 @dataclass
-class Derived:
+class Derived(Displayable):
     expression: Node
     wrt: str
     shapes: dict[str, Shape]

@@ -660,6 +660,25 @@ def codegen(
     typer.echo(python_source(derived.derivation.result, name, derived.shapes, doc))
 
 
+# --------------------------------------------------------------------------- serve
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option(help="Address to listen on (the default: this machine "
+                                      "only).")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port (0: any free one).")] = 8000,
+    problems: ProblemsDir = None,
+) -> None:
+    """Serve a web page to check answers in the browser (Ctrl-C stops)."""
+    from derivekit.web.server import is_loopback
+    from derivekit.web.server import serve as run_server
+
+    if not is_loopback(host):
+        typer.secho(f"note: listening on {host}: others on the network can use this page",
+                    err=True, fg="yellow")
+    _guard(lambda: run_server(host, port, problems, announce=lambda url: typer.echo(
+        f"derivekit serve: {url} (Ctrl-C stops)")))
+
+
 def _guard(action):  # noqa: ANN001, ANN202
     """Run a library call; a DerivekitError becomes one line and exit status 2."""
     try:

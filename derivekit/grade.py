@@ -244,7 +244,23 @@ def check(problem: Problem, part: Part, text: str, seed: int = 0,
     return feedback
 
 
-def _grade(problem: Problem, part: Part, text: str, seed: int, feedback: Feedback) -> None:
+def preview(problem: Problem, part: Part, text: str) -> dict[str, Any]:
+    """How ``text`` reads as an answer to ``part``, parsed and resolved but not evaluated (a
+    live preview): ``{"ok": True, "interpreted", "interpreted_latex"}`` or ``{"ok": False,
+    "message"}``; never raises for a bad answer."""
+    feedback = Feedback(problem.id, part.name, text, "invalid")
+    try:
+        _interpret(problem, part, text, feedback)
+    except DerivekitError as exc:
+        return {"ok": False, "message": str(exc)}
+    except (ArithmeticError, ValueError, TypeError, KeyError, IndexError, RecursionError) as exc:
+        return {"ok": False, "message": f"could not read the answer: {type(exc).__name__}"}
+    return {"ok": True, "interpreted": feedback.interpreted,
+            "interpreted_latex": feedback.interpreted_latex}
+
+
+def _interpret(problem: Problem, part: Part, text: str, feedback: Feedback) -> list[Node]:
+    """The answer's trees; fills in how it was read."""
     scope = scope_for(problem, part)
     answer, definitions = split_definitions(text)
     pieces = _split_answer(answer, part)
@@ -255,6 +271,11 @@ def _grade(problem: Problem, part: Part, text: str, seed: int, feedback: Feedbac
     feedback.interpreted = " < p < ".join(ascii_(n) for n in nodes) + (
         "  where " + "; ".join(defined) if defined else "")
     feedback.interpreted_latex = ", ".join(latex(n, _latex_names(problem)) for n in nodes)
+    return nodes
+
+
+def _grade(problem: Problem, part: Part, text: str, seed: int, feedback: Feedback) -> None:
+    nodes = _interpret(problem, part, text, feedback)
     fields = _truth_fields(part)
     if len(nodes) == 1 and len(fields) == 2:
         fields = fields[1:]  # one bound typed: the upper one (the lower is 0 for step sizes)

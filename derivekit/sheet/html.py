@@ -40,14 +40,20 @@ def _layout(part: Part | PartVerdict) -> str:
     return f" <span class='dk-layout'>({escape(layout)} layout)</span>" if layout else ""
 
 
+def statement_html(problem: Problem) -> str:
+    """Title, source, statement and givens."""
+    givens = "; ".join(given_html(g) for g in problem.givens)
+    return "\n".join(filter(None, [
+        f"<h3>{escape(problem.title)}</h3>", _source(problem),
+        f"<p class='dk-statement'>{escape(problem.statement)}</p>",
+        f"<p class='dk-givens'><b>Givens.</b> {givens}.</p>" if givens else ""]))
+
+
 def problem_html(problem: Problem, answers: bool = True) -> str:
     """Statement, givens and parts; ``answers`` adds each part's boxed closed form (a
     student's page leaves them out)."""
-    givens = "; ".join(given_html(g) for g in problem.givens)
-    lines = [f"<div class='dk-problem' id='{escape(problem.id)}'>",
-             f"<h3>{escape(problem.title)}</h3>", _source(problem),
-             f"<p class='dk-statement'>{escape(problem.statement)}</p>",
-             f"<p class='dk-givens'><b>Givens.</b> {givens}.</p>" if givens else "", "<ul>"]
+    lines = [f"<div class='dk-problem' id='{escape(problem.id)}'>", statement_html(problem),
+             "<ul>"]
     for part in problem.parts:
         lines.append(f"<li><b>{escape(part.name)}</b>{_layout(part)}: {escape(part.asks)}"
                      + (display(rf"\boxed{{{part.answer_latex}}}") if answers else "")
@@ -133,7 +139,8 @@ def feedback_html(feedback: Feedback) -> str:
         values = ", ".join(f"<code>{escape(name)}</code> = {inline(matrix_tex(value))}"
                            for name, value in example.get("values", {}).items())
         lines += ["<div class='dk-counterexample'>",
-                  f"<p>counterexample at shapes <code>{escape(str(example['shapes']))}</code>"
+                  "<p>counterexample at shapes " + escape(", ".join(
+                      f"{k} = {v}" for k, v in example["shapes"].items()) or "as given")
                   + (f", where {values}" if values else "") + ":</p>",
                   f"<p>expected {inline(matrix_tex(example['expected']))}, "
                   f"given {inline(matrix_tex(example['given']))}</p>", "</div>"]
@@ -172,11 +179,7 @@ def sheet_html(item: Solved) -> str:
     verification tables, the seed's wrong claims marked, then the audit of its claims."""
     p = item.problem
     claims = {e.part: e for e in item.audit if e.part}
-    givens = "; ".join(given_html(g) for g in p.givens)
-    lines = [f"<div class='dk-sheet' id='sheet-{escape(p.id)}'>",
-             f"<h3>{escape(p.title)}</h3>", _source(p),
-             f"<p class='dk-statement'>{escape(p.statement)}</p>",
-             f"<p class='dk-givens'><b>Givens.</b> {givens}.</p>" if givens else ""]
+    lines = [f"<div class='dk-sheet' id='sheet-{escape(p.id)}'>", statement_html(p)]
     for part, pv in zip(p.parts, item.verdict.parts):
         lines += [f"<h4>{escape(part.name)}{_layout(pv)}</h4>", f"<p>{escape(part.asks)}</p>"]
         if part.derivation:
@@ -192,7 +195,7 @@ def sheet_html(item: Solved) -> str:
         claim = claims.get(part.name)
         if claim is not None and claim.verdict in ("wrong", "partly"):
             lines.append(_seed_note(claim))
-    lines += [audit_html(item.audit), "</div>"]
+    lines += ["<h4>The seed's claims</h4>", audit_html(item.audit), "</div>"]
     return "\n".join(filter(None, lines))
 
 

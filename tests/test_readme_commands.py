@@ -23,7 +23,7 @@ ROOT = Path(__file__).resolve().parents[1]
 README = ROOT / "README.md"
 BUDGET_S = 300
 PARALLEL = 2 if os.environ.get("CI") else 1
-"""Two at a time on CI's own machine; one on a shared one, where the grader's 3 s limit is wall time."""
+"""Two at a time on CI's own machine; one on a shared one (the grader's 3 s is wall time)."""
 
 SKIPPED = {
     r"^derivekit train cifar-lenet --data-dir": "needs the real CIFAR-10 on disk",

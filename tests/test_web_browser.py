@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import io
 import os
-import shutil
 import signal
 import subprocess
 import sys
@@ -34,7 +33,6 @@ if not (Path(CHROMIUM).is_file() and Path(CHROMEDRIVER).is_file()):
 from selenium import webdriver  # noqa: E402
 from selenium.webdriver.chrome.service import Service  # noqa: E402
 from selenium.webdriver.common.by import By  # noqa: E402
-from selenium.webdriver.support import expected_conditions as ready  # noqa: E402
 from selenium.webdriver.support.ui import WebDriverWait  # noqa: E402
 
 
@@ -153,4 +151,4 @@ def test_instructor_sheet_shows_verification_and_audit(server: str, browser) -> 
     sheet = wait_for(browser, ".dk-sheet")
     assert sheet.find_elements(By.CSS_SELECTOR, "table.dk-witnesses")
     assert "verified" in sheet.text and "jax-autodiff" in sheet.text
-    assert sheet.find_elements(By.CSS_SELECTOR, ".katex") and shutil.which(CHROMIUM)
+    assert sheet.find_elements(By.CSS_SELECTOR, ".katex")

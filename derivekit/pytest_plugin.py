@@ -98,7 +98,8 @@ class PartNotVerified(Exception):
 
 
 class PartItem(pytest.Item):
-    """A part verified as ``derivekit verify`` does it: every applicable witness must agree."""
+    """A part verified as ``derivekit verify --problems`` does it: every applicable witness
+    must agree, and every declared wrong answer and automatic mutant must be rejected."""
 
     def __init__(self, *, problem: Any, part: Any, **kwargs: Any) -> None:
         super().__init__(**kwargs)
@@ -109,7 +110,8 @@ class PartItem(pytest.Item):
     def runtest(self) -> None:
         from derivekit.verify import verify_part
 
-        verdict = verify_part(self.problem, self.part, self.config.stash[SEED])
+        verdict = verify_part(self.problem, self.part, self.config.stash[SEED],
+                              wrong_variants=True)
         self.user_properties.append(("derivekit_status", verdict.status))
         if verdict.status != "verified":
             raise PartNotVerified(verdict)

@@ -194,3 +194,16 @@ def test_listening_defaults_and_errors() -> None:
             listen("127.0.0.1", port)
     finally:
         sock.close()
+
+
+def test_serve_refuses_bad_arguments_in_one_line(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from derivekit.cli import app
+
+    runner = CliRunner()
+    missing = runner.invoke(app, ["serve", "--problems", str(tmp_path / "absent")])
+    assert missing.exit_code == 2 and "no problems directory" in missing.stderr
+    port = runner.invoke(app, ["serve", "--port", "70000"])
+    assert port.exit_code == 2 and port.stderr.strip() == (
+        "error: --port 70000: not a port number (0 picks a free one)")

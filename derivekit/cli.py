@@ -9,17 +9,20 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Optional
+from typing import TYPE_CHECKING, Annotated, Callable, Optional, TypeVar
 
 import typer
 
 from derivekit import __version__
 from derivekit.errors import DerivekitError
+from derivekit.terminal import console as _console
 from derivekit.train.cli import TRAIN_HELP, train_command  # typer only: no jax at import
 
 if TYPE_CHECKING:
     from derivekit.model import Problem
     from derivekit.verdict import ProblemVerdict
+
+T = TypeVar("T")
 
 app = typer.Typer(
     name="derivekit",
@@ -39,12 +42,6 @@ JsonFlag = Annotated[bool, typer.Option("--json", help="Print one JSON document 
 
 _STATUS_STYLE = {"verified": "green", "failed": "bold red", "error": "bold yellow"}
 _WITNESS_MARK = {True: "[green]✓[/]", False: "[bold red]✗[/]", None: "[dim]–[/]"}
-
-
-def _console(stderr: bool = False):  # noqa: ANN202  (rich is imported lazily)
-    from rich.console import Console
-
-    return Console(stderr=stderr, highlight=False, soft_wrap=False)
 
 
 def _fail(message: str) -> None:
@@ -170,6 +167,9 @@ def verify(
     seed: Annotated[int, typer.Option(help="Seed for every random point and sample.")] = 0,
     jobs: Annotated[int, typer.Option("--jobs", "-j", help="Worker processes for several "
                                       "problems (0: one per core).")] = 0,
+    timings: Annotated[bool, typer.Option(
+        "--timings", help="Also print how long each problem took (output then differs "
+        "between runs).")] = False,
     problems: ProblemsDir = None,
     wrong_variants: Annotated[Optional[bool], typer.Option(
         "--wrong-variants/--no-wrong-variants", help="Also require every declared wrong "
@@ -181,18 +181,20 @@ def verify(
 
     if bool(problem_ids) == all_problems:
         _fail("give problem ids or --all (not both)")
+    if junit_xml is not None and junit_xml.is_dir():
+        _fail(f"--junit-xml {junit_xml} is a directory")
+    if jobs < 0:
+        _fail("--jobs must be 0 (auto) or a positive number")
     if all_problems:
         selected = list(_guard(lambda: registry.catalog(problems)).values())
     else:
         selected = [_guard(lambda pid=pid: registry.lookup(pid, problems))
                     for pid in dict.fromkeys(problem_ids or [])]
-    if junit_xml is not None and junit_xml.is_dir():
-        _fail(f"--junit-xml {junit_xml} is a directory")
-    if jobs < 0:
-        _fail("--jobs must be 0 (auto) or a positive number")
+    from derivekit.verify import verify_problem, verify_with_wrong_variants
+
     check_wrong = problems is not None if wrong_variants is None else wrong_variants
-    verdicts = _run_with_progress(selected, seed, jobs, show=not json and sys.stderr.isatty(),
-                                  wrong_variants=check_wrong)
+    work = verify_with_wrong_variants if check_wrong else verify_problem
+    verdicts = _run_with_progress(work, selected, seed, jobs)
 
     from derivekit import verdict as verdict_lib
 
@@ -205,30 +207,33 @@ def verify(
         by_id = {p.id: p for p in selected}
         for v in verdicts:
             _print_problem(by_id[v.id], parts=False)
-            _print_verdict(v)
+            _print_verdict(v, timings)
     else:
-        _print_summary(verdicts)
+        _print_summary(verdicts, timings)
     if any(v.status != "verified" for v in verdicts):
         raise typer.Exit(1)
 
 
-def _run_with_progress(selected: list[Problem], seed: int, jobs: int, show: bool,
-                       wrong_variants: bool = False) -> list[ProblemVerdict]:
-    from derivekit.verify import default_jobs, verify_many
+def _run_with_progress(work: Callable[[Problem, int], T], selected: list[Problem], seed: int,
+                       jobs: int, done: str = "verified") -> list[T]:
+    """``work(problem, seed)`` for each problem (in worker processes); on stderr a bar (a
+    terminal) or a log line per tenth of the problems."""
+    from derivekit.verify import default_jobs, map_problems
 
     jobs = jobs or default_jobs()
-    if not show or len(selected) < 2:
-        return verify_many(selected, seed, jobs, wrong_variants=wrong_variants)
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+    if len(selected) < 2:
+        return map_problems(work, selected, seed, jobs)
+    from rich.progress import BarColumn, MofNCompleteColumn, TextColumn
 
-    columns = (TextColumn("verified {task.description:<28}"), BarColumn(), MofNCompleteColumn())
-    with Progress(*columns, console=_console(stderr=True), transient=True) as progress:
-        task = progress.add_task("", total=len(selected))
-        return verify_many(selected, seed, jobs, wrong_variants=wrong_variants,
-                           on_done=lambda v: progress.update(task, advance=1, description=v.id))
+    from derivekit.terminal import progress
+
+    with progress((TextColumn(done), BarColumn(), MofNCompleteColumn())) as shown:
+        task = shown.add_task(done, total=len(selected), unit="problem")
+        return map_problems(work, selected, seed, jobs,
+                            on_done=lambda _: shown.update(task, advance=1))
 
 
-def _print_verdict(v: ProblemVerdict) -> None:
+def _print_verdict(v: ProblemVerdict, timings: bool = False) -> None:
     console = _console()
     for p in v.parts:
         mark = {"verified": "[green]✓[/]", "failed": "[bold red]✗[/]"}.get(p.status,
@@ -251,20 +256,23 @@ def _print_verdict(v: ProblemVerdict) -> None:
                     for note in w.detail.split("; ") if "non-smooth" in note})
     for note in notes:
         console.print(f"   [dim]note: {note}[/]")
+    elapsed = f", {v.elapsed_s:.2f} s" if timings else ""
     console.print(f"[{_STATUS_STYLE[v.status]}]{v.id}: {v.status}[/] "
                   f"({sum(p.status == 'verified' for p in v.parts)}/{len(v.parts)} parts, "
-                  f"seed {v.seed}, {v.elapsed_s:.2f} s)\n")
+                  f"seed {v.seed}{elapsed})\n")
 
 
-def _print_summary(verdicts: list[ProblemVerdict]) -> None:
+def _print_summary(verdicts: list[ProblemVerdict], timings: bool = False) -> None:
     from rich.table import Table
 
     console = _console()
-    table = Table("problem", "status", "parts", "source", "time", box=None, header_style="bold")
+    table = Table("problem", "status", "parts", "source", *(("time",) if timings else ()),
+                  box=None, header_style="bold")
     for v in verdicts:
         ok = sum(p.status == "verified" for p in v.parts)
         table.add_row(v.id, f"[{_STATUS_STYLE[v.status]}]{v.status}[/]",
-                      f"{ok}/{len(v.parts)}", v.source, f"{v.elapsed_s:.2f} s")
+                      f"{ok}/{len(v.parts)}", v.source,
+                      *((f"{v.elapsed_s:.2f} s",) if timings else ()))
     console.print(table)
     for v in verdicts:
         for p in v.parts:
@@ -294,17 +302,15 @@ def audit(
 
     if bool(seeds) == all_seeds:
         _fail("give seed names or --all (not both)")
+    if jobs < 0:
+        _fail("--jobs must be 0 (auto) or a positive number")
     catalog = list(_guard(lambda: registry.catalog(problems)).values())
     selected = catalog if all_seeds else [p for p in catalog if audit_lib.matches(p, seeds)]
     if not selected:
         known = sorted({p.source.seed for p in catalog})
         _fail(f"no problem cites {', '.join(seeds or [])} (seeds: {', '.join(known)})")
-    from derivekit.verify import default_jobs, map_problems
-
-    if jobs < 0:
-        _fail("--jobs must be 0 (auto) or a positive number")
-    entries = [e for found in map_problems(audit_lib.audit_problem, selected, seed,
-                                           jobs or default_jobs()) for e in found]
+    entries = [e for found in _run_with_progress(audit_lib.audit_problem, selected, seed, jobs,
+                                                 "audited") for e in found]
     if json:
         import json as json_lib
 
@@ -556,15 +562,9 @@ LetOption = Annotated[Optional[list[str]], typer.Option(
 
 def _derive(expression: str, wrt: str, given: list[str], layout: str, seed: int,  # noqa: ANN202
             let: Optional[list[str]] = None):
-    from derivekit.derivation import verified
+    import derivekit
 
-    parsed = [verified.parse_given(g) for g in given]
-    names = [name for name, _, _ in parsed]
-    if len(set(names)) != len(names):
-        _fail("a name is given twice")
-    return verified.derive(expression, wrt, {n: s for n, s, _ in parsed}, layout, seed,
-                           {n: d for n, _, d in parsed if d is not None},
-                           [verified.parse_let(item) for item in let or []])
+    return derivekit.derive(expression, wrt, given, layout=layout, lets=let or [], seed=seed)
 
 
 class _ExpressionCommand(typer.core.TyperCommand):
@@ -599,7 +599,8 @@ def derive(
     layout: Annotated[str, typer.Option(help="denominator (gradient has the variable's "
                                         "shape) or numerator.")] = "denominator",
     at: Annotated[Optional[Path], typer.Option(
-        "--at", help="JSON object of values: also print the derivative there.",
+        "--at", help="A JSON file of values, one per given: a number (scalar), a list (a "
+        "column vector) or a list of rows (a matrix); also print the derivative there.",
         show_default=False)] = None,
     latex: Annotated[bool, typer.Option("--latex", help="Print the result as LaTeX.")] = False,
     json: JsonFlag = False,
@@ -611,8 +612,9 @@ def derive(
     from derivekit.expr.render import ascii_
     from derivekit.expr.render import latex as to_latex
 
+    values = _guard(lambda: verified.read_values(at)) if at else None  # before any work
     derived = _guard(lambda: _derive(expression, wrt, given, layout, seed, let))
-    value = _guard(lambda: verified.value_at(derived, at)) if at else None
+    value = _guard(lambda: verified.value_at(derived, at, values)) if at else None
     if json:
         import json as json_lib
 
@@ -664,6 +666,25 @@ def codegen(
     doc = (f"d/d{wrt} of {ascii_(derived.expression)} ({derived.derivation.layout} layout), "
            f"verified: {ascii_(derived.derivation.result)}")
     typer.echo(python_source(derived.derivation.result, name, derived.shapes, doc))
+
+
+# --------------------------------------------------------------------------- serve
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option(help="Address to listen on (the default: this machine "
+                                      "only).")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port (0: any free one).")] = 8000,
+    problems: ProblemsDir = None,
+) -> None:
+    """Serve a web page to check answers in the browser (Ctrl-C stops)."""
+    from derivekit.web.server import is_loopback
+    from derivekit.web.server import serve as run_server
+
+    if not is_loopback(host):
+        typer.secho(f"note: listening on {host}: others on the network can use this page",
+                    err=True, fg="yellow")
+    _guard(lambda: run_server(host, port, problems, announce=lambda url: typer.echo(
+        f"derivekit serve: {url} (Ctrl-C stops)")))
 
 
 def _guard(action):  # noqa: ANN001, ANN202

@@ -25,6 +25,7 @@ from typing import Any, Callable, Iterator, Mapping, TypeVar
 import numpy as np
 
 from derivekit import ops
+from derivekit.display import Displayable
 from derivekit.errors import DerivekitError
 from derivekit.expr import build, forms
 from derivekit.expr.evaluate import check_cost, cost, evaluate, exact
@@ -44,7 +45,7 @@ the answer is not written in."""
 
 
 @dataclass
-class Feedback:
+class Feedback(Displayable):
     problem: str
     part: str
     answer: str
@@ -347,9 +348,26 @@ def _quiet() -> Iterator[None]:
         yield
 
 
-def _grade(problem: Problem, part: Part, text: str, seed: int, feedback: Feedback) -> None:
-    feedback.form = part.form
-    check_length(text)
+def preview(problem: Problem, part: Part, text: str) -> dict[str, Any]:
+    """How ``text`` reads as an answer to ``part``, parsed and resolved but not evaluated (a
+    live preview): ``{"ok": True, "interpreted", "interpreted_latex"}`` or ``{"ok": False,
+    "message"}``; never raises for a bad answer."""
+    feedback = Feedback(problem.id, part.name, text, "invalid")
+    try:
+        with _quiet():
+            check_length(text)
+            _interpret(problem, part, text, 0, feedback)
+    except DerivekitError as exc:
+        return {"ok": False, "message": str(exc)}
+    except (ArithmeticError, ValueError, TypeError, KeyError, IndexError, RecursionError) as exc:
+        return {"ok": False, "message": f"could not read the answer: {type(exc).__name__}"}
+    return {"ok": True, "interpreted": feedback.interpreted,
+            "interpreted_latex": feedback.interpreted_latex}
+
+
+def _interpret(problem: Problem, part: Part, text: str, seed: int,
+               feedback: Feedback) -> tuple[list[Node], dict[str, Node]]:
+    """The answer's trees and the statement's names it restates; fills in how it was read."""
     scope = scope_for(problem, part)
     answer, definitions = split_definitions(without_remarks(text))
     pieces = _sizes_as_listed(problem, part, answer, _split_answer(answer, part), seed)
@@ -363,6 +381,13 @@ def _grade(problem: Problem, part: Part, text: str, seed: int, feedback: Feedbac
     feedback.interpreted = between.join(ascii_(n) for n in nodes) + (
         "  where " + "; ".join(defined) if defined else "")
     feedback.interpreted_latex = ", ".join(latex(n, _latex_names(problem)) for n in nodes)
+    return nodes, restated
+
+
+def _grade(problem: Problem, part: Part, text: str, seed: int, feedback: Feedback) -> None:
+    feedback.form = part.form
+    check_length(text)
+    nodes, restated = _interpret(problem, part, text, seed, feedback)
     if restated and not _agrees_with_statement(problem, part, restated, seed, feedback):
         return
     truth_fields = _truth_fields(part)

@@ -21,6 +21,7 @@ import re
 from dataclasses import dataclass, field, fields, replace
 from typing import Any, Callable, ClassVar, Literal, Mapping, Union
 
+from derivekit.display import Displayable
 from derivekit.errors import ProblemDefinitionError
 
 Dim = Union[int, str]
@@ -375,7 +376,7 @@ _KEBAB = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 
 
 @dataclass(frozen=True)
-class Problem:
+class Problem(Displayable):
     id: str
     title: str
     source: Source
@@ -407,12 +408,6 @@ class Problem:
                 return p
         names = ", ".join(p.name for p in self.parts)
         raise ProblemDefinitionError(f"{self.id}: no part named {name!r} (parts: {names})")
-
-    def _repr_markdown_(self) -> str:
-        """Jupyter shows a problem as its statement and closed forms."""
-        from derivekit.sheet.markdown import problem_markdown
-
-        return problem_markdown(self)
 
     @property
     def symbolic_dims(self) -> tuple[str, ...]:

@@ -11,6 +11,8 @@ from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 from xml.sax.saxutils import escape, quoteattr
 
+from derivekit.display import Displayable
+
 Status = Literal["verified", "failed", "error"]
 
 
@@ -36,7 +38,7 @@ class WitnessResult:
 
 
 @dataclass(frozen=True)
-class PartVerdict:
+class PartVerdict(Displayable):
     name: str
     kind: str
     asks: str
@@ -64,7 +66,7 @@ class PartVerdict:
 
 
 @dataclass(frozen=True)
-class ProblemVerdict:
+class ProblemVerdict(Displayable):
     id: str
     title: str
     source: str

@@ -17,3 +17,6 @@ def catalog_parts() -> list[tuple[str, str]]:
 @pytest.fixture(scope="session")
 def catalog():
     return registry.catalog()
+
+
+pytest_plugins = ["pytester"]  # tests/test_pytest_plugin.py runs pytest on scratch projects

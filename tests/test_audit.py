@@ -67,7 +67,7 @@ runner = CliRunner()
 def test_cli_audit_json_fields() -> None:
     result = runner.invoke(app, ["audit", "000", "--json"])
     assert result.exit_code == 0, result.output
-    rows = json.loads(result.output)
+    rows = json.loads(result.stdout)  # stderr logs the progress
     assert rows and all({"seed", "section", "problem", "part", "claim", "truth", "verdict",
                          "detail"} <= set(r) for r in rows)
     assert all(r["seed"].startswith("000_") for r in rows)

@@ -15,6 +15,7 @@ from typing import Any, Mapping, Sequence
 import numpy as np
 
 from derivekit.derivation.matrix import Derivation, derivative
+from derivekit.display import Displayable
 from derivekit.errors import DerivekitError
 from derivekit.expr.evaluate import as_function, evaluate
 from derivekit.expr.parse import parse
@@ -35,7 +36,7 @@ SHAPE_SETS = 3
 
 
 @dataclass
-class Derived:
+class Derived(Displayable):
     expression: Node
     wrt: str
     shapes: dict[str, Shape]
@@ -299,14 +300,21 @@ def _congruence_middle(node: Node) -> str | None:
     return None
 
 
-def value_at(derived: Derived, path: Path) -> np.ndarray:
-    """The derivative at the values in a JSON file (name -> number or nested lists)."""
+def read_values(path: Path) -> dict[str, Any]:
+    """The JSON object of an ``--at`` file (name -> number or nested lists)."""
     try:
         data = json.loads(path.read_text())
     except (OSError, json.JSONDecodeError) as exc:
         raise DerivekitError(f"--at {path}: {exc}") from None
     if not isinstance(data, dict):
         raise DerivekitError(f"--at {path}: expected a JSON object of name -> value")
+    return data
+
+
+def value_at(derived: Derived, path: Path, data: Mapping[str, Any] | None = None
+             ) -> np.ndarray:
+    """The derivative at the values in a JSON file (``data``: its contents, read already)."""
+    data = read_values(path) if data is None else data
     missing = [n for n in derived.shapes if n not in data]
     if missing:
         raise DerivekitError(f"--at {path}: no value for {', '.join(missing)}")

@@ -11,8 +11,8 @@ import math
 from dataclasses import dataclass
 
 from derivekit.audit import AuditEntry
-from derivekit.model import Problem
-from derivekit.verdict import ProblemVerdict
+from derivekit.model import Problem, Shape
+from derivekit.verdict import ProblemVerdict, WitnessResult
 
 
 @dataclass(frozen=True)
@@ -31,3 +31,18 @@ def error_bound(error: float) -> str:
     if error == 0:
         return "0"
     return f"< 1e{math.floor(math.log10(error)) + 1}"
+
+
+def witness_cells(w: WitnessResult) -> tuple[str, str, str, str, str]:
+    """One row of a sheet's verification table, as plain text: witness, result, points, max
+    error (an order of magnitude), tolerance; a witness that does not apply has only its
+    name and 'n/a' (its ``detail`` says why)."""
+    if w.passed is None:
+        return w.name, "n/a", "", "", ""
+    return (w.name, "agrees" if w.passed else "DISAGREES", str(w.points),
+            error_bound(w.max_abs_error), f"rtol {w.rtol:.0e}, atol {w.atol:.0e}")
+
+
+def shape_tex(shape: Shape) -> str:
+    r"""``\in\mathbb{R}^{m\times n}`` for a given's shape ('' for a scalar)."""
+    return "" if shape == () else r"\in\mathbb{R}^{" + r"\times ".join(map(str, shape)) + "}"

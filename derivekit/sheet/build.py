@@ -53,7 +53,7 @@ def build(selections: list[Selection], out: Path, formats: list[str],
     scratch = out / ".derivekit-figures"
     extra = training_curves(training_log, scratch) if training_log else ()
     for selection in selections:
-        solved = [_solve(p, seed, scratch) for p in selection.problems]
+        solved = [solve(p, seed, scratch) for p in selection.problems]
         for fmt in formats:
             text = FORMATS[fmt](selection.title, solved, extra)
             staged[out / f"{selection.stem}.{fmt}"] = text.encode()
@@ -73,9 +73,11 @@ def build(selections: list[Selection], out: Path, formats: list[str],
     return sorted(staged)
 
 
-def _solve(problem: Problem, seed: int, scratch: Path) -> Solved:
+def solve(problem: Problem, seed: int = DEFAULT_SEED, figures_to: Path | None = None) -> Solved:
+    """Verify and audit one problem; its figures are drawn into ``figures_to`` when given."""
     verdict = verify_problem(problem, seed)
-    figures = tuple(draw_problem_figure(problem.id, f, scratch) for f in problem.figures)
+    figures = tuple(draw_problem_figure(problem.id, f, figures_to)
+                    for f in problem.figures) if figures_to else ()
     return Solved(problem, verdict, tuple(audit_problem(problem, seed, verdict)), figures)
 
 

@@ -7,10 +7,16 @@ plain text and is escaped.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from derivekit.audit import AuditEntry
-from derivekit.model import Given, Part
-from derivekit.sheet import Solved, error_bound
-from derivekit.verdict import PartVerdict, WitnessResult
+from derivekit.model import Given, Part, Problem
+from derivekit.sheet import Solved, shape_tex, witness_cells
+from derivekit.verdict import PartVerdict, ProblemVerdict, WitnessResult
+
+if TYPE_CHECKING:
+    from derivekit.derivation.verified import Derived
+    from derivekit.grade import Feedback
 
 _ESCAPES = {
     "\\": r"\textbackslash{}", "&": r"\&", "%": r"\%", "$": r"\$", "#": r"\#", "_": r"\_",
@@ -107,9 +113,8 @@ def _problem(item: Solved) -> list[str]:
 
 
 def _given(g: Given) -> str:
-    shape = "" if g.shape == () else r"\in\mathbb{R}^{" + r"\times ".join(map(str, g.shape)) + "}"
     domain = "" if g.domain.kind == "real" else f" ({escape(g.domain.describe())})"
-    return f"${g.tex}{shape}$" + domain
+    return f"${g.tex}{shape_tex(g.shape)}$" + domain
 
 
 def _part(part: Part, pv: PartVerdict, claim: AuditEntry | None) -> list[str]:
@@ -124,7 +129,7 @@ def _part(part: Part, pv: PartVerdict, claim: AuditEntry | None) -> list[str]:
     lines.append(rf"\textbf{{Status:}} {status[pv.status]}.")
     if pv.status != "verified":
         lines.append(escape(pv.message))
-    lines += _witness_table(pv.witnesses)
+    lines += witness_table(pv.witnesses)
     if part.notes:
         lines.append(r"\textit{Note:} " + escape(part.notes))
     if claim is not None and claim.verdict in ("wrong", "partly"):
@@ -132,22 +137,17 @@ def _part(part: Part, pv: PartVerdict, claim: AuditEntry | None) -> list[str]:
     return lines
 
 
-def _witness_table(witnesses: tuple[WitnessResult, ...]) -> list[str]:
+def witness_table(witnesses: tuple[WitnessResult, ...]) -> list[str]:
+    """The verification table (booktabs), then why each witness that does not apply."""
     rows = [r"\begin{center}\small", r"\begin{tabular}{llrll}", r"\toprule",
             r"witness & result & points & max error & tolerance \\", r"\midrule"]
-    skipped = []
     for w in witnesses:
-        result = {True: "agrees", False: "DISAGREES", None: "n/a"}[w.passed]
-        if w.passed is None:
-            skipped.append(w)
-            rows.append(rf"{escape(w.name)} & n/a & & & \\")
-            continue
-        tolerance = f"rtol {w.rtol:.0e}, atol {w.atol:.0e}"
-        rows.append(rf"{escape(w.name)} & {result} & {w.points} & "
-                    rf"{escape(error_bound(w.max_abs_error))} & {escape(tolerance)} \\")
+        cells = witness_cells(w)  # blanks come last
+        rows.append(" & ".join(escape(c) for c in cells if c) + " &" * cells.count("")
+                    + r" \\")
     rows += [r"\bottomrule", r"\end{tabular}", r"\end{center}"]
     rows += [rf"{{\small n/a: \texttt{{{escape(w.name)}}} --- {escape(w.detail)}}}"
-             for w in skipped]
+             for w in witnesses if w.passed is None]
     return rows
 
 
@@ -171,3 +171,47 @@ def _figure(stem: str, caption: str) -> list[str]:
     return [r"\begin{figure}[h]", r"\centering",
             rf"\includegraphics[width=0.7\linewidth]{{{stem}.pdf}}",
             rf"\caption{{{escape(caption)}}}", r"\end{figure}"]
+
+
+# --------------------------------------------------------------------------- notebook fragments
+def problem_latex(problem: Problem) -> str:
+    """Statement and boxed closed forms, no verification (a notebook's LaTeX for a Problem,
+    e.g. when nbconvert makes a PDF)."""
+    lines = [rf"\textbf{{{escape(problem.title)}}} (\texttt{{{escape(problem.id)}}})", "",
+             problem.statement, ""]
+    for part in problem.parts:
+        lines += [rf"\textbf{{{escape(part.name)}}}: {part.asks}",
+                  rf"\[\boxed{{{part.answer_latex}}}\]"]
+    return "\n".join(lines)
+
+
+def verdict_latex(verdict: ProblemVerdict) -> str:
+    lines = [rf"\textbf{{{escape(verdict.id)}}}: {verdict.status} (seed {verdict.seed})", ""]
+    for pv in verdict.parts:
+        lines.append(rf"\textbf{{{escape(pv.name)}}}: {pv.status}"
+                     + (f" --- {escape(pv.message)}" if pv.message else ""))
+        if pv.answer_latex:
+            lines.append(rf"\[{pv.answer_latex}\]")
+        lines += witness_table(pv.witnesses)
+    return "\n".join(lines)
+
+
+def derived_latex(derived: Derived) -> str:
+    """The derived formula (only when verified) and its witness table."""
+    from derivekit.expr.render import latex
+
+    if not derived.verified:
+        head = f"not verified, so not shown: {escape(derived.verdict.message)}"
+    else:
+        result = derived.display or derived.derivation.result
+        head = "\n".join([rf"\[\frac{{\partial}}{{\partial {derived.wrt}}}"
+                          rf"\left({latex(derived.expression)}\right) = {latex(result)}\]",
+                          *(rf"where ${name} = {latex(tree)}$"
+                            for name, tree in derived.intermediates.items())])
+    return "\n".join([head, *witness_table(derived.verdict.witnesses)])
+
+
+def feedback_latex(feedback: Feedback) -> str:
+    read = f", read as ${feedback.interpreted_latex}$" if feedback.interpreted_latex else ""
+    return (rf"\textbf{{{escape(feedback.verdict)}}} ({escape(feedback.problem)}/"
+            rf"{escape(feedback.part)}){read}: {escape(feedback.message)}")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from derivekit.audit import AuditEntry
 from derivekit.model import Part, Problem
-from derivekit.sheet import Solved, error_bound
+from derivekit.sheet import Solved, witness_cells
 from derivekit.verdict import PartVerdict
 
 
@@ -61,11 +61,10 @@ def _part(part: Part, pv: PartVerdict, claim: AuditEntry | None) -> list[str]:
               "| witness | result | points | max error | tolerance |",
               "| --- | --- | ---: | --- | --- |"]
     for w in pv.witnesses:
-        if w.passed is None:
-            lines.append(f"| {w.name} | n/a: {w.detail} | | | |")
-            continue
-        lines.append(f"| {w.name} | {'agrees' if w.passed else 'DISAGREES'} | {w.points} | "
-                     f"{error_bound(w.max_abs_error)} | rtol {w.rtol:.0e}, atol {w.atol:.0e} |")
+        name, result, *rest = witness_cells(w)  # blanks come last
+        result = f"n/a: {w.detail}" if w.passed is None else result
+        lines.append("| " + " | ".join([name, result, *filter(None, rest)]) + " |"
+                     + " |" * rest.count(""))
     lines.append("")
     if part.notes:
         lines += [f"*Note:* {part.notes}", ""]

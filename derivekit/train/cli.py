@@ -12,6 +12,7 @@ from typing import Annotated
 import typer
 
 from derivekit.errors import DerivekitError
+from derivekit.terminal import console as _console
 from derivekit.train.catalog import MODELS, model_spec
 
 TRAIN_HELP = """Train a seed network in JAX, resumably.
@@ -91,19 +92,23 @@ def _dataset(task: str, synthetic: bool, data_dir: Path | None, download: bool):
 def _model_run(name: str, batch_size: int | None, epochs: int | None, lr: float | None,
                seed: int, data_dir: Path | None, synthetic: bool, download: bool,
                run_dir: Path | None, json_out: bool) -> None:
-    from derivekit.train.runner import check_settings, run_config, train
+    from derivekit.train.runner import check_run_dir, check_settings, run_config, train
 
     spec = model_spec(name)
     batch_size = spec.batch_size if batch_size is None else batch_size
     epochs = spec.epochs if epochs is None else epochs
     lr = spec.lr if lr is None else lr
     check_settings(batch_size, epochs, lr)
+    settings = {"model": name, "batch_size": batch_size, "epochs": epochs, "lr": lr,
+                "seed": seed}
+    if run_dir is not None:
+        check_run_dir(run_dir, settings)  # before the data is loaded
     dataset = _dataset(spec.task, synthetic, data_dir, download)
     config = run_config(name, batch_size, epochs, lr, seed, dataset)
     run_dir = run_dir or Path("runs") / (f"{name}-{dataset.name}-b{config.batch_size}"
                                          f"-e{config.epochs}-lr{config.lr:g}-s{seed}")
     with _progress(json_out) as progress:
-        task = progress.add_task(name, total=config.epochs)
+        task = progress.add_task(name, total=config.epochs, unit="epoch")
         result = train(config, dataset, run_dir,
                        on_progress=lambda e, done, total: progress.update(task, completed=e + done / total))
     if json_out:
@@ -117,22 +122,24 @@ def _model_run(name: str, batch_size: int | None, epochs: int | None, lr: float 
 def _sweep(name: str | None, epochs: int | None, lr: float | None, seed: int,
            data_dir: Path | None, synthetic: bool, download: bool, run_dir: Path | None,
            json_out: bool, batch_size: int | None) -> None:
-    from derivekit.train.sweep import run_sweep, sweep_plan
+    from derivekit.train.sweep import check_sweep_dir, run_sweep, sweep_plan
 
     if name is None:
         raise DerivekitError("name the sweep: derivekit train sweep seed000")
     if batch_size is not None:
         raise DerivekitError("a sweep sets its own batch sizes; drop --batch-size")
     plan = sweep_plan(name, epochs)
-    dataset = _dataset("cifar10", synthetic, data_dir, download)
     lr = 0.001 if lr is None else lr
+    if run_dir is not None:
+        check_sweep_dir(name, run_dir, epochs, lr, seed)  # before the data is loaded
+    dataset = _dataset("cifar10", synthetic, data_dir, download)
     run_dir = run_dir or Path("runs") / (f"sweep-{name}-{dataset.name}-e{max(plan['epochs'])}"
                                          f"-lr{lr:g}-s{seed}")
     with _progress(json_out) as progress:
         tasks = {}
 
         def start(batch: int, horizon: int) -> None:
-            tasks[batch] = progress.add_task(f"batch {batch}", total=horizon)
+            tasks[batch] = progress.add_task(f"batch {batch}", total=horizon, unit="epoch")
 
         rows, results = run_sweep(
             name, dataset, run_dir, max_epochs=epochs, lr=lr, seed=seed, on_start=start,
@@ -167,19 +174,13 @@ def _print_metrics(result) -> None:
     typer.echo(f"plots: {result.run_dir / 'figures'}/training-{{loss,accuracy}}.png")
 
 
-def _console():
-    from rich.console import Console
-
-    return Console(highlight=False)
-
-
 def _progress(quiet: bool):
-    """Rich bars on stderr when it is a terminal and the output is not JSON; otherwise silent."""
-    from rich.console import Console
-    from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
+    """On stderr: rich bars on a terminal, a log line per tenth of the run (rate, ETA)
+    elsewhere; nothing with --json."""
+    from rich.progress import BarColumn, TextColumn, TimeRemainingColumn
 
-    console = Console(stderr=True)
-    return Progress(TextColumn("{task.description}"), BarColumn(),
-                    TextColumn("epoch {task.completed:.1f}/{task.total:.0f}"),
-                    TimeRemainingColumn(), console=console, transient=True,
-                    disable=quiet or not console.is_terminal)
+    from derivekit.terminal import progress
+
+    return progress((TextColumn("{task.description}"), BarColumn(),
+                     TextColumn("epoch {task.completed:.1f}/{task.total:.0f}"),
+                     TimeRemainingColumn()), quiet=quiet)

@@ -150,24 +150,32 @@ def _programs(model: str, lr: float, batch_size: int, seed: int) -> tuple:
             loop.make_evaluate(graphdef), {})
 
 
-def _claim(run_dir: Path, config: RunConfig) -> None:
-    """Write config.json in a new run directory, or check that an existing one matches."""
+def check_run_dir(run_dir: Path, settings: dict) -> bool:
+    """Whether ``run_dir`` holds a run made with ``settings`` (any subset of a RunConfig's
+    fields); False for a new or empty directory. Another run's directory is an error, so the
+    command can refuse it before loading any data."""
     path = run_dir / "config.json"
-    wanted = asdict(config)
     if path.exists():
         try:
             found = json.loads(path.read_text())
         except (OSError, json.JSONDecodeError) as exc:
             raise DerivekitError(f"cannot read {path}: {exc}") from None
-        changed = [f"{k} {found.get(k)!r} → {v!r}" for k, v in wanted.items() if found.get(k) != v]
+        changed = [f"{k} {found.get(k)!r} → {v!r}" for k, v in settings.items() if found.get(k) != v]
         if changed:
             raise DerivekitError(f"run directory {run_dir} was created with other settings "
                                  f"({'; '.join(changed)}); pick a new --run-dir")
-        return
-    if run_dir.exists() and any(run_dir.iterdir()):
+        return True
+    if run_dir.exists() and (not run_dir.is_dir() or any(run_dir.iterdir())):
         raise DerivekitError(f"{run_dir} is not empty and holds no training run; pick a new --run-dir")
+    return False
+
+
+def _claim(run_dir: Path, config: RunConfig) -> None:
+    """Write config.json in a new run directory, or check that an existing one matches."""
+    if check_run_dir(run_dir, asdict(config)):
+        return
     run_dir.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps(wanted, indent=2, sort_keys=True) + "\n")
+    (run_dir / "config.json").write_text(json.dumps(asdict(config), indent=2, sort_keys=True) + "\n")
 
 
 def _metrics_upto(run_dir: Path, epochs: int) -> list[dict]:

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from derivekit.errors import DerivekitError
 from derivekit.train.data import Dataset
-from derivekit.train.runner import Progress, RunResult, run_config, train
+from derivekit.train.runner import Progress, RunResult, check_run_dir, run_config, train
 
 SWEEPS = {"seed000": {"model": "cifar-lenet", "batch_sizes": (4, 16), "epochs": (5, 20)}}
 
@@ -36,6 +36,18 @@ def sweep_plan(name: str, max_epochs: int | None) -> dict:
             raise DerivekitError("--epochs must be ≥ 1")
         plan["epochs"] = tuple(sorted({min(e, max_epochs) for e in plan["epochs"]}))
     return plan
+
+
+def check_sweep_dir(name: str, run_dir: Path, max_epochs: int | None, lr: float,
+                    seed: int) -> None:
+    """Refuse a sweep directory whose runs were made with other settings (before any data)."""
+    plan = sweep_plan(name, max_epochs)
+    if (run_dir / "config.json").exists():
+        raise DerivekitError(f"{run_dir} holds a training run, not a sweep; pick a new --run-dir")
+    for batch_size in plan["batch_sizes"]:
+        check_run_dir(run_dir / f"batch-{batch_size}",
+                      {"model": plan["model"], "batch_size": batch_size,
+                       "epochs": max(plan["epochs"]), "lr": lr, "seed": seed})
 
 
 def run_sweep(name: str, dataset: Dataset, run_dir: Path, *, max_epochs: int | None = None,

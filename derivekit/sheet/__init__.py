@@ -11,7 +11,7 @@ import math
 from dataclasses import dataclass
 
 from derivekit.audit import AuditEntry
-from derivekit.model import Problem, Shape
+from derivekit.model import Part, Problem, Shape
 from derivekit.verdict import ProblemVerdict, WitnessResult
 
 
@@ -41,6 +41,17 @@ def witness_cells(w: WitnessResult) -> tuple[str, str, str, str, str]:
         return w.name, "n/a", "", "", ""
     return (w.name, "agrees" if w.passed else "DISAGREES", str(w.points),
             error_bound(w.max_abs_error), f"rtol {w.rtol:.0e}, atol {w.atol:.0e}")
+
+
+def identities(part: Part) -> tuple[str, ...]:
+    """The differential identities the matrix deriver applied to a part stated by its
+    expression (LaTeX, one per line), for the sheet's derivation; none for other parts."""
+    from derivekit.derivation.statement import derived_of
+
+    derived = derived_of(part)
+    if derived is None:
+        return ()
+    return tuple(derived.function.derivation(derived.wrt, derived.layout).steps)
 
 
 def shape_tex(shape: Shape) -> str:

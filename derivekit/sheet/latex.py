@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 from derivekit.audit import AuditEntry
 from derivekit.model import Given, Part, Problem
-from derivekit.sheet import Solved, shape_tex, witness_cells
+from derivekit.sheet import Solved, identities, shape_tex, witness_cells
 from derivekit.verdict import PartVerdict, ProblemVerdict, WitnessResult
 
 if TYPE_CHECKING:
@@ -123,6 +123,10 @@ def _part(part: Part, pv: PartVerdict, claim: AuditEntry | None) -> list[str]:
              part.asks]
     if part.derivation:
         lines += [r"\begin{align*}", " \\\\\n".join(part.derivation), r"\end{align*}"]
+    rules = identities(part)
+    if rules:
+        lines.append(r"\textbf{Derived by the identities:} " + ", ".join(f"${r}$" for r in rules)
+                     + ".")
     lines += [r"\[", rf"\boxed{{{part.answer_latex}}}", r"\]"]
     status = {"verified": r"\textcolor{green!40!black}{verified}",
               "failed": r"\textcolor{red}{FAILED}", "error": r"\textcolor{red}{ERROR}"}

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from derivekit.audit import AuditEntry
 from derivekit.model import Part, Problem
-from derivekit.sheet import Solved, witness_cells
+from derivekit.sheet import Solved, identities, witness_cells
 from derivekit.verdict import PartVerdict
 
 
@@ -56,6 +56,10 @@ def _part(part: Part, pv: PartVerdict, claim: AuditEntry | None) -> list[str]:
     if part.derivation:
         lines += ["$$", "\\begin{aligned}", " \\\\\n".join(part.derivation), "\\end{aligned}",
                   "$$", ""]
+    rules = identities(part)
+    if rules:
+        lines += ["**Derived by the identities:** " + ", ".join(f"${r}$" for r in rules) + ".",
+                  ""]
     lines += [f"$$\\boxed{{{part.answer_latex}}}$$", "", f"**Status:** {pv.status}"
               + (f" — {pv.message}" if pv.message else ""), "",
               "| witness | result | points | max error | tolerance |",

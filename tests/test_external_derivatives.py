@@ -34,39 +34,23 @@ NOT_RIGHT_TODAY = {
     'sympy-005': 'refused: cannot derive: the expression does not depend on i',
     'sympy-006': 'refused: cannot derive: the expression does not depend on i',
     'sympy-007': 'refused: cannot derive: the expression does not depend on i',
-    'sympy-008': 'refused: cannot derive: no rule for pow in x^i',
+    'sympy-008': 'refused: cannot derive: a power with a non-constant exponent',
     'sympy-009': 'refused: cannot derive: the expression does not depend on i',
     'sympy-013': 'refused: cannot derive: the expression does not depend on i',
-    'sympy-017': (
-        'refused: cannot derive: derivative of a k×k value with respect to a k×k '
-        'variable (gradients of scalars and Jacobians of columns only)'),
     'sympy-018': (
-        'refused: cannot derive: derivative of a k×k value with respect to a k×k '
-        'variable (gradients of scalars and Jacobians of columns only)'),
-    'sympy-019': (
-        'refused: cannot derive: derivative of a k×k value with respect to a k×k '
-        'variable (gradients of scalars and Jacobians of columns only)'),
-    'sympy-020': (
-        'refused: cannot derive: derivative of a k×k value with respect to a k×k '
-        'variable (gradients of scalars and Jacobians of columns only)'),
-    'sympy-021': (
-        'refused: cannot derive: derivative of a k×k value with respect to a k×k '
-        'variable (gradients of scalars and Jacobians of columns only)'),
+        'refused: cannot derive: Jacobian through the transpose of a matrix that '
+        'depends on the variable'),
     'sympy-022': 'refused: cannot derive: the expression does not depend on A',
-    'sympy-026': (
-        'refused: not verified (error: LinAlgError: Singular matrix); the printed '
-        'result agrees with JAX'),
-    'sympy-029': 'refused: cannot derive: no rule for matpow in X^j',
-    'sympy-030': 'refused: cannot derive: no rule for matpow in X^5',
+    'sympy-029': (
+        'refused: not verified (error: ConcretizationTypeError: Abstract tracer value '
+        'encountered where concrete value is expected: traced array with shape '
+        'float64[]); the printed result agrees with JAX'),
     'sympy-031': (
         'refused: the notation refuses the expression: power 0 of the square matrix X '
         '(k×k) (for an element-wise power write A ⊙ A)'),
     'sympy-041': (
         'refused: not expressible in the notation: x[i, 0].diff(x[m, 0]): a '
         "derivative with respect to one entry (X[m, n]); --wrt takes a given's name"),
-    'sympy-042': (
-        'refused: cannot derive: derivative of a 1×k value with respect to a k×1 '
-        'variable (gradients of scalars and Jacobians of columns only)'),
     'sympy-044': (
         'refused: not expressible in the notation: expr[0, 0].diff(x[m, 0]): a '
         "derivative with respect to one entry (X[m, n]); --wrt takes a given's name"),
@@ -74,81 +58,35 @@ NOT_RIGHT_TODAY = {
         'refused: not expressible in the notation: expr[0, 0].diff(X[m, n]) compared '
         'as a printed Sum string: a derivative with respect to one entry (X[m, n]); '
         "--wrt takes a given's name"),
-    'sympy-056': (
-        'refused: cannot derive: Jacobian through a matrix that depends on the '
-        'variable'),
-    'sympy-057': (
-        'refused: cannot derive: derivative of a k×k value with respect to a k×k '
-        'variable (gradients of scalars and Jacobians of columns only)'),
     'sympy-058': (
         'refused: not expressible in the notation: expr[i, j].diff(A[m, n]): a '
         "derivative with respect to one entry (X[m, n]); --wrt takes a given's name"),
     'sympy-060': (
         'refused: not expressible in the notation: expr.rewrite(Sum).diff(X[m, n]): a '
         "derivative with respect to one entry (X[m, n]); --wrt takes a given's name"),
-    'sympy-066': 'refused: cannot derive: no rule for matpow in X^2',
-    'sympy-067': 'refused: cannot derive: no rule for matpow in X^2',
     'sympy-089': 'refused: cannot derive: the expression does not depend on A',
     'sympy-094': (
         'refused: not expressible in the notation: expr[0, 0].diff(x[m, 0]): a '
         "derivative with respect to one entry (X[m, n]); --wrt takes a given's name"),
-    'sympy-102': (
-        "refused: the notation refuses the expression: unknown symbol 'tan' (expected "
-        'one of: k, x)'),
     'sympy-103': (
         'refused: not expressible in the notation: expr[i, 0].diff(x[m, 0]): a '
         "derivative with respect to one entry (X[m, n]); --wrt takes a given's name"),
     'sympy-105': (
         "refused: not expressible in the notation: expr[i, 0].diff(i): the entry's "
         'index i is also the variable'),
-    'sympy-106': (
-        'refused: cannot derive: derivative of a k×k value with respect to a scalar '
-        'variable (gradients of scalars and Jacobians of columns only)'),
-    'sympy-113': (
-        'refused: cannot derive: derivative of a 1×k value with respect to a k×k '
-        'variable (gradients of scalars and Jacobians of columns only)'),
-    'sympy-115': (
-        'refused: not verified (symbolic-componentwise, jax-autodiff, '
-        'finite-difference failed: values disagree); the printed result disagrees '
-        'with JAX'),
-    'sympy-116': (
-        'refused: not verified (symbolic-componentwise, jax-autodiff, '
-        'finite-difference failed: values disagree); the printed result disagrees '
-        'with JAX'),
-    'sympy-120': (
-        'refused: cannot derive: derivative of a 1×k value with respect to a k×1 '
-        'variable (gradients of scalars and Jacobians of columns only)'),
-    'sympy-131': 'refused: cannot derive: no rule for matpow in A^2',
-    'sympy-132': (
-        'refused: cannot derive: derivative of a 3×3 value with respect to a scalar '
-        'variable (gradients of scalars and Jacobians of columns only)'),
     'sympy-137': (
         'refused: not expressible in the notation: M.diff(M[1, 1]): a derivative with '
         "respect to one entry (X[m, n]); --wrt takes a given's name"),
     'sympy-138': (
         'refused: not expressible in the notation: M.as_explicit().diff(M[1, 2]): a '
         "derivative with respect to one entry (X[m, n]); --wrt takes a given's name"),
-    'sympy-139': (
-        'refused: cannot derive: derivative of a 3×3 value with respect to a 3×3 '
-        'variable (gradients of scalars and Jacobians of columns only)'),
-    'sympy-140': (
-        'refused: cannot derive: derivative of a 3×3 value with respect to a 3×3 '
-        'variable (gradients of scalars and Jacobians of columns only)'),
-    'sympy-141': (
-        'refused: cannot derive: derivative of a 2×2 value with respect to a scalar '
-        'variable (gradients of scalars and Jacobians of columns only)'),
-    'sympy-142': (
-        'refused: cannot derive: derivative of a 2×2 value with respect to a scalar '
-        'variable (gradients of scalars and Jacobians of columns only)'),
+    'sympy-141': 'refused: cannot derive: no rule for matrix in [[m, 0], [0, m]] (Jacobian)',
+    'sympy-142': 'refused: cannot derive: no rule for matrix in [[0, m], [n, 0]] (Jacobian)',
     'sympy-143': (
         'refused: the notation refuses the expression: power 0 of the square matrix '
         '[[0, m], [n, 0]] (2×2) (for an element-wise power write A ⊙ A)'),
-    'sympy-144': (
-        'refused: cannot derive: derivative of a 2×2 value with respect to a scalar '
-        'variable (gradients of scalars and Jacobians of columns only)'),
-    'sympy-145': (
-        'refused: cannot derive: derivative of a 2×2 value with respect to a scalar '
-        'variable (gradients of scalars and Jacobians of columns only)'),
+    'sympy-144': 'refused: cannot derive: no rule for matrix in [[0, m], [n, 0]] (Jacobian)',
+    'sympy-145': 'refused: cannot derive: Jacobian of a matrix power with a variable exponent',
     'sympy-146': (
         'refused: not expressible in the notation: (X + Y).diff(Y[0, 0]): a '
         "derivative with respect to one entry (X[m, n]); --wrt takes a given's name"),
@@ -161,63 +99,18 @@ NOT_RIGHT_TODAY = {
     'sympy-149': (
         'refused: not expressible in the notation: (X + a*Y).diff(Z[a, 0]): a '
         "derivative with respect to one entry (X[m, n]); --wrt takes a given's name"),
-    'sympy-150': (
-        'refused: cannot derive: derivative of a 2×2 value with respect to a scalar '
-        'variable (gradients of scalars and Jacobians of columns only)'),
     'sympy-151': (
         'refused: not expressible in the notation: A.diff(Y[a, a]) with A an a×a '
         'MatrixSymbol: a derivative with respect to one entry (X[m, n]); --wrt takes '
         "a given's name"),
-    'mc-053': (
-        'refused: not verified (error: LinAlgError: Singular matrix); the printed '
-        'result agrees with JAX'),
-    'mc-055': (
-        'refused: not verified (symbolic-componentwise, jax-autodiff, '
-        'finite-difference failed: non-finite values); the printed result agrees with '
-        'JAX'),
-    'mc-057': 'crash: RuntimeError: Not Implemented',
-    'mc-059': (
-        'refused: cannot derive: derivative of a n×n value with respect to a scalar '
-        'variable (gradients of scalars and Jacobians of columns only)'),
-    'mc-090': 'refused: cannot derive: no rule for matpow in X^3',
-    'mc-091a': 'refused: cannot derive: no rule for matpow in X^3',
-    'mc-092': 'refused: cannot derive: no rule for matpow in X^2',
     'mc-098': (
         'refused: not expressible in the notation: ∂Tr(F(X))/∂X = f(X)ᵀ is about a '
         "matrix function F (a power series in X); the notation's functions act entry "
         'by entry'),
-    'mc-105': 'refused: cannot derive: no rule for kron in kron(A, X)',
-    'mc-120a': 'refused: cannot derive: no rule for kron in kron(X, X)',
-    'mc-121a': 'refused: cannot derive: no rule for matpow in X^3',
-    'mc-122': 'refused: cannot derive: no rule for matpow in X^3',
-    'mc-125': (
-        'refused: not verified (error: LinAlgError: Singular matrix); the printed '
-        'result agrees with JAX'),
-    'mc-126': (
-        'refused: not verified (error: LinAlgError: Singular matrix); the printed '
-        'result agrees with JAX'),
     'mc-128': (
         'refused: not expressible in the notation: sin(X) there is the matrix sine (a '
         "power series in X), whose derivative is cos(X)ᵀ; the notation's sin is "
         'element-wise'),
-    'issue-1': 'refused: cannot invert X (m×n): not square',
-    'issue-1s': (
-        'refused: not verified (symbolic-componentwise, jax-autodiff, '
-        'finite-difference failed: values disagree); the printed result disagrees '
-        'with JAX'),
-    'issue-2s': (
-        'refused: not verified (symbolic-componentwise, jax-autodiff, '
-        'finite-difference failed: values disagree); the printed result disagrees '
-        'with JAX'),
-    'issue-3s': (
-        'refused: not verified (symbolic-componentwise, jax-autodiff, '
-        'finite-difference failed: values disagree); the printed result disagrees '
-        'with JAX'),
-    'issue-4': 'crash: RuntimeError: Not Implemented',
-    'issue-5': 'crash: RuntimeError: Not Implemented',
-    'issue-7': (
-        'refused: not verified (error: LinAlgError: Singular matrix); the printed '
-        'result agrees with JAX'),
 }
 """Case id -> derivekit's outcome today, for every case it does not get right."""
 
@@ -225,12 +118,6 @@ CLAIMS_REFUSED = {
     ('sympy-031', 0): (
         'refused: the notation refuses the expression: power 0 of the square matrix X '
         '(k×k) (for an element-wise power write A ⊙ A)'),
-    ('sympy-056', 0): (
-        'refused: the notation refuses the claim: cannot add kron(I, x.T @ x) '
-        '(k*1×k*1) and 2*x @ x.T (k×k)'),
-    ('sympy-102', 0): (
-        "refused: the notation refuses the expression: unknown symbol 'tan' (expected "
-        'one of: k, x)'),
     ('sympy-143', 0): (
         'refused: the notation refuses the expression: power 0 of the square matrix '
         '[[0, m], [n, 0]] (2×2) (for an element-wise power write A ⊙ A)'),

@@ -55,6 +55,8 @@ class Claim:
     form: str
     """The closed form as the source printed it, in derivekit's notation."""
     layout: str = "denominator"
+    """denominator / numerator as derivekit means them, or ``entrywise``: a derivative by a
+    scalar with the function's shape (SymPy's)."""
     holds: bool = True
     note: str = ""
 
@@ -135,7 +137,7 @@ def sympy(test: str, expression: str, wrt: str, givens: str, claim: str | None =
         claims.append(Claim(source, claim, claim_layout, holds, claim_note))
     if cookbook_claim is not None:
         claims.append(Claim(sources[1], cookbook_claim))
-    more.setdefault("layout", claim_layout)
+    more.setdefault("layout", "numerator" if claim_layout == "entrywise" else claim_layout)
     SYMPY.append(Case(f"sympy-{len(SYMPY) + 1:03d}", expression, wrt, _sympy_givens(givens),
                       sources, tuple(claims), **more))
 
@@ -146,19 +148,19 @@ ARRAY = ("a 4-d result, printed as SymPy array algebra (PermuteDims, ArrayTensor
 
 # test_matrix_derivative_by_scalar
 T = "test_matrix_derivative_by_scalar"
-sympy(T, "A", "i", "A i:scalar", "zeros(k, k)", "numerator")
-sympy(T, "A@(X + B)@c", "i", "A X B c i:scalar", "zeros(k, 1)", "numerator")
-sympy(T, "x", "i", "x i:scalar", "zeros(k, 1)", "numerator")
-sympy(T, "x.T@y", "i", "x y i:scalar", "0", "numerator")
-sympy(T, "x@x.T", "i", "x i:scalar", "zeros(k, k)", "numerator")
-sympy(T, "x + y", "i", "x y i:scalar", "zeros(k, 1)", "numerator")
-sympy(T, "x^2", "i", "x i:scalar", "zeros(k, 1)", "numerator")
-sympy(T, "x^i", "i", "x:positive i:scalar", "log(x) .* x^i", "numerator")
-sympy(T, "x .* y", "i", "x y i:scalar", "zeros(k, 1)", "numerator")
-sympy(T, "(i*ones(k, 1)) .* x .* y", "i", "x y i:scalar", "x .* y", "numerator")
-sympy(T, "i*x", "i", "x i:scalar", "x", "numerator")
-sympy(T, "sin(i)*A@B@x", "i", "A B x i:scalar", "cos(i)*A@B@x", "numerator")
-sympy(T, "sin(x)", "i", "x i:scalar", "zeros(k, 1)", "numerator")
+sympy(T, "A", "i", "A i:scalar", "zeros(k, k)", "entrywise")
+sympy(T, "A@(X + B)@c", "i", "A X B c i:scalar", "zeros(k, 1)", "entrywise")
+sympy(T, "x", "i", "x i:scalar", "zeros(k, 1)", "entrywise")
+sympy(T, "x.T@y", "i", "x y i:scalar", "0", "entrywise")
+sympy(T, "x@x.T", "i", "x i:scalar", "zeros(k, k)", "entrywise")
+sympy(T, "x + y", "i", "x y i:scalar", "zeros(k, 1)", "entrywise")
+sympy(T, "x^2", "i", "x i:scalar", "zeros(k, 1)", "entrywise")
+sympy(T, "x^i", "i", "x:positive i:scalar", "log(x) .* x^i", "entrywise")
+sympy(T, "x .* y", "i", "x y i:scalar", "zeros(k, 1)", "entrywise")
+sympy(T, "(i*ones(k, 1)) .* x .* y", "i", "x y i:scalar", "x .* y", "entrywise")
+sympy(T, "i*x", "i", "x i:scalar", "x", "entrywise")
+sympy(T, "sin(i)*A@B@x", "i", "A B x i:scalar", "cos(i)*A@B@x", "entrywise")
+sympy(T, "sin(x)", "i", "x i:scalar", "zeros(k, 1)", "entrywise")
 sympy(T, "trace(i^2*X)", "i", "X i:scalar", "2*i*trace(X)")
 sympy(T, "2*mu*x", "x", "x mu:scalar", "2*mu*I_k")
 sympy("test_one_matrix", "x.T@ones(k, 1)", "x", "x", "ones(k, 1)")
@@ -338,11 +340,11 @@ sympy(T, "sqrt(trace(X.T@X))", "X", "X", "X/sqrt(trace(X@X.T))",
 T = "test_derivatives_elementwise_applyfunc"
 sympy(T, "tan(x)", "x", "x", "diag(tan(x)^2 + 1)")
 sympy(T, "tan(x)[i, 0]", "x", "x", unexpressible="expr[i, 0].diff(x[m, 0]): " + ENTRY)
-sympy(T, "sin(i^2*x)", "i", "x i:scalar", "(2*i*x) .* cos(i^2*x)", "numerator")
+sympy(T, "sin(i^2*x)", "i", "x i:scalar", "(2*i*x) .* cos(i^2*x)", "entrywise")
 sympy(T, "sin(i^2*x)[i, 0]", "i", "x i:scalar",
       unexpressible="expr[i, 0].diff(i): the entry's index i is also the variable")
 sympy(T, "sin(log(i)*A@B)", "i", "A B i:scalar:positive", "(A@B/i) .* cos(log(i)*A@B)",
-      "numerator")
+      "entrywise")
 sympy(T, "A@exp(x)", "x", "A x", "diag(exp(x))@A.T",
       claim_note="SymPy's assertion is commented out: 'TODO: restore this result (currently "
                  "returning the transpose)'")
@@ -388,7 +390,7 @@ T = "test_issue_23492"
 sympy(T, "trace(A)", "A", "A:3,3", "I_3",
       note="also with A.as_explicit() on either side: the same function")
 sympy(T, "trace(A) + trace(A^2)", "A", "A:3,3", "I_3 + 2*A.T")
-sympy("test_issue_23364", "(x*F)^2", "x", "x:scalar F:3,3", "2*x*F^2", "numerator")
+sympy("test_issue_23364", "(x*F)^2", "x", "x:scalar F:3,3", "2*x*F^2", "entrywise")
 sympy("test_issue_21597", "b - F@c", "b", "b:3 c:3 F:3,3", "I_3")
 T = "test_issue_23931"
 sympy(T, "1/trace(F)", "F", "F:3,3:positive", "(-1/trace(F)^2)*I_3")
@@ -404,9 +406,9 @@ sympy(T, "M", "M", "M:3,3",
 sympy("test_issue_15651", "X@X", "X", "X:3,3",
       note="X.as_explicit()*X: a 4-d result printed as explicit arrays")
 T = "test_matpow_derivative"
-sympy(T, "[m, 0; 0, m]^2", "m", "m:scalar", "[2*m, 0; 0, 2*m]", "numerator")
-sympy(T, "[0, m; n, 0]^3", "m", "m:scalar n:scalar", "[0, 2*m*n; n^2, 0]", "numerator")
-sympy(T, "[0, m; n, 0]^0", "m", "m:scalar n:scalar", "zeros(2, 2)", "numerator")
+sympy(T, "[m, 0; 0, m]^2", "m", "m:scalar", "[2*m, 0; 0, 2*m]", "entrywise")
+sympy(T, "[0, m; n, 0]^3", "m", "m:scalar n:scalar", "[0, 2*m*n; n^2, 0]", "entrywise")
+sympy(T, "[0, m; n, 0]^0", "m", "m:scalar n:scalar", "zeros(2, 2)", "entrywise")
 sympy(T, "[0, m; n, 0]^(-1)", "m", "m:scalar:positive n:scalar:positive", layout="numerator",
       note="SymPy returns the unevaluated ArrayDerivative(M, m)")
 sympy(T, "[0, m; n, 0]^i", "m", "m:scalar n:scalar i:scalar:whole", layout="numerator",
@@ -416,7 +418,7 @@ for text, entry in (("X + Y", "Y[0, 0]"), ("X + a*Y", "X[a, 0]"), ("X + a*Y", "Y
                     ("X + a*Y", "Z[a, 0]")):
     sympy(T, text, "X", "X:2,2 Y:2,2 a:scalar",
           unexpressible=f"({text}).diff({entry}): " + ENTRY)
-sympy(T, "X + a*Y", "a", "X:2,2 Y:2,2 a:scalar", "Y", "numerator")
+sympy(T, "X + a*Y", "a", "X:2,2 Y:2,2 a:scalar", "Y", "entrywise")
 sympy(T, "A", "A", "A:a,a", unexpressible="A.diff(Y[a, a]) with A an a×a MatrixSymbol: " + ENTRY)
 
 
@@ -432,7 +434,7 @@ def cookbook(eq: str, expression: str, wrt: str, givens: str, claim: str | None,
              **more: Any) -> None:
     source = f"Matrix Cookbook eq. ({eq})"
     claims = (Claim(source, claim, claim_layout, holds, claim_note),) if claim else ()
-    more.setdefault("layout", claim_layout)
+    more.setdefault("layout", "numerator" if claim_layout == "entrywise" else claim_layout)
     COOKBOOK.append(Case(f"mc-{int(eq):03d}", expression, wrt, givens, (source,), claims,
                          **more))
 
@@ -462,7 +464,7 @@ cookbook("57", "log(abs(det(X)))", "X", "X:n,n:real", "inv(X).T",
 cookbook("58", "det(X@X@X)", "X", "X:n,n:invertible", "3*det(X@X@X)*inv(X).T",
          note="k = 3, the power written as a product")
 cookbook("59", "inv(A + x*B)", "x", "A:n,n:invertible B:n,n x:scalar",
-         "-inv(A + x*B)@B@inv(A + x*B)", "numerator",
+         "-inv(A + x*B)@B@inv(A + x*B)", "entrywise",
          note="the basic identity ∂Y⁻¹/∂x = -Y⁻¹ (∂Y/∂x) Y⁻¹ at Y = A + xB")
 cookbook("60", "inv(X)[0, 1]", "X", "X:n,n:invertible", "-(inv(X)[0, :]).T@(inv(X)[:, 1]).T",
          note="∂(X⁻¹)_kl/∂X_ij = -(X⁻¹)_ki (X⁻¹)_jl at k = 1, l = 2 (counted from 1)")

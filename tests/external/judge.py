@@ -7,13 +7,13 @@ through XLA, so the NumPy interpreter of jaxprs is checked too). Three things ar
 against it: a source's printed closed form (:func:`claim_outcome`), derivekit's
 ``derive`` (:func:`derivekit_outcome`), and — in the benchmark — SymPy.
 
-Layout of the truth (:func:`arrange`), denominator unless a claim says otherwise:
+Layout of the truth (:func:`arrange`), as ``derive`` states it:
 
-* scalar f: the gradient has the variable's shape (numerator: its transpose);
-* f of a scalar: the entry-wise derivative has f's shape in numerator layout (its transpose
-  in denominator, as ``derive`` writes the Jacobian of a column by a scalar);
-* anything else: the Jacobian of vec(f) by vec(wrt), vec reading entries row by row
-  (derivekit's ``vec``), numerator (size f × size wrt) or its transpose.
+* scalar f: the gradient has the variable's shape (denominator), or its transpose
+  (numerator);
+* otherwise the Jacobian ∂vec(f)/∂vec(wrt), vec reading entries row by row (derivekit's
+  ``vec``): one row per entry of f in numerator layout, its transpose in denominator;
+* ``entrywise`` (a claim's, for SymPy's derivative by a scalar): ∂f/∂t with f's shape.
 """
 
 from __future__ import annotations
@@ -145,16 +145,17 @@ def truth(case: Case, node: Node, points: list[dict[str, np.ndarray]],
 
 
 def arrange(jac: np.ndarray, f_shape: tuple, wrt_shape: tuple, layout: str) -> np.ndarray:
-    """``jax.jacrev``'s (*f_shape, *wrt_shape) array in derivekit's layout."""
+    """``jax.jacrev``'s (*f_shape, *wrt_shape) array in ``layout`` (module docstring)."""
     f_size, wrt_size = math.prod(f_shape), math.prod(wrt_shape)
+    if layout == "entrywise":
+        if wrt_size != 1:
+            raise ValueError("an entry-wise derivative is by a scalar")
+        return jac.reshape(f_shape)
     if f_size == 1:
-        out = jac.reshape(wrt_shape)
-    elif wrt_size == 1:
-        out = jac.reshape(f_shape)
-        return out.T if layout == "denominator" else out
-    else:
-        out = jac.reshape(f_size, wrt_size).T
-    return out.T if layout == "numerator" else out
+        gradient = jac.reshape(wrt_shape)
+        return gradient.T if layout == "numerator" else gradient
+    jacobian = jac.reshape(f_size, wrt_size)
+    return jacobian if layout == "numerator" else jacobian.T
 
 
 def value_of(node: Node, point: Mapping[str, np.ndarray], shapes: Mapping[str, Shape]

@@ -4,7 +4,7 @@ bug it points at; or print the test file's expected-outcome lists.
     python -m tests.external.report                 # Markdown report on stdout
     python -m tests.external.report --out FILE      # … into FILE
     python -m tests.external.report --expected      # NOT_RIGHT_TODAY / CLAIMS_REFUSED
-                                                    # (with --out: both)
+    python -m tests.external.report --write-expected [--out FILE]  # … into the test file
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ import re
 import time
 import warnings
 from collections import Counter
+from pathlib import Path
 
 from tests.external.derivatives import CASES, Case
 from tests.external.judge import Outcome, claim_outcome, derivekit_outcome
@@ -21,7 +22,12 @@ from tests.external.judge import Outcome, claim_outcome, derivekit_outcome
 GROUPS = (
     (r"no rule for matpow", "Matrix powers X^k (no rule for matpow)"),
     (r"no rule for kron", "Kronecker products (no rule for kron)"),
-    (r"no rule for pow in", "Powers with a variable exponent (x^i by i)"),
+    (r"no rule for pow in|non-constant exponent|power with a variable exponent",
+     "Powers with a variable exponent (x^i by i, M^i by m)"),
+    (r"ConcretizationTypeError", "Witnesses cannot trace a symbolic exponent (X^j): the "
+     "result agrees with JAX, not verified"),
+    (r"Jacobian through the transpose", "Jacobian of the transpose of the variable (Aᵀ by A)"),
+    (r"no rule for matrix in", "Matrix literals of the variable ([m, 0; 0, m]) in a Jacobian"),
     (r"derivative of a .* value with respect to", "Jacobians of matrix- or row-valued "
      "functions (gradients of scalars and Jacobians of columns only)"),
     (r"Jacobian through a matrix", "Jacobian of a product whose left factor depends on the "
@@ -83,6 +89,20 @@ def expected_lists(derived: list, claims: list) -> str:
     return "\n".join(lines + ["}"])
 
 
+TEST_FILE = Path(__file__).resolve().parents[1] / "test_external_derivatives.py"
+
+
+def write_expected(derived: list, claims: list, path: Path = TEST_FILE) -> None:
+    """Replace the NOT_RIGHT_TODAY and CLAIMS_REFUSED literals of the test file."""
+    text = path.read_text(encoding="utf-8")
+    new = expected_lists(derived, claims).split("\n\n")
+    for name, literal in zip(("NOT_RIGHT_TODAY", "CLAIMS_REFUSED"), new):
+        start = text.index(f"{name} = {{")
+        end = text.index("\n}\n", start) + 2
+        text = text[:start] + literal + text[end:]
+    path.write_text(text, encoding="utf-8")
+
+
 def markdown(derived: list, claims: list, seconds: float) -> str:
     counts = Counter(o.status for _, o in derived)
     claim_counts = Counter(o.status for _, _, o in claims)
@@ -126,14 +146,18 @@ def main() -> None:
     parser.add_argument("--out", help="write the Markdown report here")
     parser.add_argument("--expected", action="store_true",
                         help="print the test file's expected-outcome lists")
+    parser.add_argument("--write-expected", action="store_true",
+                        help="replace those lists in tests/test_external_derivatives.py")
     args = parser.parse_args()
     derived, claims, seconds = run()
     if args.out:
         with open(args.out, "w", encoding="utf-8") as f:
             f.write(markdown(derived, claims, seconds))
+    if args.write_expected:
+        write_expected(derived, claims)
     if args.expected:
         print(expected_lists(derived, claims))
-    elif not args.out:
+    elif not args.out and not args.write_expected:
         print(markdown(derived, claims, seconds))
 
 

@@ -22,32 +22,20 @@ from tests.external import judge
 from tests.external.derivatives import CASES, Case, Claim
 from tests.external.judge import claim_outcome, derivekit_outcome
 
-SLOW = {"sympy-084", "sympy-085", "sympy-086", "sympy-087", "mc-127"}
-"""Cases whose ``derive`` takes more than ~10 s (the symbolic witness on inverses of XᵀCX
-products, and SymPy's long expression): run with ``-m slow``. Their claims run by default."""
+SLOW = {"sympy-084", "sympy-085", "sympy-086", "sympy-087", "mc-125", "mc-126", "mc-127"}
+"""Cases whose ``derive`` takes more than ~5 s of CPU (the symbolic witness on inverses of
+XᵀCX products, and SymPy's long expression): run with ``-m slow``. Their claims run by
+default."""
 
 NOT_RIGHT_TODAY = {
-    'sympy-001': 'refused: cannot derive: the expression does not depend on i',
-    'sympy-002': 'refused: cannot derive: the expression does not depend on i',
-    'sympy-003': 'refused: cannot derive: the expression does not depend on i',
-    'sympy-004': 'refused: cannot derive: the expression does not depend on i',
-    'sympy-005': 'refused: cannot derive: the expression does not depend on i',
-    'sympy-006': 'refused: cannot derive: the expression does not depend on i',
-    'sympy-007': 'refused: cannot derive: the expression does not depend on i',
     'sympy-008': 'refused: cannot derive: a power with a non-constant exponent',
-    'sympy-009': 'refused: cannot derive: the expression does not depend on i',
-    'sympy-013': 'refused: cannot derive: the expression does not depend on i',
     'sympy-018': (
         'refused: cannot derive: Jacobian through the transpose of a matrix that '
         'depends on the variable'),
-    'sympy-022': 'refused: cannot derive: the expression does not depend on A',
     'sympy-029': (
         'refused: not verified (error: ConcretizationTypeError: Abstract tracer value '
         'encountered where concrete value is expected: traced array with shape '
         'float64[]); the printed result agrees with JAX'),
-    'sympy-031': (
-        'refused: the notation refuses the expression: power 0 of the square matrix X '
-        '(k×k) (for an element-wise power write A ⊙ A)'),
     'sympy-041': (
         'refused: not expressible in the notation: x[i, 0].diff(x[m, 0]): a '
         "derivative with respect to one entry (X[m, n]); --wrt takes a given's name"),
@@ -64,7 +52,6 @@ NOT_RIGHT_TODAY = {
     'sympy-060': (
         'refused: not expressible in the notation: expr.rewrite(Sum).diff(X[m, n]): a '
         "derivative with respect to one entry (X[m, n]); --wrt takes a given's name"),
-    'sympy-089': 'refused: cannot derive: the expression does not depend on A',
     'sympy-094': (
         'refused: not expressible in the notation: expr[0, 0].diff(x[m, 0]): a '
         "derivative with respect to one entry (X[m, n]); --wrt takes a given's name"),
@@ -80,12 +67,6 @@ NOT_RIGHT_TODAY = {
     'sympy-138': (
         'refused: not expressible in the notation: M.as_explicit().diff(M[1, 2]): a '
         "derivative with respect to one entry (X[m, n]); --wrt takes a given's name"),
-    'sympy-141': 'refused: cannot derive: no rule for matrix in [[m, 0], [0, m]] (Jacobian)',
-    'sympy-142': 'refused: cannot derive: no rule for matrix in [[0, m], [n, 0]] (Jacobian)',
-    'sympy-143': (
-        'refused: the notation refuses the expression: power 0 of the square matrix '
-        '[[0, m], [n, 0]] (2×2) (for an element-wise power write A ⊙ A)'),
-    'sympy-144': 'refused: cannot derive: no rule for matrix in [[0, m], [n, 0]] (Jacobian)',
     'sympy-145': 'refused: cannot derive: Jacobian of a matrix power with a variable exponent',
     'sympy-146': (
         'refused: not expressible in the notation: (X + Y).diff(Y[0, 0]): a '
@@ -115,12 +96,6 @@ NOT_RIGHT_TODAY = {
 """Case id -> derivekit's outcome today, for every case it does not get right."""
 
 CLAIMS_REFUSED = {
-    ('sympy-031', 0): (
-        'refused: the notation refuses the expression: power 0 of the square matrix X '
-        '(k×k) (for an element-wise power write A ⊙ A)'),
-    ('sympy-143', 0): (
-        'refused: the notation refuses the expression: power 0 of the square matrix '
-        '[[0, m], [n, 0]] (2×2) (for an element-wise power write A ⊙ A)'),
 }
 """(case id, claim index) -> why the claim cannot be checked today."""
 

@@ -11,6 +11,8 @@ Layout of the truth (:func:`arrange`), as ``derive`` states it:
 
 * scalar f: the gradient has the variable's shape (denominator), or its transpose
   (numerator);
+* a matrix f (neither dimension 1) by a scalar: the entry-wise derivative, f's shape, in
+  either layout;
 * otherwise the Jacobian ∂vec(f)/∂vec(wrt), vec reading entries row by row (derivekit's
   ``vec``): one row per entry of f in numerator layout, its transpose in denominator;
 * ``entrywise`` (a claim's, for SymPy's derivative by a scalar): ∂f/∂t with f's shape.
@@ -150,6 +152,8 @@ def arrange(jac: np.ndarray, f_shape: tuple, wrt_shape: tuple, layout: str) -> n
     if layout == "entrywise":
         if wrt_size != 1:
             raise ValueError("an entry-wise derivative is by a scalar")
+        return jac.reshape(f_shape)
+    if wrt_size == 1 and len(f_shape) == 2 and 1 not in f_shape:
         return jac.reshape(f_shape)
     if f_size == 1:
         gradient = jac.reshape(wrt_shape)

@@ -275,6 +275,9 @@ def sympy_value(result: Any, values: dict[str, np.ndarray],
                     if isinstance(s, sp.Symbol) and s.name in values})
     expr = expr.xreplace(replace)
     try:
+        expr = expr.replace(  # SymPy leaves a Hadamard power of explicit entries unevaluated
+            lambda e: isinstance(e, sp.HadamardPower) and not e.free_symbols,
+            lambda e: sp.ImmutableMatrix(e.base.as_explicit()).applyfunc(lambda u: u ** e.exp))
         explicit = (expr.as_explicit() if hasattr(expr, "as_explicit") else expr).doit()
         if isinstance(explicit, sp.Expr) and not getattr(explicit, "is_Matrix", False):
             return np.asarray(float(explicit))
@@ -526,11 +529,12 @@ def sympy_numeric(result: Any, values: dict[str, np.ndarray],
     """SymPy's result evaluated by NumPy (``lambdify``; the table's own text, never user
     input), falling back to explicit substitution where lambdify cannot print it: making a
     long result explicit at 4×4 takes SymPy minutes."""
+    result = result.xreplace({sp.Symbol(d, integer=True, positive=True): sp.Integer(n)
+                              for d, n in sizes.items()})
     matrices = sorted(result.atoms(sp.MatrixSymbol), key=str)
     scalars = sorted((s for s in result.free_symbols if isinstance(s, sp.Symbol)), key=str)
     arguments = [*matrices, *scalars]
-    numbers = {**{k: float(v) for k, v in values.items() if np.size(v) == 1},
-               **{k: float(v) for k, v in sizes.items()}}
+    numbers = {k: float(v) for k, v in values.items() if np.size(v) == 1}
     try:
         function = sp.lambdify(arguments, result, "numpy")
         with np.errstate(all="ignore"):

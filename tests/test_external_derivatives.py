@@ -28,10 +28,6 @@ XᵀCX products, and SymPy's long expression): run with ``-m slow``. Their claim
 default."""
 
 NOT_RIGHT_TODAY = {
-    'sympy-008': 'refused: cannot derive: a power with a non-constant exponent',
-    'sympy-018': (
-        'refused: cannot derive: Jacobian through the transpose of a matrix that '
-        'depends on the variable'),
     'sympy-029': (
         'refused: not verified (error: ConcretizationTypeError: Abstract tracer value '
         'encountered where concrete value is expected: traced array with shape '

@@ -1,21 +1,33 @@
-"""Side by side: SymPy's MatrixSymbol calculus and ``derivekit derive`` on textbook cases.
+"""Side by side: SymPy's MatrixSymbol calculus and ``derivekit derive``.
 
-Each case is stated three times: as derivekit text, as a SymPy MatrixSymbol expression, and as
-a JAX function. JAX float64 autodiff of the JAX function, at a random point with concrete
-sizes, is the reference both results are checked against (denominator layout: a gradient
-has the variable's shape, a Jacobian of a column f by a column x is (∂f/∂x)ᵀ, as SymPy
-returns). Times are medians over REPEAT runs of one derivation.
+Two tables. *Textbook*: 22 cases each stated three times (derivekit text, a SymPy
+MatrixSymbol expression, a JAX function); JAX float64 autodiff of the JAX function, at a
+random point with concrete sizes, is the reference both results are checked against
+(denominator layout: a gradient has the variable's shape, a Jacobian of a column f by a
+column x is (∂f/∂x)ᵀ, as SymPy returns). Times are medians over REPEAT runs.
 
-    python benchmarks/vs_sympy.py [--markdown] [--repeat N]
+*External*: the cases of tests/external/derivatives.py (SymPy's own test_derivatives.py and
+the Matrix Cookbook). Each derivekit expression is translated mechanically into a SymPy
+MatrixSymbol expression (:func:`to_sympy`), SymPy's ``.diff`` is evaluated on explicit
+matrices at the first point of each of the table's 3 shape sets and compared with the
+table's truth (JAX autodiff of the expression); derivekit is judged by the table's own test
+(tests/external/judge.py). One timed run per case unless --external-repeat.
+
+    python benchmarks/vs_sympy.py [--markdown] [--repeat N] [--table textbook|external|both]
+                                  [--external-repeat N] [--cases sympy-,mc-1]
 """
 
 from __future__ import annotations
 
 import argparse
 import statistics
+import sys
 import time
+import warnings
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import jax
@@ -34,6 +46,7 @@ from derivekit.expr.tree import var
 from derivekit.model import POSITIVE
 
 jax.config.update("jax_enable_x64", True)
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # tests.external: the table
 
 SIZES = {"m": 4, "n": 3, "h": 5, "k": 2, "p": 2, "q": 3, "d": 3, "L": 2, "S": 4, "e": 3, "v": 2}
 """Concrete sizes of the symbolic dimensions (distinct where it matters, so shapes bite)."""
@@ -223,12 +236,19 @@ def reference(case: Case, values: dict[str, np.ndarray]) -> np.ndarray:
 
 
 def verdict(value: np.ndarray | None, expected: np.ndarray) -> str:
+    """right / wrong / silent 0 (zero where the truth is not) / wrong shape / cannot evaluate.
+    A 4-d array (SymPy's derivative of a matrix by a matrix, the variable's indices first)
+    is read as the (size wrt × size f) denominator Jacobian."""
     if value is None:
         return "cannot evaluate"
-    value, expected = np.squeeze(value), np.squeeze(expected)
+    value, expected = np.asarray(value, float), np.squeeze(expected)
+    if value.ndim == 4 and value.size == expected.size:
+        value = value.reshape(expected.shape)
+    value = np.squeeze(value)
     if value.shape != expected.shape:
         return f"wrong shape {value.shape}"
-    if np.allclose(value, expected, rtol=TOLERANCE, atol=TOLERANCE):
+    scale = 1 + float(np.abs(expected).max(initial=0))
+    if np.allclose(value, expected, rtol=TOLERANCE, atol=TOLERANCE * scale):
         return "right"
     return "silent 0" if not value.any() else "wrong"
 
@@ -245,18 +265,25 @@ def sympy_derive(case: Case) -> Any:
     return case.sympy(symbols).diff(symbols[case.wrt])
 
 
-def sympy_value(result: Any, values: dict[str, np.ndarray]) -> np.ndarray | None:
+def sympy_value(result: Any, values: dict[str, np.ndarray],
+                sizes: dict[str, int] = SIZES) -> np.ndarray | None:
     """SymPy's result with concrete sizes and numbers substituted, made explicit."""
     expr = result.xreplace({sp.Symbol(d, integer=True, positive=True): sp.Integer(s)
-                            for d, s in SIZES.items()})
+                            for d, s in sizes.items()})
     replace = {m: sp.ImmutableMatrix(values[m.name]) for m in expr.atoms(sp.MatrixSymbol)}
     replace.update({s: sp.Float(values[s.name].item()) for s in expr.free_symbols
                     if isinstance(s, sp.Symbol) and s.name in values})
     expr = expr.xreplace(replace)
     try:
-        explicit = expr.as_explicit() if hasattr(expr, "as_explicit") else expr.doit()
+        expr = expr.replace(  # SymPy leaves a Hadamard power of explicit entries unevaluated
+            lambda e: isinstance(e, sp.HadamardPower) and not e.free_symbols,
+            lambda e: sp.ImmutableMatrix(e.base.as_explicit()).applyfunc(lambda u: u ** e.exp))
+        explicit = (expr.as_explicit() if hasattr(expr, "as_explicit") else expr).doit()
+        if isinstance(explicit, sp.Expr) and not getattr(explicit, "is_Matrix", False):
+            return np.asarray(float(explicit))
         return np.array(sp.Array(explicit).tolist(), dtype=float)
-    except (TypeError, ValueError, AttributeError, NotImplementedError, IndexError):
+    except (TypeError, ValueError, AttributeError, NotImplementedError, IndexError,
+            KeyError):
         return None
 
 
@@ -330,15 +357,257 @@ def rows(repeat: int, seed: int) -> list[tuple[str, ...]]:
     return out
 
 
-def table(body: list[tuple[str, ...]], markdown: bool) -> str:
+def table(body: list[tuple[str, ...]], markdown: bool,
+          header: tuple[str, ...] = HEADER) -> str:
     if markdown:
-        lines = ["| " + " | ".join(HEADER) + " |",
-                 "| " + " | ".join("---:" if h.endswith("ms") else "---" for h in HEADER) + " |"]
+        lines = ["| " + " | ".join(header) + " |",
+                 "| " + " | ".join("---:" if h.endswith("ms") else "---" for h in header) + " |"]
         return "\n".join(lines + ["| " + " | ".join(c.replace("|", "\\|") for c in row) + " |"
                                   for row in body])
-    widths = [max(len(r[i]) for r in (HEADER, *body)) for i in range(len(HEADER))]
+    widths = [max(len(r[i]) for r in (header, *body)) for i in range(len(header))]
     return "\n".join("  ".join(c.ljust(w) for c, w in zip(row, widths)).rstrip()
-                     for row in (HEADER, *body))
+                     for row in (header, *body))
+
+
+
+# --------------------------------------------------------------------------- external table
+class NotTranslatable(Exception):
+    """A derivekit construct with no SymPy MatrixSymbol counterpart here."""
+
+
+_ELEMENTWISE = {"sin": sp.sin, "cos": sp.cos, "tan": sp.tan, "exp": sp.exp, "log": sp.log,
+                "tanh": sp.tanh, "sinh": sp.sinh, "cosh": sp.cosh, "arctan": sp.atan,
+                "arcsin": sp.asin, "arccos": sp.acos, "arctanh": sp.atanh, "arcsinh": sp.asinh,
+                "sqrt": sp.sqrt, "abs": sp.Abs, "sigmoid": SIGMOID}
+_RECIPROCAL = sp.Lambda(_U, 1 / _U)
+
+
+def _is_matrix(e: Any) -> bool:
+    return isinstance(e, sp.MatrixBase) or getattr(e, "is_Matrix", False)
+
+
+def _as_scalar(e: Any) -> Any:
+    """A 1×1 matrix where SymPy needs a scalar (a coefficient, a denominator, a sum with a
+    number): its trace, as SymPy's own tests write x / trace(x.T @ x)."""
+    return sp.Trace(e) if _is_matrix(e) and e.shape == (1, 1) else e
+
+
+def to_sympy(node: Any, symbols: dict[str, Any], dims: dict[str, Any]) -> Any:
+    """derivekit's typed tree as a SymPy MatrixSymbol expression, the way SymPy's tests
+    write one: ``@`` is ``*``, ``.*`` hadamard_product, a power of a square matrix MatPow
+    and of anything else (a 1×1 included) HadamardPower, an element-wise function
+    ``applyfunc`` (a 1×1 square root HadamardPower ½), A ./ B A ∘ B.applyfunc(1/u), ``sum``
+    1ᵀA1, a squared norm xᵀx or tr(XᵀX), a 1×1 factor multiplied on the side it fits."""
+    def go(n: Any) -> Any:
+        return to_sympy(n, symbols, dims)
+
+    op, args = node.op, node.args
+    if op == "var":
+        if node.value in symbols:
+            return symbols[node.value]
+        return dims[node.value]
+    if op == "const":
+        return sp.Rational(node.value.numerator, node.value.denominator)
+    if op in ("add", "sub"):
+        a, b = go(args[0]), go(args[1])
+        if _is_matrix(a) != _is_matrix(b) or (_is_matrix(a) and a.shape != b.shape):
+            a, b = _as_scalar(a), _as_scalar(b)
+        return a + b if op == "add" else a - b
+    if op == "neg":
+        return -go(args[0])
+    if op == "scale":
+        s, a = go(args[0]), go(args[1])
+        if _is_matrix(s) and _is_matrix(a) and a.shape[1] == 1:
+            return a * s
+        if _is_matrix(s) and _is_matrix(a) and a.shape[0] == 1:
+            return s * a
+        return _as_scalar(s) * a
+    if op == "matmul":
+        return go(args[0]) * go(args[1])
+    if op == "hadamard":
+        return sp.hadamard_product(go(args[0]), go(args[1]))
+    if op == "div":
+        a, b = go(args[0]), go(args[1])
+        if not _is_matrix(b) or b.shape == (1, 1):
+            return a * (1 / _as_scalar(b)) if _is_matrix(a) else _as_scalar(a) / _as_scalar(b)
+        inverse = b.applyfunc(_RECIPROCAL)
+        return sp.hadamard_product(a, inverse) if _is_matrix(a) else a * inverse
+    if op in ("pow", "matpow"):
+        base, k = go(args[0]), go(args[1])
+        if not _is_matrix(base):
+            return base ** k
+        return sp.MatPow(base, k) if op == "matpow" else sp.HadamardPower(base, k)
+    if op == "T":
+        a = go(args[0])
+        return a.T if _is_matrix(a) else a
+    if op == "trace":
+        return sp.Trace(go(args[0]))
+    if op == "det":
+        return sp.Determinant(go(args[0]))
+    if op == "inv":
+        return sp.Inverse(go(args[0]))
+    if op == "kron":
+        return sp.KroneckerProduct(go(args[0]), go(args[1]))
+    if op == "total" and args[0].op == "hadamard" and args[0].args[0] == args[0].args[1]:
+        a = go(args[0].args[0])  # a squared norm, as a SymPy user writes one
+        return a.T * a if a.shape[1] == 1 else sp.Trace(a.T * a)
+    if op == "total":
+        a = go(args[0])
+        if not _is_matrix(a):
+            return a
+        rows, cols = a.shape
+        return sp.OneMatrix(1, rows) * a * sp.OneMatrix(cols, 1)
+    if op == "identity":
+        return sp.Identity(dims.get(node.shape[0], node.shape[0]))
+    if op == "ones":
+        return sp.OneMatrix(*(dims.get(d, d) for d in node.shape))
+    if op == "matrix":
+        rows, cols = node.shape
+        entries = [go(a) for a in args]
+        return sp.ImmutableMatrix(rows, cols, entries)
+    if op == "index" and all(spec == ("at",) for spec in node.value[1]):
+        array, *ends = (go(a) for a in args)
+        at = [e - 1 if node.value[0] else e for e in ends]
+        return array[at[0], at[1] if len(at) > 1 else 0]
+    if op in _ELEMENTWISE:
+        a = go(args[0])
+        if not _is_matrix(a):
+            return _ELEMENTWISE[op](a)
+        if op == "sqrt" and a.shape == (1, 1):
+            return sp.HadamardPower(a, sp.S.Half)
+        return a.applyfunc(_ELEMENTWISE[op])
+    raise NotTranslatable(op)
+
+
+def external_symbols(case: Any) -> tuple[dict[str, Any], dict[str, Any]]:
+    dims = {d: sp.Symbol(d, integer=True, positive=True) for d in case.dimensions}
+    symbols = {}
+    for name, shape in case.shapes.items():
+        symbols[name] = (sp.MatrixSymbol(name, *(dims.get(d, d) for d in shape)) if shape
+                         else sp.Symbol(name))
+    return symbols, dims
+
+
+def sympy_layout(case: Any) -> str:
+    """SymPy's: the derivative by a scalar has f's shape; otherwise the variable's indices
+    come first (a gradient has X's shape, a Jacobian of columns is (∂f/∂x)ᵀ)."""
+    return "entrywise" if not case.shapes[case.wrt] else "denominator"
+
+
+def sympy_external(case: Any, repeat: int) -> tuple[str, float | None, str]:
+    """(verdict, seconds, SymPy's result as text)."""
+    from tests.external import judge
+
+    try:
+        node = judge.expression(case)
+    except judge.NoTruth:
+        return "n/a", None, ""
+    symbols, dims = external_symbols(case)
+    try:
+        expression = to_sympy(node, symbols, dims)
+    except NotTranslatable as exc:
+        return f"n/a ({exc})", None, ""
+    try:
+        seconds, result = timed(lambda: sp.diff(expression, symbols[case.wrt]), repeat)
+    except Exception as exc:  # noqa: BLE001  (whatever SymPy raises is the finding)
+        return f"refused ({type(exc).__name__})", None, ""
+    text = str(result)
+    if result.has(sp.Derivative) or "ArrayDerivative" in text:
+        return "refused (unevaluated)", seconds, text
+    worst = "right"
+    for dims_values, points, truths in judge.points_and_truths(case, sympy_layout(case)):
+        value = sympy_numeric(result, points[0], dims_values)
+        found = verdict(value, truths[0])
+        if found != "right":
+            worst = found
+            break
+    return worst, seconds, text
+
+
+def sympy_numeric(result: Any, values: dict[str, np.ndarray],
+                  sizes: dict[str, int]) -> np.ndarray | None:
+    """SymPy's result evaluated by NumPy (``lambdify``; the table's own text, never user
+    input), falling back to explicit substitution where lambdify cannot print it: making a
+    long result explicit at 4×4 takes SymPy minutes."""
+    result = result.xreplace({sp.Symbol(d, integer=True, positive=True): sp.Integer(n)
+                              for d, n in sizes.items()})
+    matrices = sorted(result.atoms(sp.MatrixSymbol), key=str)
+    scalars = sorted((s for s in result.free_symbols if isinstance(s, sp.Symbol)), key=str)
+    arguments = [*matrices, *scalars]
+    numbers = {k: float(v) for k, v in values.items() if np.size(v) == 1}
+    try:
+        function = sp.lambdify(arguments, result, "numpy")
+        with np.errstate(all="ignore"):
+            out = function(*[values[m.name] for m in matrices],
+                           *[numbers[s.name] for s in scalars])
+        out = np.asarray(out, dtype=float)
+        if out.ndim <= 2 and np.all(np.isfinite(out)):
+            return out
+    except Exception:  # noqa: BLE001  (anything lambdify cannot do: evaluate explicitly)
+        pass
+    return sympy_value(result, values, sizes)
+
+
+def derivekit_external(case: Any, repeat: int) -> tuple[str, float | None, float | None, str]:
+    """(verdict with its reason, derivation-only seconds, derive() seconds, result)."""
+    from tests.external import judge
+
+    outcome = None
+    samples = []
+    for _ in range(repeat):
+        outcome = judge.derivekit_outcome(case)
+        samples.append(outcome.seconds)
+    bare = None
+    if outcome.seconds is not None:
+        node = judge.expression(case)
+        try:
+            bare, _ = timed(lambda: derivative(node, var(case.wrt, case.shapes[case.wrt])),
+                            repeat)
+        except DerivekitError:
+            pass
+    full = statistics.median(samples) if outcome.seconds is not None else None
+    return str(outcome), bare, full, outcome.result
+
+
+EXTERNAL_HEADER = ("case", "source", "d/d · expression", "SymPy", "SymPy ms", "derivekit",
+                   "derive ms", "+witness ms")
+OUTCOMES = ("right", "wrong", "silent 0", "refused", "crash", "cannot evaluate", "n/a")
+
+
+def _kind(verdict: str) -> str:
+    for kind in OUTCOMES:
+        if verdict.startswith(kind):
+            return kind
+    return "wrong" if verdict.startswith("wrong shape") else verdict
+
+
+def _origin(case: Any) -> str:
+    return " + ".join(sorted({s.split(" ")[0] if s.startswith("SymPy") else
+                              "Cookbook" if s.startswith("Matrix") else "issue 17"
+                              for s in case.sources}))
+
+
+def external_rows(repeat: int, prefixes: tuple[str, ...] = ("",)) -> list[tuple[str, ...]]:
+    from tests.external.derivatives import CASES
+
+    out = []
+    for case in (c for c in CASES if c.id.startswith(prefixes)):
+        sympy_verdict, sympy_s, _ = sympy_external(case, repeat)
+        dk_verdict, bare_s, full_s, _ = derivekit_external(case, repeat)
+        out.append((case.id, _origin(case), short(f"d/d{case.wrt} {case.expression}"),
+                    sympy_verdict, ms(sympy_s), short(dk_verdict), ms(bare_s), ms(full_s)))
+    return out
+
+
+def external_summary(body: list[tuple[str, ...]]) -> str:
+    sympy_counts = Counter(_kind(r[3]) for r in body)
+    dk_counts = Counter(_kind(r[5]) for r in body)
+    both = sum(_kind(r[3]) == "right" and _kind(r[5]) == "right" for r in body)
+    return (f"{len(body)} external cases. SymPy {sp.__version__}: "
+            + ", ".join(f"{sympy_counts[k]} {k}" for k in OUTCOMES if sympy_counts[k])
+            + ". derivekit: " + ", ".join(f"{dk_counts[k]} {k}" for k in OUTCOMES
+                                          if dk_counts[k])
+            + f". Both right: {both}.")
 
 
 def main() -> None:
@@ -346,14 +615,26 @@ def main() -> None:
     parser.add_argument("--markdown", action="store_true", help="Print a Markdown table.")
     parser.add_argument("--repeat", type=int, default=3, help="Timing runs per derivation.")
     parser.add_argument("--seed", type=int, default=0, help="Seed of the check point.")
+    parser.add_argument("--table", choices=("textbook", "external", "both"), default="both")
+    parser.add_argument("--external-repeat", type=int, default=1,
+                        help="Timing runs per derivation in the external table.")
+    parser.add_argument("--cases", default="",
+                        help="External cases whose id starts with one of these (comma-"
+                             "separated: sympy-,mc-1).")
     args = parser.parse_args()
     started = time.perf_counter()
-    body = rows(args.repeat, args.seed)
-    print(table(body, args.markdown))
-    sympy_right = sum(row[2] == "right" for row in body)
-    derivekit_right = sum(row[5] == "right" for row in body)
-    print(f"\nSymPy {sp.__version__}: {sympy_right}/{len(body)} right, derivekit "
-          f"{derivekit_right}/{len(body)} right ({time.perf_counter() - started:.0f} s total)")
+    if args.table in ("textbook", "both"):
+        body = rows(args.repeat, args.seed)
+        print(table(body, args.markdown))
+        sympy_right = sum(row[2] == "right" for row in body)
+        derivekit_right = sum(row[5] == "right" for row in body)
+        print(f"\nSymPy {sp.__version__}: {sympy_right}/{len(body)} right, derivekit "
+              f"{derivekit_right}/{len(body)} right ({time.perf_counter() - started:.0f} s)\n")
+    if args.table in ("external", "both"):
+        warnings.simplefilter("ignore")  # NumPy's overflow warnings at SymPy's values
+        body = external_rows(args.external_repeat, tuple(args.cases.split(",")))
+        print(table(body, args.markdown, EXTERNAL_HEADER))
+        print(f"\n{external_summary(body)} ({time.perf_counter() - started:.0f} s total)")
 
 
 if __name__ == "__main__":

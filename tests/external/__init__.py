@@ -1,0 +1,1 @@
+"""Derivative cases derivekit did not write, and the judge that checks them against JAX."""

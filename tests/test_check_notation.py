@@ -140,3 +140,15 @@ def test_terms_after_a_sum_that_use_its_index_belong_to_it() -> None:
     assert loss.verdict == "equivalent", loss.message
     extra = _check("bce-derivation", "log-likelihood", text + r" + \sum_i y_i")
     assert extra.diagnosis == "extra term"  # a sum of its own is not swallowed
+
+
+def test_a_postfix_after_a_call_transposes_the_call() -> None:
+    """``ones(N, 1).T`` is the transposed call; only a name that is not a function binds its
+    postfix to the bracket (``δ (h)^T``)."""
+    from derivekit.expr.parse import parse
+    from derivekit.expr.render import ascii_
+    from derivekit.expr.resolve import resolve, scope_from
+
+    scope = scope_from({"x": ("N", 1)})
+    scope.add("N", ())
+    assert ascii_(resolve(parse("ones(N, 1).T @ x"), scope)) == "ones(1, N) @ x"

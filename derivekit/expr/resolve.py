@@ -678,7 +678,8 @@ class _Resolver:
     def _on_last(self, operand: raw.Raw, op) -> Node:  # noqa: ANN001
         """``XX^T`` is X (X^T): a postfix on a glued name applies to its last name only, and
         on a name before a bracket to the bracket (``δ (h)^T``, ``A (A^TA)^{64}``)."""
-        if isinstance(operand, raw.Apply) and not _function_name(operand.name, self.scope):
+        if isinstance(operand, raw.Apply) and (self.scope.lookup(operand.name.text) is not None
+                                               or not function_of(operand.name.text)):
             return _product(self._name(operand.name),
                                  op(self._group(raw.Group(operand.args))))
         if isinstance(operand, raw.Name) and self.scope.lookup(operand.text) is None:

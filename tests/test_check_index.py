@@ -96,6 +96,18 @@ def test_aliases_and_sequences() -> None:
     assert np.allclose(backward, A.T @ (A.T @ x + y) + y)
 
 
+def test_definitions_share_the_answers_latex() -> None:
+    """A definition without a backslash of its own is LaTeX when the answer is: there
+    ``A_xh_t`` is A_x h_t, as LaTeX prints it (read alone, it would be one ASCII name)."""
+    shapes = {"h0": ("n", 1), "A_x": ("n", "n")}
+    scope = scope_from(shapes, {"h0": "h_0"})
+    for text in (r"\sum_{t=1}^{2} g_t \text{ where } g_t = A_xh_t,\ h_t = A_xh_{t-1}",
+                 r"\sum_{t=1}^{2} g_t,\ g_t = A_xh_t,\ h_t = A_xh_{t-1}"):
+        answer, definitions = split_definitions(text)
+        got = evaluate(resolve(parse(answer), scope, definitions), {"h0": x, "A_x": A}, shapes)
+        assert np.allclose(got, A @ A @ x + A @ A @ A @ x), text
+
+
 def test_given_called_h0_starts_a_sequence() -> None:
     shapes = {"h0": ("n", 1), "A": ("n", "n")}
     scope = scope_from(shapes, {"h0": "h_0"})

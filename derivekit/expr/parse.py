@@ -91,16 +91,20 @@ def check_length(text: str) -> None:
         raise _fail(f"answer too long: more than {MAX_LENGTH} characters")
 
 
-def normalize(text: str) -> str:
-    """LaTeX or ASCII in, the grammar's token language out; raises InvalidAnswer."""
+def normalize(text: str, within: str | None = None) -> str:
+    """LaTeX or ASCII in, the grammar's token language out; raises InvalidAnswer.
+
+    ``within``: the whole answer ``text`` is a piece of (a where-clause's ``y_t = W_yh_t``),
+    which decides whether it is LaTeX (there ``W_yh_t`` is W_y h_t, as LaTeX prints it)."""
     check_length(text)
     for key, value in _UNICODE.items():
         text = text.replace(key, value)
     for i, ch in enumerate(text):
         if ord(ch) > 126 or (ord(ch) < 32 and ch not in "\t\n\r"):
             raise _fail(f"unsupported character {ch!r} (U+{ord(ch):04X}) at position {i + 1}")
-    latex = "\\" in text or "{" in text
-    commands = "\\" in text  # braces alone (sum_{i=1}^{n}) do not make p_data LaTeX's p_d·ata
+    whole = text + (within or "")
+    latex = "\\" in whole or "{" in whole
+    commands = "\\" in whole  # braces alone (sum_{i=1}^{n}) do not make p_data LaTeX's p_d·ata
     text = text.replace("\\\\", ";")
     text = re.sub(r"\\(?:left|[bB]igg?l?)\s*\[", "(", text)  # sized brackets group
     text = re.sub(r"\\(?:right|[bB]igg?r?)\s*\]", ")", text)
@@ -557,13 +561,14 @@ def _cache_file() -> str | None:
     return str(root / "grammar.lark") if os.access(root, os.W_OK) else None
 
 
-def parse(text: str) -> raw.Raw:
-    """The raw tree of ``text``; raises :class:`InvalidAnswer` with a one-line reason."""
+def parse(text: str, within: str | None = None) -> raw.Raw:
+    """The raw tree of ``text`` (a piece of the answer ``within``, whose notation it shares);
+    raises :class:`InvalidAnswer` with a one-line reason."""
     from lark.exceptions import UnexpectedCharacters, UnexpectedInput, VisitError
 
     if not text.strip():
         raise _fail("empty answer")
-    source = normalize(text)
+    source = normalize(text, within)
     _check_brackets(source)
     try:
         tree = _parser().parse(source)
@@ -657,7 +662,7 @@ def split_definitions(text: str) -> tuple[str, list[tuple[raw.Raw, raw.Raw]]]:
         sides = top_level_split(piece.replace(":=", "="), "=")
         if len(sides) != 2 or not sides[0].strip() or not sides[1].strip():
             raise _fail(f"a definition needs one '=': {short(piece.strip())!r}")
-        definitions.append((parse(sides[0]), parse(sides[1])))
+        definitions.append((parse(sides[0], text), parse(sides[1], text)))
     answer = re.sub(r"(?:[\s,;.]|\\[,;:! ]|\\q?quad)+$", "", text[:match.start()])
     return answer, definitions  # "…, where" / "…\\quad where": the comma is not the answer's
 
@@ -676,7 +681,7 @@ def _listed_definitions(text: str) -> tuple[str, list[tuple[raw.Raw, raw.Raw]]]:
                                                  sides[0]):
             return text, []
         try:
-            lhs, rhs = parse(sides[0]), parse(sides[1])
+            lhs, rhs = parse(sides[0], text), parse(sides[1], text)
         except InvalidAnswer:
             return text, []
         if not isinstance(lhs, raw.Name):

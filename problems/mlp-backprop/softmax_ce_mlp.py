@@ -34,6 +34,9 @@ PROBLEM = Problem(
         Given("z", ("K", 1), latex=r"\mathbf{z}", definition="W @ x + b1"),
         Given("h", ("K", 1), latex=r"\mathbf{h}", definition="relu(z)"),
         Given("a", ("C", 1), latex=r"\mathbf{a}", definition="V @ h + b2"),
+        Given("p", ("C", 1), latex=r"\mathbf{p}", definition="softmax(a)"),
+        Given("u2", ("C", 1), latex=r"\mathbf{u}_2", definition="p - y"),
+        Given("u1", ("K", 1), latex=r"\mathbf{u}_1", definition="(V.T @ u2) .* step(z)"),
     ),
     shapes=({"D": 2, "K": 3, "C": 2}, {"D": 1, "K": 2, "C": 3}, {"D": 3, "K": 2, "C": 2}),
     parts=(
@@ -47,7 +50,7 @@ PROBLEM = Problem(
             ),
             asks=r"$\mathbf{u}_2=\nabla_{\mathbf{a}}\mathcal{L}$",
             expression=L, wrt="a",
-            answer_latex=r"\mathbf{p}-\mathbf{y},\quad\mathbf{p}=\mathcal{S}(\mathbf{a})",
+            answer_latex=r"\mathbf{p}-\mathbf{y}\quad(\mathbf{p}=\mathcal{S}(\mathbf{a}))",
             claim=Claim(r"\mathbf{u}_2=\nabla_{\mathbf{a}}\mathcal{L}=(\mathbf{p}-\mathbf{y})"
                         r"\in\mathbb{R}^C", "softmax(a) - y", section="P1"),
             wrong=(Wrong("-y/p (gradient with respect to p, not a)", "-y ./ softmax(a)"),),
@@ -57,12 +60,12 @@ PROBLEM = Problem(
             derivation=(
                 r"\frac{\partial\mathcal{L}}{\partial\mathbf{h}} &= "
                 r"\mathbf{V}^T\mathbf{u}_2\quad(\mathbf{a}=\mathbf{V}\mathbf{h}+\mathbf{b}_2)",
-                r"\frac{\partial h_k}{\partial z_k} &= H(z_k)\ \Rightarrow\ \mathbf{u}_1 = "
-                r"(\mathbf{V}^T\mathbf{u}_2)\odot H(\mathbf{z})",
+                r"\frac{\partial h_k}{\partial z_k} &= H(z_k) = \mathbb{1}[z_k>0]\ \Rightarrow\ "
+                r"\mathbf{u}_1 = (\mathbf{V}^T\mathbf{u}_2)\odot\mathbb{1}(\mathbf{z}>0)",
             ),
             asks=r"$\mathbf{u}_1=\nabla_{\mathbf{z}}\mathcal{L}$",
             expression=L, wrt="z",
-            answer_latex=r"(\mathbf{V}^T\mathbf{u}_2)\odot H(\mathbf{z})",
+            answer_latex=r"(\mathbf{V}^T\mathbf{u}_2)\odot\mathbb{1}(\mathbf{z}>0)",
             claim=Claim(r"\mathbf{u}_1=\nabla_{\mathbf{z}}\mathcal{L}=(\mathbf{V}^\top\mathbf{u}_2)"
                         r"\odot H(\mathbf{z})\in\mathbb{R}^K", U1, section="P1"),
             wrong=(Wrong("dropped the ReLU mask", UNMASKED_U1),),
@@ -92,7 +95,8 @@ PROBLEM = Problem(
             ),
             asks=r"$\partial a_c/\partial V_{ij}$ ($C\times CK$, columns $(i,j)$ row-major)",
             expression="a", wrt="V", layout="numerator",
-            answer_latex=r"h_j\,\mathbb{1}[i=c]",
+            answer_latex=r"\mathbf{I}_C\otimes\mathbf{h}^T"
+                         r"\quad(\text{entries } h_j\,\mathbb{1}[i=c])",
             claim=Claim(r"\frac{\partial\mathbf{a}}{\partial V_{ij}}=(0\ \cdots\ 0\ h_j\ 0\ "
                         r"\cdots\ 0)^\top, the non-zero element at the i-th position",
                         "kron(I_C, h.T)", section="P1"),
@@ -139,7 +143,7 @@ PROBLEM = Problem(
             ),
             asks=r"$\nabla_{\mathbf{b}_1}\mathcal{L}$",
             expression=L, wrt="b1",
-            answer_latex=r"\mathbf{u}_1\in\mathbb{R}^K",
+            answer_latex=r"\mathbf{u}_1\quad(\in\mathbb{R}^K)",
             claim=Claim(r"\nabla_{\mathbf{b}_1}\mathcal{L}=\mathbf{u}_1\in\mathbb{R}^C (value "
                         r"judged here; the stated size is judged in grad-b1-size)", U1,
                         section="P1"),

@@ -10,6 +10,15 @@ LOSS = f"sum_{{t=1}}^{{T}} sqnorm(W_y @ h_t + c - Y[:, t-1])/2 where {STATES}"
 """L = Σ_t ½‖y_t - ŷ_t‖², y_t = W_y h_t + c (a linear read-out)."""
 
 
+STATES_TEX = r"h_t=\tanh(W_hh_{t-1}+W_xx_t+b),\ x_t=X_{:,t}"
+"""The states as the sheet's where-clauses write them (h_0 is the given)."""
+OUTPUTS_TEX = r"y_t=W_yh_t+c,\ \hat y_t=\hat Y_{:,t},\ " + STATES_TEX
+"""The read-outs y_t and the targets ŷ_t (columns of Ŷ), with the states."""
+DELTAS_TEX = (r"\delta_T=W_y^Te_T,\ \delta_t=W_y^Te_t+J_{t+1}^T\delta_{t+1},\ e_t=y_t-\hat y_t,"
+              r"\ J_t=\operatorname{diag}(1-h_t^2)W_h,\ " + OUTPUTS_TEX)
+"""δ_t = ∂L/∂h_t by its backward recursion, with everything it uses."""
+
+
 def unroll(h0, X, W_h, W_x, b):
     """Hidden states h_0..h_T of h_t = tanh(W_h h_{t-1} + W_x x_t + b), x_t = column t of X."""
     states = [h0]
@@ -152,7 +161,8 @@ PROBLEM = Problem(
             ),
             asks=r"$\partial h_T/\partial h_0$ (numerator layout)",
             expression=f"h_T where {STATES}", wrt="h0", layout="numerator",
-            answer_latex=r"\prod_{j=1}^{T}J_j\ \text{ordered }J_TJ_{T-1}\cdots J_1",
+            answer_latex=(r"J_TJ_{T-1}\cdots J_1=\prod_{j=1}^{T}J_{T+1-j}\text{ where }"
+                          r"J_t=\operatorname{diag}(1-h_t^2)W_h,\ " + STATES_TEX),
             claim=Claim(r"\frac{\partial h_k}{\partial h_t} = \prod_{j=t+1}^k "
                         r"\frac{\partial h_j}{\partial h_{j-1}} = \prod_{j=t+1}^k J_j",
                         f"prod_{{i=1}}^{{T}} (diag(1 - h_{{T+1-i}}^2) @ W_h) where {STATES}",
@@ -176,9 +186,8 @@ PROBLEM = Problem(
             ),
             asks=r"$\partial L/\partial W_h$",
             expression=LOSS, wrt="W_h",
-            answer_latex=(
-                r"\sum_{t=1}^T\big(\delta_t\odot(1-h_t^2)\big)h_{t-1}^T,\quad \delta_T=W_y^T"
-                r"e_T,\ \delta_t=W_y^Te_t+J_{t+1}^T\delta_{t+1},\ e_t=y_t-\hat y_t"),
+            answer_latex=(r"\sum_{t=1}^T\big(\delta_t\odot(1-h_t^2)\big)h_{t-1}^T\text{ where }"
+                          + DELTAS_TEX),
             claim=Claim(r"\frac{\partial L}{\partial W_h} = \sum_{t=1}^T \frac{\partial L}{\partial "
                         r"h_t} \frac{\partial h_t}{\partial W_h},\ \frac{\partial L}{\partial h_t}"
                         r" = \frac{\partial L_t}{\partial h_t} + \sum_{k=t+1}^T \frac{\partial "
@@ -207,7 +216,7 @@ PROBLEM = Problem(
             ),
             asks=r"$\partial L/\partial b$",
             expression=LOSS, wrt="b",
-            answer_latex=r"\sum_{t=1}^T\delta_t\odot(1-h_t^2)",
+            answer_latex=r"\sum_{t=1}^T\delta_t\odot(1-h_t^2)\text{ where }" + DELTAS_TEX,
             claim=Claim(r"\frac{\partial L}{\partial b} = \sum_{t=1}^T \frac{\partial L}{\partial "
                         r"h_t} \frac{\partial h_t}{\partial b},\ \frac{\partial h_t}{\partial b} "
                         r"= \phi'(W_h h_{t-1} + W_x x_t + b)",
@@ -229,7 +238,8 @@ PROBLEM = Problem(
             ),
             asks=r"$\partial L/\partial W_x$",
             expression=LOSS, wrt="W_x",
-            answer_latex=r"\sum_{t=1}^T\big(\delta_t\odot(1-h_t^2)\big)x_t^T",
+            answer_latex=(r"\sum_{t=1}^T\big(\delta_t\odot(1-h_t^2)\big)x_t^T\text{ where }"
+                          + DELTAS_TEX),
             claim=Claim(r"\frac{\partial L}{\partial W_x} = \sum_{t=1}^T \frac{\partial L}{\partial "
                         r"h_t} \frac{\partial h_t}{\partial W_x},\ \frac{\partial h_t}{\partial W_x}"
                         r" = \phi'(W_h h_{t-1} + W_x x_t + b) x_t^T",
@@ -249,7 +259,7 @@ PROBLEM = Problem(
             ),
             asks=r"$\partial L/\partial W_y$ (linear read-out $\psi=\mathrm{id}$)",
             expression=LOSS, wrt="W_y",
-            answer_latex=r"\sum_{t=1}^T(y_t-\hat y_t)h_t^T",
+            answer_latex=r"\sum_{t=1}^T(y_t-\hat y_t)h_t^T\text{ where }" + OUTPUTS_TEX,
             claim=Claim(r"\frac{\partial L}{\partial W_y} = \sum_{t=1}^T \frac{\partial L}{\partial "
                         r"y_t} \frac{\partial y_t}{\partial W_y}",
                         f"sum_{{t=1}}^{{T}} (W_y @ h_t + c - Y[:, t-1]) @ h_t.T where {STATES}",
@@ -267,7 +277,7 @@ PROBLEM = Problem(
             ),
             asks=r"$\partial L/\partial c$",
             expression=LOSS, wrt="c",
-            answer_latex=r"\sum_{t=1}^T(y_t-\hat y_t)",
+            answer_latex=r"\sum_{t=1}^T(y_t-\hat y_t)\text{ where }" + OUTPUTS_TEX,
             claim=Claim(r"\frac{\partial L}{\partial c} = \sum_{t=1}^T \frac{\partial L}{\partial "
                         r"y_t} \frac{\partial y_t}{\partial c}",
                         f"sum_{{t=1}}^{{T}} (W_y @ h_t + c - Y[:, t-1]) where {STATES}",

@@ -23,6 +23,8 @@ PROSE = "sheet wording states several results or explains them: split what is ty
 NOT_THE_VALUE = "the part grades another value than the one printed (an objective, a table)"
 NOTATION = "notation the grammar does not read yet"
 WEIGHTS = NOT_THE_VALUE + ": weights graded through the table they compute"
+OTHER_POINT = ("the printed names are the statement's at the drawn givens; the part's truth "
+               "reads them where a drawn given is bound to others (a part cannot bind it)")
 
 PENDING: dict[str, str] = {
     'bce-derivation/best-constant': AWAITING,
@@ -59,8 +61,7 @@ PENDING: dict[str, str] = {
     'hypergradient-two-gd-steps/dloss-deta': AWAITING,
     'l2-weight-decay/grad-regularized-loss': AWAITING,
     'l2-weight-decay/sgd-step-is-weight-decay': AWAITING,
-    'lstm-jacobian/dc-dcprev-total': AWAITING,
-    'lstm-jacobian/dh-dhprev': AWAITING,
+    'lstm-jacobian/dc-dcprev-total': OTHER_POINT + ': f_t, i_t at h_{t-1} = o_{t-1}⊙tanh c_{t-1}',
     'pool-upsample-net-counts/weights': AWAITING,
     'pool-upsample-net-counts/connections': AWAITING,
     'quadratic-gd-eigen/eigen-component': AWAITING,
@@ -74,7 +75,6 @@ PENDING: dict[str, str] = {
     'sgd-minimum-norm/step-stays-in-row-space': AWAITING,
     'sgd-minimum-norm/orthogonality': AWAITING,
     'sgd-minimum-norm/pythagoras': AWAITING,
-    'two-layer-backprop-step/grad-hidden-weights': AWAITING,
     'vit-patch-count/attention-permutation-equivariant': AWAITING,
     'boxcar-exponential-convolution/convolution-is-flipped-correlation':
         NOTATION + ': an entry formula in the free index n',

@@ -67,7 +67,10 @@ PROBLEM = Problem(
     givens=(Given("W1", (2, 3), latex="W_1"), Given("W2", (1, 3), latex="W_2"),
             Given("x", (2, 1)), Given("y", (), UNIT),
             Given("h", (2, 1), definition="sigmoid(W1 @ [x; 1])"),
-            Given("yhat", (1, 1), latex=r"\hat y", definition="sigmoid(W2 @ [h; 1])")),
+            Given("yhat", (1, 1), latex=r"\hat y", definition="sigmoid(W2 @ [h; 1])"),
+            Given("delta_yhat", (1, 1), latex=r"\delta_{\hat y}", definition=DELTA_OUT),
+            Given("delta_h", (2, 1), latex=r"\delta_h",
+                  definition="h .* (1 - h) .* W2[:, 0:2].T * delta_yhat")),
     parts=(
         Derivative(
             name="grad-output-weights",

@@ -104,7 +104,9 @@ PROBLEM = Problem(
             expression="h", wrt="h_prev", layout="numerator",
             answer_latex=(
                 r"\operatorname{diag}(\tanh(c_t)\odot o_t\odot(1-o_t))U_o+\operatorname{diag}"
-                r"(o_t\odot(1-\tanh^2c_t))\,\frac{\partial c_t}{\partial h_{t-1}}"),
+                r"(o_t\odot(1-\tanh^2c_t))\big[\operatorname{diag}(c_{t-1}\odot f_t\odot(1-f_t))"
+                r"U_f+\operatorname{diag}(\tilde c_t\odot i_t\odot(1-i_t))U_i+\operatorname{diag}"
+                r"(i_t\odot(1-\tilde c_t^2))U_c\big]"),
             wrong=(Wrong("dropped the output-gate term",
                          f"diag(o .* (1 - tanh(c)^2)) @ ({DC_DH})"),
                    Wrong("diag(tanh' o) from the wrong side: U_o diag(…)",

@@ -29,9 +29,10 @@ def best_rho(H):
     return 2 / (eta[0, 0] + eta[-1, 0])
 
 
-def iterate_in_eigenbasis(t, H, w_star, rho):
+def iterate_in_eigenbasis(tau, H, w_star, rho):
+    """w^τ = U diag(1 - (1 - ρη_j)^τ) Uᵀ w* (τ, the statement's step count)."""
     eta, U = eigh(H)
-    return U @ diag(1 - (1 - rho * eta) ** t) @ U.T @ w_star
+    return U @ diag(1 - (1 - rho * eta) ** tau) @ U.T @ w_star
 
 
 EXAMPLE_EIGENVALUES = (1.0, 3.0, 10.0)
@@ -82,6 +83,8 @@ PROBLEM = Problem(
               "learning rate inside the convergent range"),
         Given("eta_j", (), POSITIVE, r"\eta_j", "one eigenvalue"),
         Given("w_j_star", (), latex=r"w_j^*", description="w* along that eigenvector"),
+        Given("eta_max", (), latex=r"\eta_{max}", definition="eigmax(H)"),
+        Given("eta_min", (), latex=r"\eta_{min}", definition="eigmin(H)"),
     ),
     shapes=({"n": 2}, {"n": 3}, {"n": 5}),
     figures=(
@@ -111,7 +114,8 @@ PROBLEM = Problem(
             asks=r"$w_j^\tau$ along one eigenvector, from $w_j^0=0$",
             step=lambda s, eta_j, w_j_star, rho: s - rho * eta_j * (s - w_j_star),
             start=lambda: 0,
-            closed_form=lambda t, eta_j, w_j_star, rho: (1 - (1 - rho * eta_j) ** t) * w_j_star,
+            closed_form=lambda tau, eta_j, w_j_star, rho: (1 - (1 - rho * eta_j) ** tau)
+            * w_j_star,
             answer_latex=r"w_j^\tau=\{1-(1-\rho\eta_j)^\tau\}\,w_j^*",
             derivation=(
                 r"\mathbf w^\tau-\mathbf w^* &= (I-\rho H)(\mathbf w^{\tau-1}-\mathbf w^*)"
@@ -137,7 +141,7 @@ PROBLEM = Problem(
             start=origin,
             closed_form=iterate_in_eigenbasis,
             answer_latex=r"\mathbf w^\tau=U\operatorname{diag}\big(1-(1-\rho\eta_j)^\tau\big)"
-                         r"U^T\mathbf w^*",
+                         r"U^T\mathbf w^*=\big(I-(I-\rho H)^\tau\big)\mathbf w^*",
             wrong=(Wrong("rho instead of rho*eta_j", lambda t, H, w_star, rho:
                          (1 - (1 - rho) ** t) * w_star),),
         ),

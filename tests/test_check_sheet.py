@@ -45,19 +45,15 @@ PENDING: dict[str, str] = {
     'conv-transpose-unet-counts/unet-extra-weights': AWAITING,
     'depthwise-separable-cost/one-by-one-mixes-channels': AWAITING,
     'forward-reverse-kl/forward-kl-minimiser': AWAITING,
-    'gan-backprop-discriminator/grad-w2-via-grad-D': AWAITING,
-    'gan-backprop-discriminator/grad-W1-via-grad-D': AWAITING,
-    'gan-backprop-discriminator/dl-dz-real': AWAITING,
-    'gan-backprop-discriminator/sum-dz-real': AWAITING,
-    'gan-backprop-discriminator/dl-dz-fake': AWAITING,
-    'gan-backprop-discriminator/sum-dz-fake': AWAITING,
-    'gan-backprop-discriminator/dl-dz-shared': AWAITING,
-    'gan-backprop-discriminator/recursion': AWAITING,
-    'gan-backprop-discriminator/dl-dgenerated': AWAITING,
-    'gan-backprop-discriminator/grad-generator': AWAITING,
-    'gan-saturating-generator/saturating-logit-gradient': AWAITING,
-    'gan-saturating-generator/saturating-generator-gradient': AWAITING,
-    'gan-saturating-generator/non-saturating-generator-gradient': AWAITING,
+    'gan-backprop-discriminator/grad-w2-via-grad-D':
+        NOTATION + ': D(x), ∇D(x) at the samples X^i, G(Z^i)',
+    'gan-backprop-discriminator/grad-W1-via-grad-D':
+        NOTATION + ': D(x), ∇D(x) at the samples X^i, G(Z^i)',
+    'gan-backprop-discriminator/recursion': NOTATION + ": ∂L/∂z^{l+1} as a name, g'(z^l)",
+    'gan-backprop-discriminator/dl-dgenerated':
+        NOTATION + ': ∂L/∂z_d^1(G_i) as a name, per sample G_i',
+    'gan-backprop-discriminator/grad-generator':
+        NOTATION + ': ∂L/∂z_d^1(G_i), ∇_{θ_g}G(Z^i) per sample',
     'hypergradient-two-gd-steps/dloss-deta': AWAITING,
     'l2-weight-decay/grad-regularized-loss': AWAITING,
     'l2-weight-decay/sgd-step-is-weight-decay': AWAITING,

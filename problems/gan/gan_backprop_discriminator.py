@@ -140,7 +140,8 @@ PROBLEM = Problem(
             ),
             asks=r"(3) $\partial L/\partial z_r^i$ for each real sample ($n\times1$)",
             expression=LOSS, wrt="zr",
-            answer_latex=r"\frac1n\big(1-D(X^i)\big)",
+            answer_latex=r"\frac1n\big(1-\sigma(z_r)\big)\quad(\text{entry } i\text{: }"
+                         r"\tfrac1n(1-D(X^i)))",
             claim=Claim(r"\left.\frac{\partial L}{\partial z_d^{L_d}}\right|_{X^i}=1-D(X^i;"
                         r"\theta_d)", "1 - sigmoid(zr)", section="P5(3)",
                         holds_in="sum-dz-real",
@@ -158,7 +159,7 @@ PROBLEM = Problem(
             ),
             asks=r"(3) $\partial/\partial z_r^i$ of the un-averaged sum of per-sample terms",
             expression=SUMMED, wrt="zr",
-            answer_latex=r"1-D(X^i)",
+            answer_latex=r"1-\sigma(z_r)\quad(\text{entry } i\text{: }1-D(X^i))",
             wrong=(Wrong("D instead of 1 - D", "sigmoid(zr)"),),
         ),
         Derivative(
@@ -170,7 +171,8 @@ PROBLEM = Problem(
             ),
             asks=r"(3) $\partial L/\partial z_f^i$ for each fake sample ($n\times1$)",
             expression=LOSS, wrt="zf",
-            answer_latex=r"-\frac1n D(G(Z^i))",
+            answer_latex=r"-\frac1n\sigma(z_f)\quad(\text{entry } i\text{: }"
+                         r"-\tfrac1n D(G(Z^i)))",
             claim=Claim(r"\left.\frac{\partial L}{\partial z_d^{L_d}}\right|_{Z^i}=-D(G(Z^i);"
                         r"\theta_d)", "-sigmoid(zf)", section="P5(3)",
                         holds_in="sum-dz-fake",
@@ -188,7 +190,7 @@ PROBLEM = Problem(
             ),
             asks=r"(3) $\partial/\partial z_f^i$ of the un-averaged sum of per-sample terms",
             expression=SUMMED, wrt="zf",
-            answer_latex=r"-D(G(Z^i))",
+            answer_latex=r"-\sigma(z_f)\quad(\text{entry } i\text{: }-D(G(Z^i)))",
             wrong=(Wrong("1 - D instead of D", "-(1 - sigmoid(zf))"),),
         ),
         Derivative(
@@ -202,7 +204,8 @@ PROBLEM = Problem(
             asks=r"(3) $dL/dc$ when one shift $c$ is added to every output pre-activation "
                  r"(the sum of all per-sample gradients)",
             expression="mean(log(sigmoid(zr + c))) + mean(log(1 - sigmoid(zf + c)))", wrt="c",
-            answer_latex=r"\frac1n\sum_i\big[(1-D(X^i))-D(G(Z^i))\big]",
+            answer_latex=r"\frac1n\sum_{i=1}^n\big[(1-\sigma(z_{r,i}+c))-\sigma(z_{f,i}+c)\big]"
+                         r"\quad(=\tfrac1n\sum_i[(1-D(X^i))-D(G(Z^i))])",
             notes="The seed's combined formula is a scalar: it is the derivative with respect to "
                   "a pre-activation shared by all 2n terms, equivalently the sum of the entries of "
                   "dl-dz-real and dl-dz-fake, not a per-sample gradient.",

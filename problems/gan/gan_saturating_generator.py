@@ -22,6 +22,8 @@ PROBLEM = Problem(
               definition="tanh(Theta @ z)"),
         Given("h", (), latex="h", description="the discriminator logit",
               definition="phi.T @ G"),
+        Given("D", (), latex="D", description="the discriminator's output D(G(z))",
+              definition="sigmoid(h)"),
     ),
     shapes=({"n": 2, "k": 3}, {"n": 3, "k": 2}, {"n": 1, "k": 4}),
     parts=(
@@ -71,8 +73,9 @@ PROBLEM = Problem(
             ),
             asks=r"$\partial/\partial\Theta$ of the non-saturating loss $-\log D(G_\Theta(z))$",
             expression="-log(sigmoid(h))", wrt="Theta",
-            answer_latex=r"-(1-D)\,\frac{\partial h}{\partial\Theta}\ \to -\frac{\partial h}"
-                         r"{\partial\Theta}\text{ as } D\to0\ \text{(does not vanish)}",
+            answer_latex=r"-(1-D)\,\frac{\partial h}{\partial\Theta}=-(1-D)\big(\phi\odot"
+                         r"(1-G^2)\big)z^T\ \to -\big(\phi\odot(1-G^2)\big)z^T\text{ as } D\to0\ "
+                         r"\text{(does not vanish)}",
             wrong=(Wrong("factor D", "-sigmoid(h) * (phi .* (1 - G^2)) @ z.T"),),
         ),
     ),

@@ -62,10 +62,6 @@ PENDING: dict[str, str] = {
     'pool-upsample-net-counts/connections': AWAITING,
     'receptive-field-closed-form/recursion': AWAITING,
     'rmsprop-minimum-norm/iterates-on-sign-ray': AWAITING,
-    'sgd-minimum-norm/minibatch-step': AWAITING,
-    'sgd-minimum-norm/step-stays-in-row-space': AWAITING,
-    'sgd-minimum-norm/orthogonality': AWAITING,
-    'sgd-minimum-norm/pythagoras': AWAITING,
     'vit-patch-count/attention-permutation-equivariant': AWAITING,
     'boxcar-exponential-convolution/convolution-is-flipped-correlation':
         NOTATION + ': an entry formula in the free index n',

@@ -91,6 +91,17 @@ PROBLEM = Problem(
         Given("eta", (), interval(lambda X: 0.7 / largest_gram_eigenvalue(X),
                                   lambda X: 1 / largest_gram_eigenvalue(X)), r"\eta",
               "a stable learning rate: below 1/lambda_max(XX^T)"),
+        Given("b", (), latex="b", description="the mini-batch size", definition=str(BATCH)),
+        Given("X_B", (BATCH, "d"), latex=r"X_{\mathcal B}", description="the first batch's rows",
+              definition=f"X[0:{BATCH}, :]"),
+        Given("t_B", (BATCH, 1), latex=r"\mathbf t_{\mathcal B}", definition=f"t[0:{BATCH}, :]"),
+        Given("E_B", ("n", BATCH), latex=r"E_{\mathcal B}", description="picks the batch rows",
+              definition=f"I_n[:, 0:{BATCH}]"),
+        Given("w_star", ("d", 1), latex=r"\mathbf w^*", description="the minimum-norm solution",
+              definition="X.T @ inv(X @ X.T) @ t"),
+        Given("w_sol", ("d", 1), latex=r"\mathbf w", description="another solution of Xw = t: "
+              "w* plus the part of z in the null space of X",
+              definition="w_star + z - X.T @ inv(X @ X.T) @ X @ z"),
     ),
     shapes=({"n": 2, "d": 4}, {"n": 3, "d": 5}, {"n": 4, "d": 6}),
     parts=(
@@ -220,6 +231,7 @@ PROBLEM = Problem(
                 r"w^*)^T\mathbf w^*=0\big)",
             ),
             asks=r"$\|\mathbf w\|^2$ for any solution $\mathbf w$ of $X\mathbf w=\mathbf t$",
+            about=("X", "t", "z", "w_sol", "w_star"),
             lhs=lambda X, t, z: sqnorm(other_solution(X, t, z)),
             rhs=lambda X, t, z: sqnorm(other_solution(X, t, z) - minimum_norm(X, t))
             + sqnorm(minimum_norm(X, t)),

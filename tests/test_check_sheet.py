@@ -61,7 +61,6 @@ PENDING: dict[str, str] = {
     'pool-upsample-net-counts/weights': AWAITING,
     'pool-upsample-net-counts/connections': AWAITING,
     'receptive-field-closed-form/recursion': AWAITING,
-    'rmsprop-minimum-norm/iterates-on-sign-ray': AWAITING,
     'vit-patch-count/attention-permutation-equivariant': AWAITING,
     'boxcar-exponential-convolution/convolution-is-flipped-correlation':
         NOTATION + ': an entry formula in the free index n',
@@ -74,7 +73,6 @@ PENDING: dict[str, str] = {
     'lenet-kernel-size-three/receptive-fields': PROSE,
     'lenet-kernel-size-three/restoring-stride-padding': PROSE,
     'maxpool-as-relu-mlp/maxpool-as-relu-mlp': PROSE,
-    'rmsprop-minimum-norm/example-minimum-norm': PROSE,
     'composite-jacobian/jacobian-f1': NOTATION + ': \\cos\\pi x_2 reads as cos(π)·x_2',
     'gan-gradients/discriminator-maximises': NOTATION + ': p(x) over a discrete support',
     'gan-gradients/generator-minimises': NOT_THE_VALUE,

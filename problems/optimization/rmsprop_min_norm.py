@@ -126,15 +126,18 @@ PROBLEM = Problem(
                 r"w_{i,t+1} &= s_t\operatorname{sign}(x_i)-\frac{\eta\,r_tx_i}{\sqrt{V_t}\,|x_i|} "
                 r"= \Big(s_t-\frac{\eta\,r_t}{\sqrt{V_t}}\Big)\operatorname{sign}(x_i)",
             ),
-            asks=r"RMSProp ($\epsilon=0$) state $(\mathbf w_t,\mathbf v_{t-1})$, run coordinate by "
-                 r"coordinate, versus the one-dimensional run along $\operatorname{sign}(\mathbf x)$",
+            asks=r"RMSProp ($\epsilon=0$) state $(\mathbf w_k,\mathbf v_{k-1})$ after $k$ steps, "
+                 r"run coordinate by coordinate, versus the one-dimensional run along "
+                 r"$\operatorname{sign}(\mathbf x)$",
             step=rmsprop_step,
             start=lambda x: vstack(0 * x, 0 * x),
             closed_form=along_sign_ray,
             steps=30,
-            answer_latex=r"\mathbf w_t=s_t\operatorname{sign}(\mathbf x),\ \mathbf v_{t-1}=V_{t-1}"
-                         r"\,\mathbf x^{\odot2};\ s_{t+1}=s_t-\eta r_t/\sqrt{V_t},\ r_t=2(s_t"
-                         r"\|\mathbf x\|_1-t),\ V_t=\beta V_{t-1}+(1-\beta)r_t^2",
+            answer_latex=r"\begin{bmatrix}\mathbf w_k\\\mathbf v_{k-1}\end{bmatrix}="
+                         r"\begin{bmatrix}s_k\operatorname{sign}(\mathbf x)\\V_{k-1}\,"
+                         r"\mathbf x^{\odot2}\end{bmatrix}\text{ where } s_0=0,\ V_{-1}=0,\ "
+                         r"s_{j+1}=s_j-\eta r_j/\sqrt{V_j},\ r_j=2(s_j\|\mathbf x\|_1-t),\ "
+                         r"V_j=\beta V_{j-1}+(1-\beta)r_j^2",
             notes="The iterates never leave the ray s sign(x), so a limit (assumed by the problem) "
                   "must be its solution t sign(x)/||x||_1. With a constant eta RMSProp need not "
                   "converge at all (it can settle in a 2-cycle), hence an Iteration, not a Limit.",
@@ -152,8 +155,8 @@ PROBLEM = Problem(
             of=lambda w1: w1**2 + (2 - 2 * w1) ** 2,
             wrt="w1",
             answer=lambda: 4 / 5,
-            answer_latex=r"w_1=\frac45,\ \mathbf w^*=[\tfrac45,\tfrac25],\ \|\mathbf w^*\|^2="
-                         r"\tfrac45",
+            answer_latex=r"w_1=\frac45\quad(\mathbf w^*=[\tfrac45,\tfrac25],\ \|\mathbf w^*\|^2="
+                         r"\tfrac45)",
             claim=Claim(r"the minimum norm solution is given by $w_1 = 1/3$ and $w_2 = 4/3$",
                         lambda: 1 / 3, section="1.2.1 (Modified Output)"),
             wrong=(Wrong("the RMSProp solution 2/3", lambda: 2 / 3),),

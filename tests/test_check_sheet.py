@@ -38,11 +38,6 @@ PENDING: dict[str, str] = {
     'conv-as-dense-layer/conv-layer-as-dense-layer': AWAITING,
     'conv-layer-gradients/grad-filter': AWAITING,
     'conv-layer-gradients/grad-input': AWAITING,
-    'conv-transpose-unet-counts/convtranspose-weights': AWAITING,
-    'conv-transpose-unet-counts/convtranspose-connections': AWAITING,
-    'conv-transpose-unet-counts/unet-weights': AWAITING,
-    'conv-transpose-unet-counts/unet-connections': AWAITING,
-    'conv-transpose-unet-counts/unet-extra-weights': AWAITING,
     'depthwise-separable-cost/one-by-one-mixes-channels': AWAITING,
     'forward-reverse-kl/forward-kl-minimiser': AWAITING,
     'gan-backprop-discriminator/grad-w2-via-grad-D':
@@ -58,8 +53,6 @@ PENDING: dict[str, str] = {
     'l2-weight-decay/grad-regularized-loss': AWAITING,
     'l2-weight-decay/sgd-step-is-weight-decay': AWAITING,
     'lstm-jacobian/dc-dcprev-total': OTHER_POINT + ': f_t, i_t at h_{t-1} = o_{t-1}⊙tanh c_{t-1}',
-    'pool-upsample-net-counts/weights': AWAITING,
-    'pool-upsample-net-counts/connections': AWAITING,
     'receptive-field-closed-form/recursion': AWAITING,
     'vit-patch-count/attention-permutation-equivariant': AWAITING,
     'boxcar-exponential-convolution/convolution-is-flipped-correlation':

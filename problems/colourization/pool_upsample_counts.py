@@ -111,6 +111,7 @@ PROBLEM = Problem(
         Given("NF", (), integers(1, 64), r"\mathrm{NF}", "filters"),
         Given("NC", (), integers(1, 32), r"\mathrm{NC}", "colours (output channels)"),
         Given("k", (), integers(1, 3), "k", "half-width: kernel K = 2k+1 (odd)"),
+        Given("K", (), latex="K", description="the kernel size", definition="2*k + 1"),
     ),
     parts=(
         Equation(

@@ -53,7 +53,6 @@ PENDING: dict[str, str] = {
     'l2-weight-decay/grad-regularized-loss': AWAITING,
     'l2-weight-decay/sgd-step-is-weight-decay': AWAITING,
     'lstm-jacobian/dc-dcprev-total': OTHER_POINT + ': f_t, i_t at h_{t-1} = o_{t-1}⊙tanh c_{t-1}',
-    'receptive-field-closed-form/recursion': AWAITING,
     'vit-patch-count/attention-permutation-equivariant': AWAITING,
     'boxcar-exponential-convolution/convolution-is-flipped-correlation':
         NOTATION + ': an entry formula in the free index n',

@@ -63,7 +63,7 @@ PROBLEM = Problem(
             asks=r"$RF_n-RF_{n-1}$ (propagating index ranges through layers $n$ and $n-1$)",
             lhs=lambda k, s: input_span(k, s, k.shape[0]) - input_span(k, s, k.shape[0] - 1),
             rhs=seed_increment,
-            answer_latex=r"RF_n=RF_{n-1}+(k_n-1)\prod_{i=1}^{n-1}s_i",
+            answer_latex=r"RF_n-RF_{n-1}=(k_n-1)\prod_{i=1}^{n-1}s_i",
             claim=Claim(r"RF_n = RF_{n-1} + (k_n - 1) \prod_{i=1}^{n-1} s_i", seed_increment),
             wrong=(Wrong("own stride included: prod_{i<=n} s_i",
                          lambda k, s: (k[-1, 0] - 1) * prod(s)),

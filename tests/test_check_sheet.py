@@ -29,8 +29,6 @@ OTHER_POINT = ("the printed names are the statement's at the drawn givens; the p
 PENDING: dict[str, str] = {
     'bce-derivation/best-constant': AWAITING,
     'boxcar-exponential-convolution/shifted-response': AWAITING,
-    'cnn-feature-dimensions/conv-output-shape': AWAITING,
-    'cnn-feature-dimensions/pool-output-shape': AWAITING,
     'cnn-maxpool-mse-example/grad-F-operation': AWAITING,
     'cnn-maxpool-mse-example/grad-F': AWAITING,
     'composite-jacobian/jacobian-f': AWAITING,

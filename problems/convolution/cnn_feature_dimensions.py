@@ -131,12 +131,13 @@ PROBLEM = Problem(
                 r"map per filter)}",
             ),
             asks=r"Output shape $W'\times H'\times C'$ of the convolution",
+            about=("w", "h", "k", "pad", "s"),
             lhs=lambda w, h, k, pad, s, kernels: vstack(
                 slide(w, k, pad, s), slide(h, k, pad, s), kernels.shape[0]),
             rhs=lambda w, h, k, pad, s, kernels: vstack(
                 floor_size(w, k, pad, s), floor_size(h, k, pad, s), kernels.shape[0]),
-            answer_latex=r"\left\lfloor\frac{W-K+2P}{S}\right\rfloor+1\times"
-                         r"\left\lfloor\frac{H-K+2P}{S}\right\rfloor+1\times F",
+            answer_latex=r"W'=\left\lfloor\frac{W-K+2P}{S}\right\rfloor+1,\ "
+                         r"H'=\left\lfloor\frac{H-K+2P}{S}\right\rfloor+1,\ C'=F",
             claim=Claim(r"W' = \lfloor (W - K + 2P) / S \rfloor + 1, H' = \lfloor (H - K + 2P) "
                         r"/ S \rfloor + 1, C' = F",
                         lambda w, h, k, pad, s, kernels: vstack(
@@ -159,8 +160,8 @@ PROBLEM = Problem(
             lhs=lambda w, h, c, k, s: vstack(slide(w, k, 0, s), slide(h, k, 0, s), c),
             rhs=lambda w, h, c, k, s: vstack(floor_size(w, k, 0, s), floor_size(h, k, 0, s),
                                              c),
-            answer_latex=r"\left\lfloor\frac{W-K}{S}\right\rfloor+1\times"
-                         r"\left\lfloor\frac{H-K}{S}\right\rfloor+1\times C",
+            answer_latex=r"W'=\left\lfloor\frac{W-K}{S}\right\rfloor+1,\ "
+                         r"H'=\left\lfloor\frac{H-K}{S}\right\rfloor+1,\ C'=C",
             claim=Claim(r"W' = \lfloor (W - K) / S \rfloor + 1, H' = \lfloor (H - K) / S "
                         r"\rfloor + 1, C' = C",
                         lambda w, h, c, k, s: vstack(floor_size(w, k, 0, s),

@@ -110,16 +110,17 @@ PROBLEM = Problem(
         Optimum(
             name="best-constant",
             derivation=(
-                r"\frac{dL}{dc} &= \textstyle\sum_i\Big(-\frac{y_i}{c}+\frac{1-y_i}{1-c}\Big) = "
-                r"\frac{mc-\sum_i y_i}{c(1-c)} = 0",
-                r"c^* &= \tfrac1m\textstyle\sum_i y_i,\qquad \frac{d^2L}{dc^2}>0",
+                r"\frac{dL}{dc} &= \textstyle\sum_i\Big(-\frac{q_i}{c}+\frac{1-q_i}{1-c}\Big) = "
+                r"\frac{mc-\sum_i q_i}{c(1-c)} = 0",
+                r"c^* &= \tfrac1m\textstyle\sum_i q_i,\qquad \frac{d^2L}{dc^2}>0",
             ),
-            asks=r"The constant prediction $c$ minimising $L$ over the data",
+            asks=r"The constant prediction $c$ minimising $L$ over data with labels "
+                 r"$q_i\in(0,1)$",
             of=lambda q, c: -total(q * log(c) + (1 - q) * log(1 - c)),
             wrt="c",
             sense="min",
             answer=lambda q: total(q) / q.shape[0],
-            answer_latex=r"c^*=\frac1m\sum_{i=1}^m y_i\ \text{(the label mean)}",
+            answer_latex=r"c^*=\frac1m\sum_{i=1}^m q_i\ \text{(the label mean)}",
             wrong=(Wrong("median-like 1/2", lambda q: 0.5 + 0 * total(q)),),
         ),
     ),

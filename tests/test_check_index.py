@@ -134,6 +134,7 @@ def test_definitions_are_echoed() -> None:
     ("h_1 where h_0 = x, h_t = X.T @ h_{t-1}", "has shape"),
     ("x where x = y", "x is a given"),
     (r"\prod_i 2", "give the range"),
+    (r"\sum_j x[j+1]", "cannot tell the range of j"),  # not a sum of all entries (j unbound)
     ("X[1, 2, 3]", "3 indices"),
     ("x_i + 1", "index i of x_i is free"),
 ])

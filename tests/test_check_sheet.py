@@ -27,7 +27,6 @@ OTHER_POINT = ("the printed names are the statement's at the drawn givens; the p
                "reads them where a drawn given is bound to others (a part cannot bind it)")
 
 PENDING: dict[str, str] = {
-    'boxcar-exponential-convolution/shifted-response': AWAITING,
     'cnn-maxpool-mse-example/grad-F-operation': AWAITING,
     'cnn-maxpool-mse-example/grad-F': AWAITING,
     'composite-jacobian/jacobian-f': AWAITING,

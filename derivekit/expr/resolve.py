@@ -142,6 +142,15 @@ class Scope:
                 f"{' or '.join(options)}; type the name")
 
 
+def _uses_index(node: Node, letter: str) -> bool:
+    """Whether ``node`` uses the index ``letter`` outside any inner sum or product over it."""
+    if node.op == "index_var":
+        return node.value == letter
+    if node.op in ("sum_over", "prod_over") and node.value == letter:
+        return any(_uses_index(end, letter) for end in node.args[:2])
+    return any(_uses_index(arg, letter) for arg in node.args)
+
+
 def _mentions(tree: raw.Raw, letter: str, scope: Scope, base: str) -> bool:
     """Whether ``letter`` occurs in ``tree`` as a name or inside a subscript: ``h_t = …h_{t-1}``
     defines a sequence, ``X_B = X_{1:2}`` (no B on the right) a name. A given's own spelling
@@ -509,8 +518,12 @@ class _Resolver:
                 self.bound[t.var] = outer
         if lower is None:
             if not record.extents:
-                if t.kind == "sum":  # \sum_i of something without i: all its entries
-                    return build.apply("total", body)
+                if t.kind == "sum" and not _uses_index(body, t.var):  # \sum_i of something
+                    return build.apply("total", body)  # without i: all its entries
+                if t.kind == "sum":
+                    raise UnknownSymbol(f"\\sum_{t.var}: cannot tell the range of {t.var} "
+                                        f"from its body, give the limits (\\sum_{{{t.var}=1}}"
+                                        f"^{{n}})")
                 raise UnknownSymbol(f"\\prod_{t.var}: give the range, e.g. "
                                     f"\\prod_{{{t.var}=1}}^{{n}}")
             size, from_one = record.extents[0]

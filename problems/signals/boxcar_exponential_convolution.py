@@ -121,7 +121,8 @@ PROBLEM = Problem(
             asks=r"$y_2[n]=h[n]*x[n-5]$",
             lhs=lambda n, L: convolve_sum(n, L, shift=5),
             rhs=lambda n, L: closed_form(n - 5, L),
-            answer_latex=r"y_2[n]=y[n-5]\ \text{(shift equivariance)}",
+            answer_latex=r"y_2[n]=y_{n-5}\text{ where }y_j=\sum_{i=\max(0,\,j-L+1)}^{j}(1/2)^i\ "
+                         r"\text{(shift equivariance)}",
             claim=Claim(r"The output shifts the result by N. Therefore, the output of this "
                         r"convolution is y[n - N] = y[n - 5].",
                         lambda n, L: closed_form(n - 5, L), section="P2.3"),

@@ -27,8 +27,8 @@ OTHER_POINT = ("the printed names are the statement's at the drawn givens; the p
                "reads them where a drawn given is bound to others (a part cannot bind it)")
 
 PENDING: dict[str, str] = {
-    'cnn-maxpool-mse-example/grad-F-operation': AWAITING,
-    'cnn-maxpool-mse-example/grad-F': AWAITING,
+    'cnn-maxpool-mse-example/grad-F-operation':
+        NOTATION + ': ∂L/∂O as a name, X*G as the cross-correlation',
     'composite-jacobian/jacobian-f': AWAITING,
     'conv-as-dense-layer/conv-as-matmul': AWAITING,
     'conv-as-dense-layer/conv-layer-as-dense-layer': AWAITING,

@@ -203,10 +203,10 @@ PROBLEM = Problem(
             asks=r"$\partial L/\partial F$, written as $2A$ like the seed: $A$ to 2 decimals",
             lhs=lambda: np.round(grad_F() / 2, 2),
             rhs=matrix(*A_TRUE),
-            answer_latex=(r"X*\frac{\partial L}{\partial O}=\tfrac29\begin{bmatrix}3757&-704&"
-                          r"-2144\\4285&-1144&-3346\\4851&-1475&-5053\end{bmatrix}=2\begin{bmatrix}"
-                          r"417.44&-78.22&-238.22\\476.11&-127.11&-371.78\\539&-163.89&-561.44"
-                          r"\end{bmatrix}"),
+            answer_latex=(r"A=\begin{bmatrix}417.44&-78.22&-238.22\\476.11&-127.11&-371.78\\"
+                          r"539&-163.89&-561.44\end{bmatrix}\quad(\tfrac{\partial L}{\partial F}="
+                          r"X*\tfrac{\partial L}{\partial O}=\tfrac29\begin{bmatrix}3757&-704&"
+                          r"-2144\\4285&-1144&-3346\\4851&-1475&-5053\end{bmatrix}=2A)"),
             derivation=(
                 r"\Big(\frac{\partial L}{\partial F}\Big)_{00} &= "
                 r"\tfrac29(91\cdot8-32\cdot0+141\cdot9-30\cdot0+176\cdot10) = \tfrac29\cdot3757",

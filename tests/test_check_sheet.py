@@ -30,10 +30,10 @@ PENDING: dict[str, str] = {
     'cnn-maxpool-mse-example/grad-F-operation':
         NOTATION + ': ∂L/∂O as a name, X*G as the cross-correlation',
     'composite-jacobian/jacobian-f': AWAITING,
-    'conv-as-dense-layer/conv-as-matmul': AWAITING,
-    'conv-as-dense-layer/conv-layer-as-dense-layer': AWAITING,
-    'conv-layer-gradients/grad-filter': AWAITING,
-    'conv-layer-gradients/grad-input': AWAITING,
+    'conv-layer-gradients/grad-filter':
+        NOTATION + ": ∂L/∂O as a name (G), the seed's * (valid correlation)",
+    'conv-layer-gradients/grad-input':
+        NOTATION + ': ∂L/∂O as a name (G), ⊗, pad_{k-1,l-1}, rot_{180}',
     'depthwise-separable-cost/one-by-one-mixes-channels': AWAITING,
     'forward-reverse-kl/forward-kl-minimiser': AWAITING,
     'gan-backprop-discriminator/grad-w2-via-grad-D':

@@ -54,7 +54,13 @@ PROBLEM = Problem(
         r"Single channel; the seed's "
         r"$c$ channels stack such blocks side by side."
     ),
-    givens=(Given("X", ("h", "w")), Given("F", ("k", "l")), Given("b", ())),
+    givens=(Given("X", ("h", "w")), Given("F", ("k", "l")), Given("b", ()),
+            Given("X_f", ("h*w", 1), latex="X_f", description="the input flattened row by row",
+                  definition="vec(X)"),
+            Given("A", ("(h-k+1)*(w-l+1)", "h*w"), latex="A",
+                  description="the unrolled filter: row (i,j) holds F_mn at column (i+m,j+n)",
+                  definition="sum_{m=1}^{k} sum_{n=1}^{l} F_{m,n} * kron(I_h[m-1:m+h-k, :], "
+                             "I_w[n-1:n+w-l, :])")),
     shapes=({"h": 3, "w": 4, "k": 2, "l": 2}, {"h": 4, "w": 3, "k": 3, "l": 2},
             {"h": 3, "w": 3, "k": 2, "l": 3}),
     parts=(
@@ -64,8 +70,7 @@ PROBLEM = Problem(
                  r"S_{mn}$",
             lhs=lambda X, F: vec(xcorr(X, F)),
             rhs=dense_equivalent,
-            answer_latex=(r"A_{(i,j),(i+m,j+n)}=F_{mn}\ \text{(zero elsewhere)},\ "
-                          r"O_f=AX_f"),
+            answer_latex=r"O_f=AX_f\quad(A_{(i,j),(i+m,j+n)}=F_{mn}\text{, zero elsewhere})",
             derivation=(
                 r"O_{ij} &= \textstyle\sum_{m,n}F_{mn}X_{i+m,j+n},\quad "
                 r"(S_{mn})_{iq+j,\,(i+m)w+j+n}=1",

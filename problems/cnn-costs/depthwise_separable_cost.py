@@ -78,6 +78,8 @@ PROBLEM = Problem(
     givens=(
         Given("X", ("h", "w", "Din"), latex="X", description="input feature map"),
         Given("K1", (1, 1, "Din", "Dout"), latex="K_{1\\times1}", description="1x1 kernel"),
+        Given("K", ("Din", "Dout"), latex="K", description="the 1x1 kernel as a matrix, "
+              "K = K_{0,0,:,:}", definition="reshape(K1, Din, Dout)"),
         Given("W_std", ("F", "F", "Din", "Dout"), latex="W", description="standard kernel"),
         Given("W_dw", ("F", "F", "Din"), latex="W_{dw}", description="depthwise kernels"),
         Given("W_pw", ("Din", "Dout"), latex="W_{pw}", description="pointwise kernel"),
@@ -109,8 +111,9 @@ PROBLEM = Problem(
             asks=r"A $1\times1$ convolution equals (pixels $\times$ channels) $\cdot K$",
             lhs=conv1x1_loops,
             rhs=lambda X, K1: pixels(X) @ K1[0, 0],
-            answer_latex=r"\mathrm{out}_{(i,j),:}=X_{i,j,:}\,K \quad(K\in\mathbb{R}^{D_{in}"
-                         r"\times D_{out}},\ \text{the same for every pixel})",
+            answer_latex=r"\operatorname{reshape}(X,hw,D_{in})\,K\quad(\text{row }(i,j)\text{ "
+                         r"is }X_{i,j,:}K\text{, the same }K\in\mathbb{R}^{D_{in}\times D_{out}}"
+                         r"\text{ for every pixel})",
             claim=Claim(r"a 1\times1 convolution is equivalent to independently processing "
                         r"channel information without changing spatial information",
                         lambda X, K1: pixels(X) @ K1[0, 0], section="P3(b)"),

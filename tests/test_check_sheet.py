@@ -29,7 +29,6 @@ OTHER_POINT = ("the printed names are the statement's at the drawn givens; the p
 PENDING: dict[str, str] = {
     'cnn-maxpool-mse-example/grad-F-operation':
         NOTATION + ': ∂L/∂O as a name, X*G as the cross-correlation',
-    'composite-jacobian/jacobian-f': AWAITING,
     'conv-layer-gradients/grad-filter':
         NOTATION + ": ∂L/∂O as a name (G), the seed's * (valid correlation)",
     'conv-layer-gradients/grad-input':
@@ -60,7 +59,6 @@ PENDING: dict[str, str] = {
     'lenet-kernel-size-three/receptive-fields': PROSE,
     'lenet-kernel-size-three/restoring-stride-padding': PROSE,
     'maxpool-as-relu-mlp/maxpool-as-relu-mlp': PROSE,
-    'composite-jacobian/jacobian-f1': NOTATION + ': \\cos\\pi x_2 reads as cos(π)·x_2',
     'gan-gradients/discriminator-maximises': NOTATION + ': p(x) over a discrete support',
     'gan-gradients/generator-minimises': NOT_THE_VALUE,
     'instance-noise-cross-term/noise-covariance': NOT_THE_VALUE,

@@ -29,13 +29,17 @@ PROBLEM = Problem(
     ),
     givens=(Given("x", (2, 1)), Given("u", (3, 1)),
             Given("f1", (3, 1), latex="f_1",
-                  definition="[sin(pi * x_2) / pi; exp(x_1 - 1) * x_2^2; x_1 * x_2]")),
+                  definition="[sin(pi * x_2) / pi; exp(x_1 - 1) * x_2^2; x_1 * x_2]"),
+            Given("J_f1", (3, 2), latex="J_{f_1}", description="the Jacobian of f1 at x",
+                  definition=J_F1),
+            Given("J_f2", (2, 3), latex="J_{f_2}", description="the Jacobian of f2 at u = f1(x)",
+                  definition="[ones(1, 3); 2 * f1.T]")),
     parts=(
         Derivative(
             name="jacobian-f1",
             asks=r"$J_{f_1}(x)$",
             expression="f1", wrt="x", layout="numerator",
-            answer_latex=(r"\begin{bmatrix}0&\cos\pi x_2\\e^{x_1-1}x_2^2&2e^{x_1-1}x_2\\"
+            answer_latex=(r"\begin{bmatrix}0&\cos(\pi x_2)\\e^{x_1-1}x_2^2&2e^{x_1-1}x_2\\"
                           r"x_2&x_1\end{bmatrix}"),
             derivation=(
                 r"\frac{\partial}{\partial x}\Big(\tfrac1\pi\sin(\pi x_2)\Big) &= \big(0,\ "
@@ -66,7 +70,7 @@ PROBLEM = Problem(
             name="jacobian-f",
             asks=r"$J_f(x)$ by the chain rule",
             expression=F2.format(u="f1"), wrt="x", layout="numerator",
-            answer_latex=r"J_{f_2}\big(f_1(x)\big)\,J_{f_1}(x)",
+            answer_latex=r"J_{f_2}J_{f_1}\quad(J_{f_2}\text{ at }u=f_1(x),\ J_{f_1}\text{ at }x)",
             derivation=(
                 r"\frac{\partial f_i}{\partial x_j} &= \textstyle\sum_k \frac{\partial "
                 r"f_{2,i}}{\partial u_k}\Big|_{u=f_1(x)} \frac{\partial f_{1,k}}{\partial x_j}",

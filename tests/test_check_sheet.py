@@ -33,7 +33,6 @@ PENDING: dict[str, str] = {
         NOTATION + ": ∂L/∂O as a name (G), the seed's * (valid correlation)",
     'conv-layer-gradients/grad-input':
         NOTATION + ': ∂L/∂O as a name (G), ⊗, pad_{k-1,l-1}, rot_{180}',
-    'forward-reverse-kl/forward-kl-minimiser': AWAITING,
     'gan-backprop-discriminator/grad-w2-via-grad-D':
         NOTATION + ': D(x), ∇D(x) at the samples X^i, G(Z^i)',
     'gan-backprop-discriminator/grad-W1-via-grad-D':

@@ -97,8 +97,9 @@ PROBLEM = Problem(
             wrt="theta",
             sense="min",
             answer=moment_match,
-            answer_latex=r"\mu=E_P[x]=\pi m_1+(1-\pi)m_2,\ s^2=\mathrm{Var}_P[x]"
-                         r"\ \text{(moment matching: between the modes, covering both)}",
+            answer_latex=r"\mu=\pi m_1+(1-\pi)m_2,\ \log s=\tfrac12\log v\text{ where }v=\pi s_1^2+"
+                         r"(1-\pi)s_2^2+\pi(1-\pi)(m_1-m_2)^2\ \text{(moment matching: }\mu=E_P[x],"
+                         r"\ s^2=v=\mathrm{Var}_P[x]\text{, between the modes, covering both)}",
             claim=Claim(r"looking at A, we see that this corresponds to minimizing forward-KL "
                         r"D_{KL}(P \parallel Q) because the Q is strongly trying to avoid being "
                         r"small where P is large and trying to strike an 'average' type balance "

@@ -42,11 +42,13 @@ PENDING: dict[str, str] = {
         NOTATION + ': ∂L/∂z_d^1(G_i) as a name, per sample G_i',
     'gan-backprop-discriminator/grad-generator':
         NOTATION + ': ∂L/∂z_d^1(G_i), ∇_{θ_g}G(Z^i) per sample',
-    'hypergradient-two-gd-steps/dloss-deta': AWAITING,
-    'l2-weight-decay/grad-regularized-loss': AWAITING,
-    'l2-weight-decay/sgd-step-is-weight-decay': AWAITING,
+    'hypergradient-two-gd-steps/dloss-deta':
+        NOTATION + ': ∇L̃_k as a name (g0, g1, g2 are spelled so)',
+    'l2-weight-decay/grad-regularized-loss': NOTATION + ': ∇_w L as a name',
+    'l2-weight-decay/sgd-step-is-weight-decay': NOTATION + ': ∇_w L as a name',
     'lstm-jacobian/dc-dcprev-total': OTHER_POINT + ': f_t, i_t at h_{t-1} = o_{t-1}⊙tanh c_{t-1}',
-    'vit-patch-count/attention-permutation-equivariant': AWAITING,
+    'vit-patch-count/attention-permutation-equivariant':
+        NOTATION + ': SA(·), a function the statement defines',
     'boxcar-exponential-convolution/convolution-is-flipped-correlation':
         NOTATION + ': an entry formula in the free index n',
     'boxcar-exponential-convolution/boxcar-response': NOTATION + ': cases',

@@ -63,8 +63,8 @@ PROBLEM = Problem(
                  r"shape they produce",
             lhs=lambda: vstack(32, 32, 64),
             rhs=lambda: output_shape(1, 2),
-            answer_latex=r"s=2,\ p=1:\ \lfloor(64-3+2)/2\rfloor+1=32\ "
-                         r"\text{(so does } s=3,\ p=16\text{: } (64-3+32)/3+1=32)",
+            answer_latex=r"32\times32\times64\quad(s=2,\ p=1:\ \lfloor(64-3+2)/2\rfloor+1=32;\ "
+                         r"\text{so does } s=3,\ p=16\text{: } (64-3+32)/3+1=32)",
             notes="The answer field is the shape produced by the chosen (p, s); any choice "
                   "that produces 32x32x64 is right. The seed sets s = 2 in its equation and "
                   "then answers s = 3, p = 16, which does give 32 (exactly, no flooring).",

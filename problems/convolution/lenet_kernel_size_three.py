@@ -228,7 +228,7 @@ PROBLEM = Problem(
                  r"$k=5$",
             lhs=lambda: vstack(receptive_field(3), receptive_field(5)),
             rhs=lambda: vstack(10, 16),
-            answer_latex=r"3k+1:\ 10 \text{ for } k=3,\ 16 \text{ for } k=5",
+            answer_latex=r"10,\ 16\quad(3k+1\text{ for }k=3,\ 5)",
             wrong=(Wrong("pooling ignored (2k - 1)", lambda: vstack(5, 9)),),
         ),
         Equation(

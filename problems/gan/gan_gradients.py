@@ -69,7 +69,8 @@ PROBLEM = Problem(
             wrt="D",
             sense="max",
             answer=best_response,
-            answer_latex=r"D^*(x)=\frac{p_{data}(x)}{p_{data}(x)+p_g(x)}",
+            answer_latex=r"D^*=\frac{p_{data}}{p_{data}+p_g}\quad(D^*(x)=\tfrac{p_{data}(x)}"
+                         r"{p_{data}(x)+p_g(x)}\text{ at each }x)",
             derivation=(
                 r"V(D) &= \textstyle\sum_x p_{data}(x)\log D(x)+p_g(x)\log(1-D(x))",
                 r"\frac{\partial V}{\partial D(x)} &= \frac{p_{data}(x)}{D(x)}-"
@@ -95,8 +96,8 @@ PROBLEM = Problem(
             wrt="theta",
             sense="min",
             answer=lambda p_data: log(p_data[:-1, :] / p_data[-1, 0]),
-            answer_latex=r"p_g=p_{data}\ \text{(logits } \theta_i=\log\tfrac{p_{data,i}}"
-                         r"{p_{data,s}}\text{)}",
+            answer_latex=r"\theta=\log\frac{p_{data,1:s-1}}{p_{data,s}}\quad(p_g=p_{data}\text{: "
+                         r"these are its free logits})",
             wrong=(Wrong("uniform p_g", lambda p_data: 0 * p_data[:-1, :]),),
         ),
         Equation(
